@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MechanismsConfig(AppConfig):
+    name = "mechanisms"
+    verbose_name = _("UN mechanisms and reports")
+    default_auto_field = "django.db.models.BigAutoField"

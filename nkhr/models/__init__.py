@@ -1,0 +1,54 @@
+"""The shared core: actors, sources and citations, instruments, legislation, events,
+recommendations, and the base classes the other apps build on."""
+
+from nkhr.models.actors import Actor, Alias, PositionHeld
+from nkhr.models.base import (
+    CitedRecord,
+    KeyedRow,
+    PublicRecord,
+    RecordManager,
+    TimeStampedModel,
+)
+from nkhr.models.events import Event, EventParticipant
+from nkhr.models.instruments import (
+    Instrument,
+    InstrumentKindManager,
+    InstrumentKindMixin,
+    InstrumentProvision,
+)
+from nkhr.models.legislation import (
+    Chamber,
+    Legislation,
+    LegislationRelation,
+    LegislationSection,
+    LegislativeAction,
+    Sponsorship,
+)
+from nkhr.models.recommendations import Recommendation
+from nkhr.models.sources import Citation, Source
+
+__all__ = [
+    "Actor",
+    "Alias",
+    "Chamber",
+    "Citation",
+    "CitedRecord",
+    "Event",
+    "EventParticipant",
+    "Instrument",
+    "InstrumentKindManager",
+    "InstrumentKindMixin",
+    "InstrumentProvision",
+    "KeyedRow",
+    "Legislation",
+    "LegislationRelation",
+    "LegislationSection",
+    "LegislativeAction",
+    "PositionHeld",
+    "PublicRecord",
+    "Recommendation",
+    "RecordManager",
+    "Source",
+    "Sponsorship",
+    "TimeStampedModel",
+]

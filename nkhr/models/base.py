@@ -1,0 +1,135 @@
+"""Base classes that every record in every app is built on.
+
+* `TimeStampedModel`: `created` and `updated`, the latter indexed for `updated_since` pulls.
+* `PublicRecord`: a stable public id, a slug that is the primary key and never changes;
+  it doubles as the natural key, so fixtures and URLs name records the same way.
+* `CitedRecord`: a public record that cites its sources through `Citation`.
+"""
+
+import uuid
+
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from nkhr.dates import PartialDate
+
+PUBLIC_ID_MAX_LENGTH = 150
+
+
+class RecordManager(models.Manager):
+    def get_by_natural_key(self, public_id):
+        return self.get(pk=public_id)
+
+
+class TimeStampedModel(models.Model):
+    # Not auto_now: fixtures carry their own timestamps so that loading them twice
+    # changes nothing; ordinary saves stamp `updated` in the pre_save receiver below.
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated = models.DateTimeField(
+        _("updated"), default=timezone.now, editable=False, db_index=True
+    )
+
+    class Meta:
+        abstract = True
+
+    def partial_date(self, name: str) -> PartialDate | None:
+        """The partial date stored in `<name>` and `<name>_precision`, or None."""
+        value = getattr(self, name)
+        if value is None:
+            return None
+        return PartialDate(value, getattr(self, f"{name}_precision"))
+
+    def refresh_derived(self):
+        """Recompute columns derived from others (search keys). Runs before every save,
+        fixture loads included; bulk inserts must call it themselves."""
+
+
+@receiver(pre_save, dispatch_uid="nkhr_refresh_derived")
+def _stamp_before_save(sender, instance, raw=False, **kwargs):
+    # A signal rather than save(): loaddata saves "raw" and skips save(), not pre_save.
+    if isinstance(instance, TimeStampedModel):
+        instance.refresh_derived()
+        if not raw:
+            instance.updated = timezone.now()
+
+
+class RowManager(models.Manager):
+    def get_by_natural_key(self, *key):
+        return self.get(**self.model.natural_key_lookup(key))
+
+
+class KeyedRow(TimeStampedModel):
+    """A row inside a record (an alias, a bill action) identified by the fields of its
+    unique constraint, so fixtures can name it without a database id."""
+
+    natural_key_fields: tuple[str, ...] = ()
+
+    objects = RowManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(
+            getattr(self, self._meta.get_field(f).attname) for f in self.natural_key_fields
+        )
+
+    @classmethod
+    def natural_key_lookup(cls, key) -> dict:
+        fields = (cls._meta.get_field(name).attname for name in cls.natural_key_fields)
+        return dict(zip(fields, key, strict=True))
+
+
+class PublicRecord(TimeStampedModel):
+    """A record with a public id that is given once and never changes."""
+
+    id = models.SlugField(
+        _("public id"),
+        primary_key=True,
+        max_length=PUBLIC_ID_MAX_LENGTH,
+        help_text=_(
+            "Stable identifier used in URLs, fixtures and exports. "
+            "Left blank, it is made from the name; it cannot be changed later."
+        ),
+    )
+
+    objects = RecordManager()
+
+    # Field whose value seeds the public id when none is given.
+    public_id_source = "name"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.pk:
+            self.pk = self.make_public_id()
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.pk,)
+
+    def make_public_id(self) -> str:
+        """A free slug made from the record's name (or a random one for non-Latin names)."""
+        base = slugify(str(getattr(self, self.public_id_source, "") or ""))[:120].strip("-")
+        if not base:
+            base = f"{self._meta.model_name}-{uuid.uuid4().hex[:12]}"
+        candidate, suffix = base, 2
+        manager = type(self)._base_manager
+        while manager.filter(pk=candidate).exists():
+            candidate, suffix = f"{base}-{suffix}", suffix + 1
+        return candidate
+
+
+class CitedRecord(PublicRecord):
+    """A public record whose provenance is a list of citations (a record without one is a defect)."""
+
+    citations = GenericRelation("nkhr.Citation", verbose_name=_("citations"))
+
+    class Meta:
+        abstract = True
