@@ -25,6 +25,7 @@ class FundingPriority(CitedRecord):
     programme = models.ForeignKey(
         FundingProgramme,
         on_delete=models.CASCADE,
+        limit_choices_to={"kind": Instrument.Kind.FUNDING_PROGRAMME},
         related_name="priorities",
         verbose_name=_("programme"),
     )
@@ -61,6 +62,7 @@ class Award(CitedRecord):
     programme = models.ForeignKey(
         FundingProgramme,
         on_delete=models.PROTECT,
+        limit_choices_to={"kind": Instrument.Kind.FUNDING_PROGRAMME},
         related_name="awards",
         verbose_name=_("programme"),
     )

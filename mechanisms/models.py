@@ -204,6 +204,7 @@ class Report(CitedRecord):
     treaty = models.ForeignKey(
         Treaty,
         on_delete=models.PROTECT,
+        limit_choices_to={"kind": Instrument.Kind.TREATY},
         null=True,
         blank=True,
         related_name="state_party_reports",

@@ -34,7 +34,11 @@ class DesignationRound(CitedRecord):
     """
 
     regime = models.ForeignKey(
-        SanctionsRegime, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("regime")
+        SanctionsRegime,
+        on_delete=models.PROTECT,
+        limit_choices_to={"kind": Instrument.Kind.SANCTIONS_REGIME},
+        related_name="rounds",
+        verbose_name=_("regime"),
     )
     authority = models.ForeignKey(
         Actor,
@@ -88,6 +92,7 @@ class Designation(CitedRecord):
     regime = models.ForeignKey(
         SanctionsRegime,
         on_delete=models.PROTECT,
+        limit_choices_to={"kind": Instrument.Kind.SANCTIONS_REGIME},
         related_name="designations",
         verbose_name=_("regime"),
     )

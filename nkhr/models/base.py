@@ -9,6 +9,7 @@
 import uuid
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
@@ -46,7 +47,40 @@ class TimeStampedModel(models.Model):
 
     def refresh_derived(self):
         """Recompute columns derived from others (search keys). Runs before every save,
-        fixture loads included; bulk inserts must call it themselves."""
+        fixture loads included, and before validation; bulk inserts must call it themselves."""
+
+    def full_clean(self, *args, **kwargs):
+        # Uniqueness of derived keys (a bill number "H.R. 757" against "H.R.757") can only
+        # be judged once the keys are computed.
+        self.refresh_derived()
+        super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self._check_instrument_kinds()
+
+    def _check_instrument_kinds(self):
+        """A link declared to a proxy of one instrument kind (a regime, a treaty) must point at
+        an instrument of that kind; the database only knows it points at an instrument."""
+        errors = {}
+        for field in self._meta.concrete_fields:
+            kind = getattr(field.related_model, "kind_value", None)
+            if not (field.is_relation and kind):
+                continue
+            target_id = getattr(self, field.attname)
+            if target_id is None:
+                continue
+            target_kind = (
+                field.related_model._base_manager.filter(pk=target_id)
+                .values_list("kind", flat=True)
+                .first()
+            )
+            if target_kind is not None and target_kind != kind:
+                errors[field.name] = _("Choose a %(kind)s.") % {
+                    "kind": field.related_model._meta.verbose_name
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 @receiver(pre_save, dispatch_uid="nkhr_refresh_derived")
@@ -91,6 +125,7 @@ class PublicRecord(TimeStampedModel):
     id = models.SlugField(
         _("public id"),
         primary_key=True,
+        blank=True,
         max_length=PUBLIC_ID_MAX_LENGTH,
         help_text=_(
             "Stable identifier used in URLs, fixtures and exports. "

@@ -157,6 +157,11 @@ class InstrumentKindMixin:
 
     kind_value: str = ""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.kind:
+            self.kind = self.kind_value
+
     def save(self, *args, **kwargs):
         self.kind = self.kind_value
         super().save(*args, **kwargs)
