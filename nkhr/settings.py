@@ -37,6 +37,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_countries",
+    "django_filters",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "nkhr",
     "mechanisms",
     "sanctions",
@@ -48,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -93,6 +99,53 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Reads are public unless API_PUBLIC_READ=false; writes need the model's Django permission.
+API_PUBLIC_READ = env.bool("API_PUBLIC_READ", default=True)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",  # keeps CSRF checks
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+        if API_PUBLIC_READ
+        else "rest_framework.permissions.DjangoModelPermissions"
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "nkhr.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "nkhr.api.pagination.RecordPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "nkhr.api.exceptions.api_exception_handler",
+    "ORDERING_PARAM": "ordering",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NKHR Records API",
+    "DESCRIPTION": (
+        "What the international community does about human rights in North Korea: actors, "
+        "instruments, legislation, mechanisms, reports, sanctions, funding, events and "
+        "recommendations, each with its citations. Records are keyed by stable public ids."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs page's assets are served from this installation, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "nkhr.api.schema.COUNTRY_CHOICES",
+        "ActorStatusEnum": "nkhr.models.Actor.Status",
+        "InstrumentStatusEnum": "nkhr.models.Instrument.Status",
+        "LegislationStatusEnum": "nkhr.models.Legislation.Status",
+        "MechanismStatusEnum": "mechanisms.models.Mechanism.Status",
+    },
+}
 
 # The European Union is a sanctioning jurisdiction in its own right (as in FollowTheMoney).
 COUNTRIES_OVERRIDE = {"EU": _("European Union")}

@@ -1,0 +1,64 @@
+from mechanisms.models import Mechanism, MechanismFunction, Report
+from nkhr.api.base import RecordSerializer, RowSerializer
+from nkhr.api.fields import RecordRelatedField
+from nkhr.api.serializers import RECORD_FIELDS, document_url_field
+
+
+class MechanismFunctionSerializer(RowSerializer):
+    class Meta:
+        model = MechanismFunction
+        fields = ["function"]
+
+
+class MechanismSerializer(RecordSerializer):
+    functions = MechanismFunctionSerializer(many=True, required=False)
+    reports = RecordRelatedField(many=True, read_only=True)
+
+    nested_rows = {"functions": "mechanism"}
+    detail_only_fields = ("reports",)
+
+    class Meta:
+        model = Mechanism
+        fields = [
+            *RECORD_FIELDS,
+            "name",
+            "kind",
+            "status",
+            "parent_body",
+            "actor",
+            "country",
+            "established",
+            "established_precision",
+            "ended",
+            "ended_precision",
+            "establishing_instrument",
+            "mandate",
+            "functions",
+            "reports",
+            "citations",
+        ]
+
+
+class ReportSerializer(RecordSerializer):
+    document_url = document_url_field()
+
+    class Meta:
+        model = Report
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "kind",
+            "symbol",
+            "author",
+            "publisher",
+            "mechanism",
+            "date",
+            "date_precision",
+            "treaty",
+            "reporting_cycle",
+            "concerns",
+            "country",
+            "document_url",
+            "summary",
+            "citations",
+        ]

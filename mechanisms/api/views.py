@@ -1,0 +1,23 @@
+from mechanisms import filters
+from mechanisms.api import serializers
+from mechanisms.models import Mechanism, Report
+from nkhr.api.views import CITATIONS
+from nkhr.api.viewsets import RecordViewSet
+
+
+class MechanismViewSet(RecordViewSet):
+    queryset = Mechanism.objects.select_related(
+        "parent_body", "actor", "establishing_instrument"
+    ).prefetch_related("functions", "reports", CITATIONS)
+    serializer_class = serializers.MechanismSerializer
+    filterset_class = filters.MechanismFilterSet
+    ordering_fields = ["id", "name", "kind", "established", "created", "updated"]
+
+
+class ReportViewSet(RecordViewSet):
+    queryset = Report.objects.select_related(
+        "author", "publisher", "mechanism", "treaty", "concerns"
+    ).prefetch_related(CITATIONS)
+    serializer_class = serializers.ReportSerializer
+    filterset_class = filters.ReportFilterSet
+    ordering_fields = ["id", "title", "kind", "date", "created", "updated"]

@@ -1,0 +1,41 @@
+import django_filters
+
+from mechanisms.models import Mechanism, Report, Treaty
+from nkhr.api.filtering import RecordFilterSet
+from nkhr.filters import record_choice
+from nkhr.models import Actor, Instrument
+
+
+class MechanismFilterSet(RecordFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Mechanism.Kind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=Mechanism.Status.choices)
+    parent = record_choice(Actor.objects.all(), field_name="parent_body")
+    establishing_instrument = record_choice(Instrument.objects.all())
+    function = django_filters.MultipleChoiceFilter(
+        field_name="functions__function",
+        choices=Mechanism.functions.rel.related_model.Function.choices,
+        distinct=True,
+    )
+    partial_dates = ("established", "ended")
+    search_name_keys = ("name_key",)
+
+    class Meta:
+        model = Mechanism
+        fields = ["kind", "status", "country", "parent", "establishing_instrument", "function"]
+
+
+class ReportFilterSet(RecordFilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=Report.Kind.choices)
+    author = record_choice(Actor.objects.all())
+    publisher = record_choice(Actor.objects.all())
+    mechanism = record_choice(Mechanism.objects.all())
+    treaty = record_choice(Treaty.objects.all())
+    concerns = record_choice(Instrument.objects.all())
+    partial_dates = ("date",)
+    search_name_keys = ("title_key",)
+    search_compact_keys = ("symbol_key",)
+    search_text = ("title",)
+
+    class Meta:
+        model = Report
+        fields = ["kind", "author", "publisher", "mechanism", "treaty", "concerns", "country"]

@@ -1,0 +1,223 @@
+"""Serializer building blocks every resource reuses.
+
+`RecordSerializer` gives each record `id`, `url`, `created`, `updated` and `citations`,
+renders related records in brief form (`{id, url, name, kind}`), turns each partial date
+pair into one value written as known (`2015-06`) plus `<name>_precision`, validates writes
+with the model's own rules (the same `full_clean()` the admin runs), and replaces nested
+rows (aliases, bill actions …) and citations when a write includes them.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import serializers
+
+from nkhr.api.fields import PartialDateField, PrecisionField, RecordRelatedField
+from nkhr.api.registry import brief, record_url
+from nkhr.dates import PartialDate
+from nkhr.models import Citation, Source
+
+
+def _django_errors_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        detail = {
+            ("non_field_errors" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+        return serializers.ValidationError(detail)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class ModelRulesMixin:
+    """Validate attrs with the model's `full_clean()`: field rules, uniqueness, constraints."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        model = self.Meta.model
+        candidate = model(**self._concrete_attrs(model, self.instance, attrs))
+        if self.instance is not None:
+            candidate._state.adding = False
+        candidate.refresh_derived()
+        parent_field = getattr(self, "_parent_field", None)
+        # The public id is checked by validate_id (and may still be blank, to be generated);
+        # a nested row's parent is not known until the record is saved.
+        exclude = [name for name in ("id", parent_field) if name]
+        try:
+            candidate.full_clean(exclude=exclude, validate_unique=not parent_field)
+        except DjangoValidationError as exc:
+            raise _django_errors_to_drf(exc) from exc
+        return attrs
+
+    @staticmethod
+    def _concrete_attrs(model, instance, attrs) -> dict:
+        names = {f.name for f in model._meta.concrete_fields}
+        values = {}
+        if instance is not None:
+            values = {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
+        values.update({k: v for k, v in attrs.items() if k in names})
+        return values
+
+
+class PartialDatesMixin:
+    """Map each `<name>`/`<name>_precision` model pair to one `PartialDateField`."""
+
+    def build_standard_field(self, field_name, model_field):
+        model_fields = {f.name for f in self.Meta.model._meta.concrete_fields}
+        if f"{field_name}_precision" in model_fields:
+            return PartialDateField, {}
+        if field_name.endswith("_precision") and field_name[: -len("_precision")] in model_fields:
+            return PrecisionField, {}
+        return super().build_standard_field(field_name, model_field)
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        for name, value in list(attrs.items()):
+            if isinstance(value, PartialDate) or (
+                value is None and isinstance(self.fields.get(name), PartialDateField)
+            ):
+                attrs[name] = value.date if value else None
+                attrs[f"{name}_precision"] = value.precision if value else ""
+        return attrs
+
+
+class RowSerializer(PartialDatesMixin, ModelRulesMixin, serializers.ModelSerializer):
+    """A row nested inside its record (alias, action …); written through the record.
+
+    `_parent_field` (the row's foreign key to its record) is set by the record's serializer.
+    """
+
+    serializer_related_field = RecordRelatedField
+    _parent_field: str | None = None
+
+
+class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):
+    """Where a fact stands in a source: the source in brief, the locator, a quote."""
+
+    source = RecordRelatedField(queryset=Source.objects.all())
+    source_title = serializers.CharField(source="source.title", read_only=True)
+    source_url = serializers.CharField(source="source.url", read_only=True)
+    locator = serializers.CharField(read_only=True)
+
+    _parent_field = "content_type"
+
+    class Meta:
+        model = Citation
+        fields = [
+            "source",
+            "source_title",
+            "source_url",
+            "section",
+            "footnote",
+            "paragraph",
+            "page",
+            "locator",
+            "quote",
+            "note",
+        ]
+
+    def validate(self, attrs):
+        # The record is not known yet; uniqueness is checked when the rows are written.
+        return serializers.ModelSerializer.validate(self, attrs)
+
+
+class RecordSerializer(
+    CountryFieldMixin, PartialDatesMixin, ModelRulesMixin, serializers.ModelSerializer
+):
+    """Base serializer of every record: identity, timestamps, citations, brief form."""
+
+    serializer_related_field = RecordRelatedField
+
+    id = serializers.SlugField(
+        required=False,
+        max_length=150,
+        help_text="Stable public id; given once (or made from the name) and never changed.",
+    )
+    url = serializers.SerializerMethodField()
+    citations = CitationSerializer(many=True, required=False)
+
+    # Nested rows replaced as a whole when a write includes them: field -> row's FK to us.
+    nested_rows: dict[str, str] = {}
+    # Fields shown on the detail route only (what points at the record), not in lists.
+    detail_only_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, brief=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.brief = brief
+
+    def get_url(self, instance) -> str | None:
+        return record_url(instance, self.context.get("request"))
+
+    def to_representation(self, instance):
+        if self.brief:
+            return brief(instance, self.context.get("request"))
+        return super().to_representation(instance)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        view = self.context.get("view")
+        if getattr(view, "action", None) == "list":
+            for name in self.detail_only_fields:
+                fields.pop(name, None)
+        for name, parent_field in self.nested_rows.items():
+            fields[name].child._parent_field = parent_field
+        return fields
+
+    def validate_id(self, value):
+        if self.instance is not None and value != self.instance.pk:
+            raise serializers.ValidationError("A public id never changes.")
+        if self.instance is None and self.Meta.model._base_manager.filter(pk=value).exists():
+            raise serializers.ValidationError("A record with this id already exists.")
+        return value
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is None and not attrs.get("id"):
+            # Fill the id now so that the response and a retry name the same record.
+            probe = self.Meta.model(**self._concrete_attrs(self.Meta.model, None, attrs))
+            attrs["id"] = probe.make_public_id()
+        return attrs
+
+    def create(self, validated_data):
+        nested = self._pop_nested(validated_data)
+        instance = super().create(validated_data)
+        self._write_nested(instance, nested)
+        return instance
+
+    def update(self, instance, validated_data):
+        nested = self._pop_nested(validated_data)
+        instance = super().update(instance, validated_data)
+        self._write_nested(instance, nested)
+        return instance
+
+    def _pop_nested(self, validated_data) -> dict:
+        names = [*self.nested_rows, "citations"]
+        return {name: validated_data.pop(name) for name in names if name in validated_data}
+
+    def _write_nested(self, instance, nested: dict) -> None:
+        for name, rows in nested.items():
+            if name == "citations":
+                content_type = ContentType.objects.get_for_model(instance)
+                instance.citations.all().delete()
+                objects = [
+                    Citation(content_type=content_type, object_id=instance.pk, **row)
+                    for row in rows
+                ]
+            else:
+                parent_field = self.nested_rows[name]
+                related = getattr(instance, name)
+                related.all().delete()
+                objects = [related.model(**{parent_field: instance}, **row) for row in rows]
+            for obj in objects:
+                obj.refresh_derived()
+                try:
+                    obj.full_clean()
+                except DjangoValidationError as exc:
+                    raise serializers.ValidationError({name: exc.messages}) from exc
+                obj.save()
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        if isinstance(relation_info.model_field, models.ManyToManyField):
+            kwargs["required"] = False
+        return field_class, kwargs

@@ -1,0 +1,110 @@
+"""Streamed bulk exports: every record as JSON Lines (to mirror the database), and actors,
+positions held and designations as FollowTheMoney entities."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.views import APIView
+
+from nkhr import ftm
+
+CHUNK = 500
+JSON_LINES = "application/x-ndjson"
+
+UPDATED_SINCE = OpenApiParameter(
+    "updated_since", OpenApiTypes.DATETIME, description="Only records changed since then."
+)
+
+
+def _json_line(data) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False) + "\n"
+
+
+def _updated_since(request):
+    value = request.query_params.get("updated_since")
+    if value is None:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise serializers.ValidationError({"updated_since": ["Enter an ISO 8601 date and time."]})
+    return parsed
+
+
+def _refuse_unknown(request, known):
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        raise serializers.ValidationError({name: ["Unknown query parameter."] for name in unknown})
+
+
+class ExportView(APIView):
+    """Every record of every resource, one JSON object per line, streamed."""
+
+    # (resource, viewset) pairs, set by nkhr.api.urls
+    resources: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("resource", str, description="Only this resource (e.g. `actors`)."),
+            UPDATED_SINCE,
+        ],
+        responses={
+            (200, JSON_LINES): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="One record per line: its resource's JSON plus `resource`.",
+            ),
+            400: OpenApiResponse(description="Unknown parameter or resource, malformed date."),
+        },
+    )
+    def get(self, request):
+        _refuse_unknown(request, {"resource", "updated_since", "format"})
+        since = _updated_since(request)
+        wanted = request.query_params.get("resource")
+        known = [resource for resource, _ in self.resources]
+        if wanted and wanted not in known:
+            raise serializers.ValidationError({"resource": [f"Unknown; one of {known}."]})
+        selected = [(r, v) for r, v in self.resources if not wanted or r == wanted]
+        return StreamingHttpResponse(self._lines(request, selected, since), content_type=JSON_LINES)
+
+    def _lines(self, request, selected, since):
+        for resource, viewset in selected:
+            queryset = viewset.queryset.all()
+            if since is not None:
+                queryset = queryset.filter(updated__gte=since)
+            view = viewset(request=request, format_kwarg=None, action="retrieve")
+            context = {"request": request, "view": view}
+            serializer_class = viewset.serializer_class
+            for record in queryset.order_by("pk").iterator(chunk_size=CHUNK):
+                yield _json_line(
+                    {"resource": resource, **serializer_class(record, context=context).data}
+                )
+
+
+class FollowTheMoneyExportView(APIView):
+    """Actors, positions held and designations as FollowTheMoney entities (JSON Lines)."""
+
+    @extend_schema(
+        parameters=[UPDATED_SINCE],
+        responses={
+            (200, JSON_LINES): OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="One FollowTheMoney entity per line (Person, PublicBody, "
+                "Organization, Position, Occupancy, Sanction).",
+            ),
+            400: OpenApiResponse(description="Unknown parameter or malformed date."),
+        },
+    )
+    def get(self, request):
+        _refuse_unknown(request, {"updated_since", "format"})
+        since = _updated_since(request)
+        actors = ftm.Actor.objects.all()
+        designations = ftm.Designation.objects.all()
+        if since is not None:
+            actors = actors.filter(updated__gte=since)
+            designations = designations.filter(updated__gte=since)
+        lines = (_json_line(entity) for entity in ftm.entities(actors, designations))
+        return StreamingHttpResponse(lines, content_type=JSON_LINES)

@@ -1,0 +1,121 @@
+"""Filtering building blocks every resource reuses.
+
+`RecordFilterSet` gives each list `updated_since`, `created_after`/`created_before`,
+`<date>_after`/`<date>_before` for every partial date it names, and `search`, matched on
+keys that ignore case, spacing, punctuation and romanization (see `nkhr.text`). The filter
+backend refuses unknown query parameters, so a mistyped filter is a 400, not ignored.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import serializers
+
+from nkhr.dates import PartialDate
+from nkhr.text import compact, name_key
+
+# Query parameters that are not filters but are understood by every list.
+GENERAL_PARAMETERS = frozenset({"format", "brief", "limit", "offset", "cursor", "mode", "ordering"})
+
+
+class PartialDateFormField(forms.CharField):
+    """Takes `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return PartialDate.parse(value) if value else None
+
+
+class PartialDateFilter(django_filters.Filter):
+    """`after` keeps dates on or after the start of the given period, `before` those on or
+    before its end: `listed_before=2017` keeps everything up to 2017-12-31."""
+
+    field_class = PartialDateFormField
+
+    def __init__(self, *args, bound, **kwargs):
+        self.bound = bound
+        kwargs.setdefault(
+            "help_text",
+            f"Dates {'on or after' if bound == 'after' else 'on or before'} "
+            "this YYYY, YYYY-MM or YYYY-MM-DD.",
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if self.bound == "after":
+            return qs.filter(**{f"{self.field_name}__gte": value.date})
+        return qs.filter(**{f"{self.field_name}__lte": value.end})
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """Base of every resource's FilterSet."""
+
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated",
+        lookup_expr="gte",
+        help_text="Records changed at or after this ISO 8601 time, for incremental pulls.",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Words matched against names, aliases, titles, symbols and numbers, "
+        "ignoring case, spacing, punctuation and romanization.",
+    )
+
+    # Partial dates to offer `<name>_after` / `<name>_before` filters for.
+    partial_dates: tuple[str, ...] = ()
+    # Paths searched with the romanization-folding key and with the compact key.
+    search_name_keys: tuple[str, ...] = ()
+    search_compact_keys: tuple[str, ...] = ()
+    # Free-text fields matched as typed (case-insensitive contains).
+    search_text: tuple[str, ...] = ()
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for name in ("created", *cls.partial_dates):
+            for bound in ("after", "before"):
+                filters[f"{name}_{bound}"] = PartialDateFilter(field_name=name, bound=bound)
+        return filters
+
+    def filter_search(self, queryset, name, value):
+        condition = self.search_condition(value)
+        if condition is None:
+            return queryset
+        paths = (*self.search_name_keys, *self.search_compact_keys, *self.search_text)
+        if any("__" in path for path in paths):
+            # Paths through to-many relations would repeat rows; match ids instead.
+            matching = queryset.model._base_manager.filter(condition).values("pk")
+            return queryset.filter(pk__in=matching)
+        return queryset.filter(condition)
+
+    def search_condition(self, value: str) -> Q | None:
+        folded, compacted = name_key(value), compact(value)
+        if not compacted:
+            return None
+        condition = Q()
+        for path in self.search_name_keys:
+            condition |= Q(**{f"{path}__contains": folded})
+        for path in self.search_compact_keys:
+            condition |= Q(**{f"{path}__contains": compacted})
+        for path in self.search_text:
+            condition |= Q(**{f"{path}__icontains": value.strip()})
+        return condition
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, plus a 400 for any query parameter the resource does not know."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(GENERAL_PARAMETERS)
+        if filterset_class is not None:
+            known |= set(filterset_class.base_filters)
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Unknown query parameter."] for name in unknown}
+            )
+        return super().filter_queryset(request, queryset, view)

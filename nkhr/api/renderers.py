@@ -1,0 +1,56 @@
+"""CSV for every list: flat columns in the serializer's order, stable headers.
+
+A related record becomes its public id; a list of related records becomes their ids joined
+by `;`; other nested values (aliases, citations, actions) are written as JSON in their cell,
+so a CSV re-imports without loss.
+"""
+
+import csv
+import io
+import json
+
+from rest_framework.renderers import BaseRenderer
+
+MULTI_VALUE_SEPARATOR = ";"
+
+
+def _is_brief(value) -> bool:
+    return isinstance(value, dict) and {"id", "url", "name", "kind"} <= value.keys()
+
+
+def flatten_cell(value):
+    if value is None:
+        return ""
+    if _is_brief(value):
+        return value["id"]
+    if isinstance(value, list) and value and all(_is_brief(item) for item in value):
+        return MULTI_VALUE_SEPARATOR.join(item["id"] for item in value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if isinstance(data, dict) and "results" in data:
+            rows = data["results"]
+        elif isinstance(data, list):
+            rows = data
+        else:
+            rows = [data]
+        buffer = io.StringIO()
+        if rows:
+            header = list(rows[0].keys())
+            writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
+            writer.writeheader()
+            for row in rows:
+                writer.writerow({key: flatten_cell(row.get(key)) for key in header})
+        return buffer.getvalue().encode(self.charset)

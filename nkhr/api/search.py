@@ -1,0 +1,108 @@
+"""`/api/v1/search/?q=`: one query across every kind of record, ranked by relevance."""
+
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from nkhr.api.registry import brief
+from nkhr.text import compact, name_key
+
+PER_KIND_LIMIT = 25
+MAX_RESULTS = 100
+
+
+def relevance(query: str, names: list[str]) -> int:
+    """3 for an exact name, 2 for a name that starts with the query, 1 for any other match."""
+    folded, compacted = name_key(query), compact(query)
+    best = 1
+    for name in names:
+        for key, wanted in ((name_key(name), folded), (compact(name), compacted)):
+            if key == wanted:
+                return 3
+            if key.startswith(wanted):
+                best = 2
+    return best
+
+
+def searchable_names(record) -> list[str]:
+    names = [
+        getattr(record, attr, "")
+        for attr in ("name", "title", "short_title", "symbol", "bill_number")
+    ]
+    aliases = getattr(record, "aliases", None)
+    if aliases is not None:
+        names += [alias.name for alias in aliases.all()]
+    return [name for name in names if name]
+
+
+class SearchView(APIView):
+    """Search every resource at once; each hit says which resource and kind it is."""
+
+    permission_classes = [AllowAny]
+    # (resource, viewset) pairs, set by nkhr.api.urls
+    resources: list = []
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description="What to look for."),
+            OpenApiParameter("type", str, description="Only this resource (e.g. `actors`)."),
+        ],
+        responses={
+            200: inline_serializer(
+                "SearchResults",
+                {
+                    "count": serializers.IntegerField(),
+                    "results": inline_serializer(
+                        "SearchHit",
+                        {
+                            "resource": serializers.CharField(),
+                            "id": serializers.CharField(),
+                            "url": serializers.URLField(),
+                            "name": serializers.CharField(),
+                            "kind": serializers.CharField(),
+                            "score": serializers.IntegerField(),
+                        },
+                        many=True,
+                    ),
+                },
+            ),
+            400: OpenApiResponse(description="`q` missing or `type` unknown."),
+        },
+    )
+    def get(self, request):
+        query = request.query_params.get("q", "").strip()
+        wanted = request.query_params.get("type")
+        known = {resource for resource, _ in self.resources}
+        if not compact(query):
+            raise serializers.ValidationError({"q": ["Give something to search for."]})
+        if wanted and wanted not in known:
+            raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
+        hits = []
+        for resource, viewset in self.resources:
+            if wanted and resource != wanted:
+                continue
+            filterset_class = viewset.filterset_class
+            queryset = viewset.queryset.model._default_manager.all()
+            if hasattr(queryset.model, "aliases"):
+                queryset = queryset.prefetch_related("aliases")
+            filterset = filterset_class(data={}, queryset=queryset, request=request)
+            matches = filterset.filter_search(queryset, "search", query)[:PER_KIND_LIMIT]
+            for record in matches:
+                hit = brief(record, request)
+                hits.append(
+                    {
+                        "resource": resource,
+                        **hit,
+                        "score": relevance(query, searchable_names(record)),
+                    }
+                )
+        hits.sort(key=lambda hit: (-hit["score"], hit["name"].casefold(), hit["id"]))
+        hits = hits[:MAX_RESULTS]
+        return Response({"count": len(hits), "results": hits})

@@ -1,0 +1,294 @@
+"""Serializers of the core records: sources, actors, instruments, legislation, events,
+recommendations."""
+
+from rest_framework import serializers
+
+from nkhr.api.base import RecordSerializer, RowSerializer
+from nkhr.api.fields import RecordRelatedField
+from nkhr.models import (
+    Actor,
+    Alias,
+    Event,
+    EventParticipant,
+    Instrument,
+    InstrumentProvision,
+    Legislation,
+    LegislationRelation,
+    LegislationSection,
+    LegislativeAction,
+    PositionHeld,
+    Recommendation,
+    Source,
+    Sponsorship,
+)
+
+RECORD_FIELDS = ["id", "url", "created", "updated"]
+
+
+def document_url_field():
+    return serializers.URLField(
+        source="url", required=False, allow_blank=True, max_length=1000, help_text="The document."
+    )
+
+
+class SourceSerializer(RecordSerializer):
+    citations = None
+    document_url = document_url_field()
+
+    class Meta:
+        model = Source
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "kind",
+            "author",
+            "publisher",
+            "series",
+            "symbol",
+            "published",
+            "published_precision",
+            "document_url",
+            "accessed",
+            "language",
+        ]
+
+
+class AliasSerializer(RowSerializer):
+    class Meta:
+        model = Alias
+        fields = ["name", "kind", "language", "script", "source", "locator"]
+
+
+class PositionHeldSerializer(RecordSerializer):
+    class Meta:
+        model = PositionHeld
+        fields = [
+            *RECORD_FIELDS,
+            "person",
+            "position",
+            "start",
+            "start_precision",
+            "end",
+            "end_precision",
+            "as_of",
+            "as_of_precision",
+            "citations",
+        ]
+
+
+class ActorSerializer(RecordSerializer):
+    website = serializers.URLField(source="url", required=False, allow_blank=True)
+    aliases = AliasSerializer(many=True, required=False)
+    children = RecordRelatedField(many=True, read_only=True)
+    positions_held = PositionHeldSerializer(many=True, read_only=True)
+    holders = PositionHeldSerializer(many=True, read_only=True)
+    designations = RecordRelatedField(many=True, read_only=True)
+    reports_authored = RecordRelatedField(many=True, read_only=True)
+    sponsored_legislation = RecordRelatedField(many=True, read_only=True)
+
+    nested_rows = {"aliases": "actor"}
+    detail_only_fields = (
+        "children",
+        "positions_held",
+        "holders",
+        "designations",
+        "reports_authored",
+        "sponsored_legislation",
+    )
+
+    class Meta:
+        model = Actor
+        fields = [
+            *RECORD_FIELDS,
+            "name",
+            "kind",
+            "status",
+            "parent",
+            "country",
+            "established",
+            "established_precision",
+            "dissolved",
+            "dissolved_precision",
+            "description",
+            "website",
+            "wikidata_id",
+            "aliases",
+            "children",
+            "positions_held",
+            "holders",
+            "designations",
+            "reports_authored",
+            "sponsored_legislation",
+            "citations",
+        ]
+
+
+class InstrumentProvisionSerializer(RowSerializer):
+    class Meta:
+        model = InstrumentProvision
+        fields = ["label", "heading", "text", "order"]
+
+
+class InstrumentSerializer(RecordSerializer):
+    document_url = document_url_field()
+    provisions = InstrumentProvisionSerializer(many=True, required=False)
+
+    nested_rows = {"provisions": "instrument"}
+
+    class Meta:
+        model = Instrument
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "short_title",
+            "kind",
+            "symbol",
+            "status",
+            "adopted_by",
+            "session",
+            "adopted",
+            "adopted_precision",
+            "in_force",
+            "in_force_precision",
+            "ended",
+            "ended_precision",
+            "legal_basis",
+            "based_on",
+            "legal_basis_note",
+            "scope",
+            "target_country",
+            "description",
+            "document_url",
+            "provisions",
+            "citations",
+        ]
+
+
+class SponsorshipSerializer(RowSerializer):
+    class Meta:
+        model = Sponsorship
+        fields = ["actor", "role", "date", "date_precision", "party"]
+
+
+class LegislativeActionSerializer(RowSerializer):
+    class Meta:
+        model = LegislativeAction
+        fields = [
+            "order",
+            "date",
+            "date_precision",
+            "kind",
+            "chamber",
+            "actor",
+            "description",
+            "source",
+            "locator",
+        ]
+
+
+class LegislationSectionSerializer(RowSerializer):
+    class Meta:
+        model = LegislationSection
+        fields = ["label", "heading", "text", "order"]
+
+
+class LegislationRelationSerializer(RowSerializer):
+    class Meta:
+        model = LegislationRelation
+        fields = ["kind", "to_legislation"]
+
+
+class LegislationSerializer(RecordSerializer):
+    document_url = document_url_field()
+    sponsorships = SponsorshipSerializer(many=True, required=False)
+    actions = LegislativeActionSerializer(many=True, required=False)
+    sections = LegislationSectionSerializer(many=True, required=False)
+    relations_out = LegislationRelationSerializer(many=True, required=False)
+    related_from = RecordRelatedField(many=True, read_only=True)
+
+    nested_rows = {
+        "sponsorships": "legislation",
+        "actions": "legislation",
+        "sections": "legislation",
+        "relations_out": "from_legislation",
+    }
+
+    class Meta:
+        model = Legislation
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "short_title",
+            "kind",
+            "jurisdiction",
+            "legislature",
+            "chamber",
+            "session",
+            "bill_number",
+            "law_number",
+            "status",
+            "introduced",
+            "introduced_precision",
+            "enacted",
+            "enacted_precision",
+            "in_force",
+            "in_force_precision",
+            "summary",
+            "document_url",
+            "sponsorships",
+            "actions",
+            "sections",
+            "relations_out",
+            "related_from",
+            "citations",
+        ]
+
+
+class EventParticipantSerializer(RowSerializer):
+    class Meta:
+        model = EventParticipant
+        fields = ["actor", "role"]
+
+
+class EventSerializer(RecordSerializer):
+    participations = EventParticipantSerializer(many=True, required=False)
+
+    nested_rows = {"participations": "event"}
+
+    class Meta:
+        model = Event
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "kind",
+            "start",
+            "start_precision",
+            "end",
+            "end_precision",
+            "location",
+            "country",
+            "visibility",
+            "description",
+            "participations",
+            "instruments",
+            "legislation",
+            "citations",
+        ]
+
+
+class RecommendationSerializer(RecordSerializer):
+    class Meta:
+        model = Recommendation
+        fields = [
+            *RECORD_FIELDS,
+            "title",
+            "text",
+            "theme",
+            "number",
+            "recommended_by",
+            "addressee",
+            "concerns",
+            "date",
+            "date_precision",
+            "citations",
+        ]

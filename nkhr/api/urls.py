@@ -1,0 +1,72 @@
+"""`/api/v1/`: every resource, search, the OpenAPI schema and its browsable docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from grants.api.views import FundingProgrammeViewSet
+from mechanisms.api.views import MechanismViewSet, ReportViewSet
+from nkhr.api import registry
+from nkhr.api.export import ExportView, FollowTheMoneyExportView
+from nkhr.api.search import SearchView
+from nkhr.api.views import (
+    ActorViewSet,
+    EventViewSet,
+    InstrumentViewSet,
+    LegislationViewSet,
+    RecommendationViewSet,
+    SourceViewSet,
+)
+from sanctions.api.views import DesignationRoundViewSet, DesignationViewSet, SanctionsRegimeViewSet
+
+app_name = "api"
+
+# (URL prefix, viewset, route basename); the prefixes are the API's fixed resource names.
+RESOURCES = [
+    ("actors", ActorViewSet, "actor"),
+    ("instruments", InstrumentViewSet, "instrument"),
+    ("legislation", LegislationViewSet, "legislation"),
+    ("mechanisms", MechanismViewSet, "mechanism"),
+    ("reports", ReportViewSet, "report"),
+    ("sanctions-regimes", SanctionsRegimeViewSet, "sanctions-regime"),
+    ("designation-rounds", DesignationRoundViewSet, "designation-round"),
+    ("designations", DesignationViewSet, "designation"),
+    ("funding-programs", FundingProgrammeViewSet, "funding-program"),
+    ("events", EventViewSet, "event"),
+    ("recommendations", RecommendationViewSet, "recommendation"),
+    ("sources", SourceViewSet, "source"),
+]
+
+
+class RootView(APIRootView):
+    """The resources of NKHR Records, with search, the schema and the docs."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        for name in ("search", "export", "export-ftm", "schema", "docs"):
+            response.data[name] = reverse(f"api:{name}", request=request)
+        return Response(response.data)
+
+
+class Router(DefaultRouter):
+    APIRootView = RootView
+
+
+router = Router()
+for prefix, viewset, basename in RESOURCES:
+    router.register(prefix, viewset, basename=basename)
+    registry.register(viewset.queryset.model, basename)
+SearchView.resources = ExportView.resources = [
+    (prefix, viewset) for prefix, viewset, _ in RESOURCES
+]
+
+urlpatterns = [
+    path("search/", SearchView.as_view(), name="search"),
+    path("export/", ExportView.as_view(), name="export"),
+    path("export/ftm/", FollowTheMoneyExportView.as_view(), name="export-ftm"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+]

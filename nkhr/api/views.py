@@ -1,0 +1,104 @@
+"""Viewsets of the core records. Each names its queryset (with what its serializer needs
+fetched up front), serializer and filterset; the rest comes from RecordViewSet."""
+
+from django.db.models import Prefetch
+
+from nkhr import filters
+from nkhr.api import serializers
+from nkhr.api.viewsets import RecordViewSet
+from nkhr.models import (
+    Actor,
+    Citation,
+    Event,
+    Instrument,
+    Legislation,
+    PositionHeld,
+    Recommendation,
+    Source,
+)
+from sanctions.models import Designation
+
+CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+POSITIONS = PositionHeld.objects.select_related("person", "position").prefetch_related(CITATIONS)
+
+
+class SourceViewSet(RecordViewSet):
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilterSet
+    ordering_fields = ["id", "title", "published", "created", "updated"]
+
+
+class ActorViewSet(RecordViewSet):
+    queryset = Actor.objects.select_related("parent").prefetch_related("aliases__source", CITATIONS)
+    serializer_class = serializers.ActorSerializer
+    filterset_class = filters.ActorFilterSet
+    ordering_fields = ["id", "name", "kind", "country", "established", "created", "updated"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                "children",
+                "reports_authored",
+                "sponsored_legislation",
+                Prefetch("positions_held", queryset=POSITIONS),
+                Prefetch("holders", queryset=POSITIONS),
+                Prefetch(
+                    "designations",
+                    queryset=Designation.objects.select_related("target", "regime"),
+                ),
+            )
+        return queryset
+
+
+class InstrumentViewSet(RecordViewSet):
+    queryset = Instrument.objects.select_related(
+        "adopted_by", "legal_basis", "based_on"
+    ).prefetch_related("provisions", CITATIONS)
+    serializer_class = serializers.InstrumentSerializer
+    filterset_class = filters.InstrumentFilterSet
+    ordering_fields = ["id", "title", "kind", "adopted", "in_force", "created", "updated"]
+
+
+class LegislationViewSet(RecordViewSet):
+    queryset = Legislation.objects.select_related("legislature").prefetch_related(
+        "sponsorships__actor",
+        "actions__actor",
+        "actions__source",
+        "sections",
+        "relations_out__to_legislation",
+        "related_from",
+        CITATIONS,
+    )
+    serializer_class = serializers.LegislationSerializer
+    filterset_class = filters.LegislationFilterSet
+    ordering_fields = [
+        "id",
+        "title",
+        "bill_number",
+        "jurisdiction",
+        "status",
+        "introduced",
+        "enacted",
+        "created",
+        "updated",
+    ]
+
+
+class EventViewSet(RecordViewSet):
+    queryset = Event.objects.prefetch_related(
+        "participations__actor", "instruments", "legislation", CITATIONS
+    )
+    serializer_class = serializers.EventSerializer
+    filterset_class = filters.EventFilterSet
+    ordering_fields = ["id", "title", "kind", "start", "created", "updated"]
+
+
+class RecommendationViewSet(RecordViewSet):
+    queryset = Recommendation.objects.select_related(
+        "recommended_by", "addressee"
+    ).prefetch_related("concerns", CITATIONS)
+    serializer_class = serializers.RecommendationSerializer
+    filterset_class = filters.RecommendationFilterSet
+    ordering_fields = ["id", "number", "title", "theme", "date", "created", "updated"]

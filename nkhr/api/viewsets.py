@@ -1,0 +1,104 @@
+"""The viewset every resource is built on: thin subclasses set queryset, serializer and
+filterset; this class adds brief mode, conditional requests and optimistic concurrency."""
+
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.http import http_date, parse_etags
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status, viewsets
+from rest_framework.exceptions import APIException
+from rest_framework.filters import OrderingFilter
+
+from nkhr.api.filtering import StrictFilterBackend
+from nkhr.api.pagination import RecordPagination
+
+BRIEF_PARAMETER = OpenApiParameter(
+    "brief",
+    OpenApiTypes.BOOL,
+    description="Return each record in brief form: `{id, url, name, kind}`.",
+)
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    description="The record's ETag as last read; a stale one gets 412 and changes nothing.",
+)
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: messages by field or parameter."),
+    403: OpenApiResponse(description="Not allowed (write without the model permission)."),
+    404: OpenApiResponse(description="No such record."),
+}
+WRITE_ERRORS = {
+    **ERRORS,
+    409: OpenApiResponse(description="Other records point at this one."),
+    412: OpenApiResponse(description="The If-Match ETag is stale."),
+}
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record changed since you read it (stale If-Match): read it again."
+    default_code = "precondition_failed"
+
+
+def representation_etag(data) -> str:
+    payload = json.dumps(data, sort_keys=True, cls=DjangoJSONEncoder).encode()
+    return f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[BRIEF_PARAMETER], responses={400: ERRORS[400]}),
+    retrieve=extend_schema(parameters=[BRIEF_PARAMETER], responses={404: ERRORS[404]}),
+    create=extend_schema(responses={400: ERRORS[400], 403: ERRORS[403]}),
+    update=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
+    partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
+    destroy=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
+)
+class RecordViewSet(viewsets.ModelViewSet):
+    """List, read, create, update and delete one kind of record by its public id."""
+
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    pagination_class = RecordPagination
+    filter_backends = [StrictFilterBackend, OrderingFilter]
+    ordering_fields: list[str] = ["id", "created", "updated"]
+
+    @property
+    def brief(self) -> bool:
+        return self.request.query_params.get("brief", "").lower() in {"1", "true", "yes"}
+
+    def get_serializer(self, *args, **kwargs):
+        if self.request is not None and self.request.method == "GET":
+            kwargs.setdefault("brief", self.brief)
+        return super().get_serializer(*args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = super().retrieve(request, *args, **kwargs)
+        if not self.brief:
+            response["ETag"] = representation_etag(response.data)
+        response["Last-Modified"] = http_date(instance.updated.timestamp())
+        return response
+
+    def check_if_match(self, instance) -> None:
+        header = self.request.headers.get("If-Match")
+        if not header or header.strip() == "*":
+            return
+        current = representation_etag(self.get_serializer(instance, brief=False).data)
+        if current.strip('"') not in {tag.strip('"') for tag in parse_etags(header)}:
+            raise PreconditionFailed()
+
+    def perform_update(self, serializer):
+        self.check_if_match(serializer.instance)
+        super().perform_update(serializer)
+
+    def perform_destroy(self, instance):
+        self.check_if_match(instance)
+        super().perform_destroy(instance)

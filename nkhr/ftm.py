@@ -1,0 +1,167 @@
+"""NKHR records as FollowTheMoney entities, the format OpenSanctions-style tools consume.
+
+Actors become `Person`, `Position`, `PublicBody`, `Organization` or `Company`; positions held
+become `Occupancy`; designations become `Sanction` with `authority`, `program`,
+`listingDate`, `startDate`, `endDate`, `reason` and `sourceUrl`. Entity ids are
+`nkhr-<type>-<public id>`, stable as the public ids are.
+"""
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+
+from nkhr.models import Actor, Citation, PositionHeld
+from sanctions.models import Designation
+
+DATASET_PREFIX = "nkhr"
+
+PUBLIC_BODY_KINDS = frozenset(
+    {
+        Actor.Kind.STATE,
+        Actor.Kind.GOVERNMENT,
+        Actor.Kind.MINISTRY,
+        Actor.Kind.AGENCY,
+        Actor.Kind.DEPARTMENT,
+        Actor.Kind.LEGISLATURE,
+        Actor.Kind.CHAMBER,
+        Actor.Kind.COMMITTEE,
+        Actor.Kind.PROSECUTOR,
+        Actor.Kind.COURT,
+        Actor.Kind.UN_BODY,
+        Actor.Kind.UN_OFFICE,
+    }
+)
+
+
+def entity_id(kind: str, public_id: str) -> str:
+    return f"{DATASET_PREFIX}-{kind}-{public_id}"
+
+
+def schema_for(actor: Actor) -> str:
+    if actor.kind == Actor.Kind.PERSON:
+        return "Person"
+    if actor.kind == Actor.Kind.POSITION:
+        return "Position"
+    if actor.kind == Actor.Kind.COMPANY:
+        return "Company"
+    if actor.kind in PUBLIC_BODY_KINDS:
+        return "PublicBody"
+    return "Organization"
+
+
+def _source_urls(record) -> list[str]:
+    return sorted({c.source.url for c in record.citations.all() if c.source.url})
+
+
+def _date(record, name) -> list[str]:
+    value = record.partial_date(name)
+    return [str(value)] if value else []
+
+
+def _entity(schema: str, kind: str, record, properties: dict) -> dict:
+    cleaned = {key: [v for v in values if v] for key, values in properties.items()}
+    return {
+        "id": entity_id(kind, record.pk),
+        "schema": schema,
+        "properties": {key: values for key, values in cleaned.items() if values},
+        "datasets": [DATASET_PREFIX],
+        "last_change": record.updated.isoformat(),
+    }
+
+
+def actor_entity(actor: Actor) -> dict:
+    schema = schema_for(actor)
+    aliases = [alias.name for alias in actor.aliases.all()]
+    properties = {
+        "name": [actor.name],
+        "alias": aliases,
+        "country": [actor.country.code.lower()] if actor.country else [],
+        "sourceUrl": _source_urls(actor),
+        "description": [actor.description],
+    }
+    if schema == "Person":
+        properties["birthDate"] = _date(actor, "established")
+        properties["deathDate"] = _date(actor, "dissolved")
+        properties["position"] = [held.position.name for held in actor.positions_held.all()]
+    elif schema == "Position":
+        properties["organization"] = (
+            [entity_id("actor", actor.parent_id)] if actor.parent_id else []
+        )
+        properties["inceptionDate"] = _date(actor, "established")
+        properties["dissolutionDate"] = _date(actor, "dissolved")
+    else:
+        properties["incorporationDate"] = _date(actor, "established")
+        properties["dissolutionDate"] = _date(actor, "dissolved")
+        properties["website"] = [actor.url]
+        properties["wikidataId"] = [actor.wikidata_id]
+        if actor.parent_id:
+            properties["parent"] = [entity_id("actor", actor.parent_id)]
+    if schema == "Person":
+        properties["wikidataId"] = [actor.wikidata_id]
+    return _entity(schema, "actor", actor, properties)
+
+
+def occupancy_entity(held: PositionHeld) -> dict:
+    return _entity(
+        "Occupancy",
+        "occupancy",
+        held,
+        {
+            "holder": [entity_id("actor", held.person_id)],
+            "post": [entity_id("actor", held.position_id)],
+            "startDate": _date(held, "start"),
+            "endDate": _date(held, "end"),
+            "date": _date(held, "as_of"),
+            "sourceUrl": _source_urls(held),
+        },
+    )
+
+
+def sanction_entity(designation: Designation) -> dict:
+    return _entity(
+        "Sanction",
+        "sanction",
+        designation,
+        {
+            "entity": [entity_id("actor", designation.target_id)],
+            "authority": [designation.authority.name],
+            "program": [designation.regime.title],
+            "programId": [designation.regime_id],
+            "programUrl": [designation.regime.url],
+            "authorityId": [designation.reference],
+            "listingDate": _date(designation, "listed"),
+            "startDate": _date(designation, "listed"),
+            "endDate": _date(designation, "delisted"),
+            "reason": [designation.basis],
+            "provisions": [m.get_measure_display() for m in designation.measures.all()],
+            "country": [designation.authority.country.code.lower()]
+            if designation.authority.country
+            else [],
+            "sourceUrl": _source_urls(designation),
+        },
+    )
+
+
+CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+CHUNK = 2000
+
+
+def entities(actors=None, designations=None) -> Iterator[dict]:
+    """Every actor, position held and designation as FollowTheMoney entities, streamed."""
+    actors = Actor.objects.all() if actors is None else actors
+    designations = Designation.objects.all() if designations is None else designations
+    actor_rows = actors.select_related("parent").prefetch_related(
+        "aliases",
+        CITATIONS,
+        Prefetch("positions_held", queryset=PositionHeld.objects.select_related("position")),
+    )
+    for actor in actor_rows.order_by("pk").iterator(chunk_size=CHUNK):
+        yield actor_entity(actor)
+    held_rows = PositionHeld.objects.filter(person__in=actors).prefetch_related(CITATIONS)
+    for held in held_rows.order_by("pk").iterator(chunk_size=CHUNK):
+        yield occupancy_entity(held)
+    designation_rows = designations.select_related("authority", "regime").prefetch_related(
+        "measures", CITATIONS
+    )
+    for designation in designation_rows.order_by("pk").iterator(chunk_size=CHUNK):
+        yield sanction_entity(designation)

@@ -1,0 +1,31 @@
+from nkhr.api.views import CITATIONS, InstrumentViewSet
+from nkhr.api.viewsets import RecordViewSet
+from sanctions import filters
+from sanctions.api import serializers
+from sanctions.models import Designation, DesignationRound, SanctionsRegime
+
+
+class SanctionsRegimeViewSet(InstrumentViewSet):
+    queryset = SanctionsRegime.objects.select_related(
+        "adopted_by", "legal_basis", "based_on"
+    ).prefetch_related("provisions", CITATIONS)
+    serializer_class = serializers.SanctionsRegimeSerializer
+    filterset_class = filters.SanctionsRegimeFilterSet
+
+
+class DesignationRoundViewSet(RecordViewSet):
+    queryset = DesignationRound.objects.select_related(
+        "regime", "authority", "parent"
+    ).prefetch_related("occasions", CITATIONS)
+    serializer_class = serializers.DesignationRoundSerializer
+    filterset_class = filters.DesignationRoundFilterSet
+    ordering_fields = ["id", "title", "announced", "created", "updated"]
+
+
+class DesignationViewSet(RecordViewSet):
+    queryset = Designation.objects.select_related(
+        "regime", "authority", "target", "round__parent"
+    ).prefetch_related("measures", CITATIONS)
+    serializer_class = serializers.DesignationSerializer
+    filterset_class = filters.DesignationFilterSet
+    ordering_fields = ["id", "listed", "delisted", "created", "updated"]

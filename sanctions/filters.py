@@ -1,0 +1,61 @@
+import django_filters
+
+from nkhr.api.filtering import RecordFilterSet
+from nkhr.filters import InstrumentFilterSet, record_choice
+from nkhr.models import Actor
+from sanctions.models import Designation, DesignationRound, SanctionsRegime
+
+
+class SanctionsRegimeFilterSet(InstrumentFilterSet):
+    authority = record_choice(Actor.objects.all(), field_name="adopted_by")
+
+    class Meta(InstrumentFilterSet.Meta):
+        model = SanctionsRegime
+        fields = ["status", "adopted_by", "authority", "legal_basis", "scope", "target_country"]
+
+
+class DesignationRoundFilterSet(RecordFilterSet):
+    regime = record_choice(SanctionsRegime.objects.all())
+    authority = record_choice(Actor.objects.all())
+    parent = record_choice(DesignationRound.objects.all())
+    partial_dates = ("announced",)
+    search_text = ("title",)
+
+    class Meta:
+        model = DesignationRound
+        fields = ["regime", "authority", "parent"]
+
+
+class DesignationFilterSet(RecordFilterSet):
+    regime = record_choice(SanctionsRegime.objects.all())
+    authority = record_choice(Actor.objects.all())
+    target = record_choice(Actor.objects.all())
+    target_kind = django_filters.MultipleChoiceFilter(
+        field_name="target__kind", choices=Actor.Kind.choices
+    )
+    target_country = django_filters.CharFilter(field_name="target__country")
+    round = record_choice(DesignationRound.objects.all(), method="filter_round")
+    measure = django_filters.MultipleChoiceFilter(
+        field_name="measures__measure",
+        choices=Designation.measures.rel.related_model.Measure.choices,
+        distinct=True,
+    )
+    active = django_filters.BooleanFilter(
+        field_name="delisted", lookup_expr="isnull", help_text="Still listed (no delisting date)."
+    )
+    partial_dates = ("listed", "delisted")
+    search_name_keys = ("target__name_key", "target__aliases__name_key")
+    search_text = ("basis", "reference")
+
+    class Meta:
+        model = Designation
+        fields = ["regime", "authority", "target", "target_kind", "round", "measure"]
+
+    def filter_round(self, queryset, name, rounds):
+        """A round and every occasion grouped under it."""
+        if not rounds:
+            return queryset
+        return queryset.filter(
+            django_filters.filters.Q(round__in=rounds)
+            | django_filters.filters.Q(round__parent__in=rounds)
+        )
