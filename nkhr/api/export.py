@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.views import APIView
 
 from nkhr import ftm
+from nkhr.api.permissions import ReadOnlyViewPermission
 
 CHUNK = 500
 JSON_LINES = "application/x-ndjson"
@@ -43,6 +44,8 @@ def _refuse_unknown(request, known):
 
 class ExportView(APIView):
     """Every record of every resource, one JSON object per line, streamed."""
+
+    permission_classes = [ReadOnlyViewPermission]
 
     # (resource, viewset) pairs, set by nkhr.api.urls
     resources: list = []
@@ -86,6 +89,8 @@ class ExportView(APIView):
 
 class FollowTheMoneyExportView(APIView):
     """Actors, positions held and designations as FollowTheMoney entities (JSON Lines)."""
+
+    permission_classes = [ReadOnlyViewPermission]
 
     @extend_schema(
         parameters=[UPDATED_SINCE],

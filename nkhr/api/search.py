@@ -7,10 +7,10 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.registry import brief
 from nkhr.text import compact, name_key
 
@@ -45,7 +45,7 @@ def searchable_names(record) -> list[str]:
 class SearchView(APIView):
     """Search every resource at once; each hit says which resource and kind it is."""
 
-    permission_classes = [AllowAny]
+    permission_classes = [ReadOnlyViewPermission]
     # (resource, viewset) pairs, set by nkhr.api.urls
     resources: list = []
 
