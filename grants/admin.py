@@ -1,0 +1,52 @@
+"""Admin pages of funding: programmes, their priorities, and awards."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from grants.models import Award, FundingPriority, FundingProgramme
+from nkhr.admin.base import RecordAdmin, Reference, RowInline, partial_date_column
+from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin, actor_key_search
+
+
+class FundingPriorityInline(RowInline):
+    """A programme's priorities in the source's order; open a row to cite its sources."""
+
+    model = FundingPriority
+    fields = ["number", "text"]
+    show_change_link = True
+
+
+@admin.register(FundingProgramme)
+class FundingProgrammeAdmin(InstrumentKindAdmin):
+    """Funders' programmes (the funder is "adopted by")."""
+
+    inlines = [*InstrumentKindAdmin.inlines, FundingPriorityInline]
+    references = [
+        Reference("grants.Award", "programme", _("awards")),
+        *INSTRUMENT_REFERENCES,
+    ]
+
+
+@admin.register(FundingPriority)
+class FundingPriorityAdmin(RecordAdmin):
+    """Priorities across programmes."""
+
+    list_display = ["programme", "number", "text"]
+    list_select_related = ["programme"]
+    search_fields = ["text", "programme__title", "id"]
+    autocomplete_fields = ["programme"]
+
+
+@admin.register(Award)
+class AwardAdmin(RecordAdmin):
+    """Grants made, by programme and recipient."""
+
+    list_display = ["title", "programme", "recipient", "amount", "currency", "awarded_display"]
+    list_select_related = ["programme", "recipient"]
+    list_filter = [("programme", admin.RelatedOnlyFieldListFilter), "currency"]
+    search_fields = ["title", "programme__title", "recipient__name", "recipient__aliases__name"]
+    key_search_fields = actor_key_search("recipient__")
+    autocomplete_fields = ["programme", "recipient"]
+    date_hierarchy = "awarded"
+
+    awarded_display = partial_date_column("awarded", _("awarded"))

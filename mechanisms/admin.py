@@ -1,0 +1,92 @@
+"""Admin pages of the UN side: resolutions, treaties, mechanisms and reports."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+
+from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
+from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
+from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin
+from nkhr.text import compact, name_key
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(InstrumentKindAdmin):
+    """Resolutions of UN bodies, found by symbol in any spelling ("a res 72 188")."""
+
+    list_display = ["symbol", "title", "adopted_by", "session", "adopted_display", "status"]
+
+
+@admin.register(Treaty)
+class TreatyAdmin(InstrumentKindAdmin):
+    """Treaties and conventions, with the state-party reports made under them."""
+
+    references = [
+        *INSTRUMENT_REFERENCES,
+        Reference("mechanisms.Report", "treaty", _("state-party reports")),
+    ]
+
+
+class MechanismFunctionInline(RowInline):
+    """The functions in a mechanism's mandate."""
+
+    model = MechanismFunction
+    fields = ["function"]
+
+
+@admin.register(Mechanism)
+class MechanismAdmin(RecordAdmin):
+    """Commissions, special procedures, field offices, expert groups."""
+
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "parent_body",
+        "country",
+        "established_display",
+        "ended_display",
+    ]
+    list_select_related = ["parent_body"]
+    list_filter = ["kind", "status", ("country", CountryFilter)]
+    search_fields = ["name", "mandate", "id"]
+    key_search_fields = [("name_key", name_key)]
+    autocomplete_fields = ["parent_body", "actor", "establishing_instrument"]
+    date_hierarchy = "established"
+    inlines = [MechanismFunctionInline]
+    references = [Reference("mechanisms.Report", "mechanism", _("reports produced"))]
+
+    established_display = partial_date_column("established", _("established"))
+    ended_display = partial_date_column("ended", _("ended"))
+
+
+@admin.register(MechanismFunction)
+class MechanismFunctionAdmin(RowAdmin):
+    """Mandated functions across mechanisms."""
+
+    list_display = ["mechanism", "function"]
+    list_select_related = ["mechanism"]
+    list_filter = ["function"]
+    search_fields = ["mechanism__name"]
+    key_search_fields = [("mechanism__name_key", name_key)]
+    autocomplete_fields = ["mechanism"]
+
+
+@admin.register(Report)
+class ReportAdmin(RecordAdmin):
+    """Reports and documents, found by title, symbol or author."""
+
+    list_display = ["title", "symbol", "kind", "author", "date_display", "country"]
+    list_select_related = ["author"]
+    list_filter = ["kind", ("country", CountryFilter)]
+    search_fields = ["title", "symbol", "author__name", "author__aliases__name", "id"]
+    key_search_fields = [
+        ("symbol_key", compact),
+        ("title_key", name_key),
+        ("author__name_key", name_key),
+    ]
+    autocomplete_fields = ["author", "publisher", "mechanism", "treaty", "concerns"]
+    date_hierarchy = "date"
+    show_full_result_count = False
+
+    date_display = partial_date_column("date", _("date"))

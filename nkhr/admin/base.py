@@ -1,0 +1,408 @@
+"""Building blocks shared by every admin page of every app.
+
+* `RecordAdmin`: the base ModelAdmin of public records. The public id may be typed (or left
+  blank to be made from the name) when a record is added and is read-only afterwards;
+  timestamps are read-only; partial dates sit beside their precision; cited records get a
+  citations inline; key search and "referenced by" lists come from the mixins below.
+* `RowAdmin`: the base ModelAdmin of rows inside records (aliases, bill actions …) when
+  they are browsed on their own.
+* `KeySearchMixin`: search that also compares stored search keys (`name_key`,
+  `symbol_key`, `bill_number_key`), so romanization, case and punctuation do not matter.
+* `ReferencedByMixin`: read-only lists of the records that point at the one on screen.
+* `RowInline` and `CitationInline`: inlines whose rows cost no query each.
+* `partial_date_column()`: a changelist column showing a partial date as written.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates, quote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.db import models
+from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from nkhr.models import Citation, CitedRecord
+
+TIMESTAMP_FIELDS = ("created", "updated")
+
+
+# --- changelist columns ----------------------------------------------------------------------
+
+
+def partial_date_column(name: str, description) -> Callable:
+    """A list_display column that shows `<name>` as written ("2015-06", not "June 1, 2015"),
+    sorted by the underlying date column.
+
+        listed_display = partial_date_column("listed", _("listing date"))
+    """
+
+    @admin.display(description=description, ordering=name)
+    def column(model_admin, obj):
+        return obj.partial_date(name)
+
+    column.__name__ = f"{name}_display"
+    return column
+
+
+def proxy_for_kind(obj):
+    """The registered proxy that presents `obj`'s kind (a Resolution for an instrument of
+    kind "resolution"), or `obj`'s own model when there is none."""
+    model = type(obj)
+    kind = getattr(obj, "kind", None)
+    for registered in admin.site._registry:
+        if (
+            registered._meta.proxy
+            and registered._meta.concrete_model is model
+            and getattr(registered, "kind_value", None) == kind
+        ):
+            return registered
+    return model
+
+
+def admin_change_url(obj) -> str | None:
+    """The admin change page of `obj` (on the page of its kind's proxy, if it has one), or
+    None when its model has no admin page."""
+    opts = proxy_for_kind(obj)._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+    except NoReverseMatch:
+        return None
+
+
+def admin_link(obj, text=None):
+    """`obj` as a link to its change page (plain text when it has none)."""
+    text = str(obj) if text is None else text
+    url = admin_change_url(obj)
+    return format_html('<a href="{}">{}</a>', url, text) if url else text
+
+
+def filtered_changelist_url(model, lookup: str, value) -> str | None:
+    """The changelist of `model` filtered by `lookup=value`, or None without an admin page."""
+    opts = model._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    except NoReverseMatch:
+        return None
+    return f"{url}?{urlencode({lookup: value})}"
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+class KeySearchMixin:
+    """Search that also matches stored search keys, written once for every admin.
+
+    `key_search_fields` lists `(lookup path, key function)` pairs: the whole search term is
+    turned into a key by the function and matched with `__contains` against the path, in
+    addition to Django's word-by-word `search_fields` search. So "Chong Gyong" finds the
+    actor whose name key comes from "Jong Kyong Thaek", and "hr 757" finds H.R.757.
+
+        key_search_fields = [("name_key", name_key), ("aliases__name_key", name_key)]
+    """
+
+    key_search_fields: Sequence[tuple[str, Callable[[str], str]]] = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        key_match = self.key_search_condition(search_term)
+        if key_match is None:
+            return results, may_have_duplicates
+        # Filtering the incoming queryset keeps the changelist's other filters in force.
+        results = results | queryset.filter(key_match)
+        spans_many = any(
+            lookup_spawns_duplicates(self.opts, path) for path, _key in self.key_search_fields
+        )
+        return results, may_have_duplicates or spans_many
+
+    def key_search_condition(self, search_term: str) -> models.Q | None:
+        """The OR of every key field containing the term's key, or None if nothing to match."""
+        condition = None
+        for path, make_key in self.key_search_fields:
+            key = make_key(search_term)
+            if not key:
+                continue
+            clause = models.Q(**{f"{path}__contains": key})
+            condition = clause if condition is None else condition | clause
+        return condition
+
+
+# --- autocomplete widgets that cost no query per inline row ----------------------------------
+
+
+class PrimedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete select that labels its selected option from objects its formset has
+    already loaded, instead of one query per rendered row. Without them (an unbound extra
+    form, or a POST naming an object not loaded) it falls back to the query."""
+
+    known_objects: dict[str, models.Model] | None = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = [str(v) for v in value if str(v) not in self.choices.field.empty_values]
+        known = self.known_objects
+        if known is None or not chosen or any(key not in known for key in chosen):
+            return super().optgroups(name, value, attr)
+        options = []
+        if not self.is_required:
+            options.append(self.create_option(name, "", "", False, 0))
+        for key in chosen:
+            label = self.choices.field.label_from_instance(known[key])
+            options.append(self.create_option(name, key, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+def related_objects_of_rows(rows: Iterable[models.Model], fk: models.ForeignKey) -> dict:
+    """The objects the rows' foreign key `fk` points at, keyed by the str of the target value.
+    Relations already loaded (select_related) are reused; the rest come in one query."""
+    target_attname = fk.target_field.attname
+    found, missing = {}, set()
+    for row in rows:
+        if fk.is_cached(row):
+            target = getattr(row, fk.name)
+            if target is not None:
+                found[str(getattr(target, target_attname))] = target
+        elif (value := getattr(row, fk.attname)) is not None:
+            missing.add(value)
+    if missing:
+        related = fk.remote_field.model._base_manager.filter(**{f"{target_attname}__in": missing})
+        found.update((str(getattr(obj, target_attname)), obj) for obj in related)
+    return found
+
+
+class PrimedAutocompleteFormSetMixin:
+    """Hands every row's autocomplete widgets the related objects of all rows at once."""
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name, formfield in form.fields.items():
+            # Admin wraps widgets in RelatedFieldWidgetWrapper (the add/change icons).
+            widget = getattr(formfield.widget, "widget", formfield.widget)
+            if isinstance(widget, PrimedAutocompleteSelect):
+                widget.known_objects = self._known_objects(name)
+        return form
+
+    def _known_objects(self, name: str) -> dict:
+        cache = self.__dict__.setdefault("_known_objects_cache", {})
+        if name not in cache:
+            cache[name] = related_objects_of_rows(
+                self.get_queryset(), self.model._meta.get_field(name)
+            )
+        return cache[name]
+
+
+class PrimedInlineFormSet(PrimedAutocompleteFormSetMixin, BaseInlineFormSet):
+    """Inline formset for rows that point at their record with a foreign key."""
+
+
+class PrimedGenericInlineFormSet(PrimedAutocompleteFormSetMixin, BaseGenericInlineFormSet):
+    """Inline formset for generic rows (citations)."""
+
+
+class PrimedAutocompleteMixin:
+    """Uses `PrimedAutocompleteSelect` for the foreign keys in `autocomplete_fields`."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = PrimedAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# --- inlines ---------------------------------------------------------------------------------
+
+
+class SelectRelatedInlineMixin:
+    """`select_related` loads what each row's `__str__` and widgets need with the rows."""
+
+    select_related: Sequence[str] = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*self.select_related) if self.select_related else queryset
+
+
+class RowInline(SelectRelatedInlineMixin, PrimedAutocompleteMixin, admin.TabularInline):
+    """Base inline for the rows of a record: no empty rows by default, no per-row query."""
+
+    formset = PrimedInlineFormSet
+    extra = 0
+
+
+class CitationInline(SelectRelatedInlineMixin, PrimedAutocompleteMixin, GenericTabularInline):
+    """Where a record's facts come from. Proxies (a Resolution, a SanctionsRegime) cite as
+    their concrete model, as `CitedRecord.citations` does, so both see the same rows."""
+
+    model = Citation
+    formset = PrimedGenericInlineFormSet
+    for_concrete_model = True
+    autocomplete_fields = ["source"]
+    fields = ["source", "section", "footnote", "paragraph", "page", "quote", "note"]
+    select_related = ["source"]
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
+
+
+# --- "referenced by" lists -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Records of `model` ("app_label.Model") whose `field` points at the record on screen.
+
+    `show` names the attribute of each row to list instead of the row itself (a sponsorship
+    lists its bill); `select_related` loads what the listed text needs in the same query.
+    """
+
+    model: str
+    field: str
+    label: str
+    show: str | None = None
+    select_related: tuple[str, ...] = field(default_factory=tuple)
+
+
+class ReferencedByMixin:
+    """A read-only "Referenced by" section on change pages: for each `Reference`, the first
+    few records that point here (one query each, however many there are) and a link to
+    the changelist filtered to all of them."""
+
+    references: Sequence[Reference] = ()
+    references_shown = 10
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self.references:
+            fields.append("referenced_by")
+        return fields
+
+    @admin.display(description=_("records that point here"))
+    def referenced_by(self, obj):
+        sections = [self._reference_section(obj, ref) for ref in self.references]
+        sections = [section for section in sections if section]
+        if not sections:
+            return _("Nothing points here yet.")
+        return format_html_join("", "{}", ((section,) for section in sections))
+
+    def _reference_section(self, obj, ref: Reference):
+        if not apps.is_installed(ref.model.split(".")[0]):
+            return None
+        model = apps.get_model(ref.model)
+        queryset = model._default_manager.filter(**{ref.field: obj.pk})
+        select = [*ref.select_related, *([ref.show] if ref.show else [])]
+        if select:
+            queryset = queryset.select_related(*select)
+        rows = list(queryset[: self.references_shown + 1])
+        if not rows:
+            return None
+        shown = [getattr(row, ref.show) if ref.show else row for row in rows]
+        items = format_html_join(
+            "", "<li>{}</li>", ((admin_link(item),) for item in shown[: self.references_shown])
+        )
+        more = ""
+        if len(rows) > self.references_shown:
+            target = model._meta.get_field(ref.field).related_model._meta.pk.name
+            url = filtered_changelist_url(model, f"{ref.field}__{target}__exact", obj.pk)
+            if url:
+                more = format_html('<li><a href="{}">{}</a></li>', url, _("View all"))
+        return format_html(
+            '<div class="referenced-by"><strong>{}</strong><ul>{}{}</ul></div>',
+            ref.label,
+            items,
+            more,
+        )
+
+
+# --- ModelAdmins -----------------------------------------------------------------------------
+
+
+def pair_partial_dates(fields: Sequence[str]) -> list:
+    """Put each `<name>_precision` on one line with `<name>`, in `<name>`'s place."""
+    names = set(fields)
+    lines = []
+    for name in fields:
+        if name.endswith("_precision") and name.removesuffix("_precision") in names:
+            continue
+        precision = f"{name}_precision"
+        lines.append((name, precision) if precision in names else name)
+    return lines
+
+
+class TimeStampedAdmin(PrimedAutocompleteMixin, KeySearchMixin, admin.ModelAdmin):
+    """Base of every ModelAdmin: timestamps read-only and grouped at the end of the page,
+    partial dates beside their precision, key search available."""
+
+    # Curators paste addresses without a scheme; official sites are served over https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *TIMESTAMP_FIELDS]
+
+    def get_fieldsets(self, request, obj=None):
+        if self.fieldsets:
+            return self.fieldsets
+        fields = list(self.get_fields(request, obj))
+        special = {*TIMESTAMP_FIELDS, "referenced_by", "id"}
+        main = [name for name in fields if name not in special]
+        if "id" in fields:
+            main.insert(0, "id")
+        fieldsets = [(None, {"fields": pair_partial_dates(main)})]
+        if "referenced_by" in self.get_readonly_fields(request, obj):
+            fieldsets.append((_("Referenced by"), {"fields": ["referenced_by"]}))
+        if obj is not None:
+            fieldsets.append(
+                (_("Record history"), {"fields": [TIMESTAMP_FIELDS], "classes": ["collapse"]})
+            )
+        return fieldsets
+
+
+class RowAdmin(TimeStampedAdmin):
+    """Base ModelAdmin of rows inside records, browsed on their own."""
+
+    show_full_result_count = False
+
+
+class RecordForm(ModelForm):
+    """A record's form: the public id may be left blank when adding (it is then made from
+    the name); afterwards it is read-only, so the form never sees it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "id" in self.fields and self.instance._state.adding:
+            self.fields["id"].required = False
+
+
+class RecordAdmin(ReferencedByMixin, TimeStampedAdmin):
+    """Base ModelAdmin of public records (`PublicRecord`, `CitedRecord`)."""
+
+    form = RecordForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The public id names the record in URLs, fixtures and exports: it never changes.
+        if obj is not None:
+            fields.insert(0, "id")
+        return fields
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if issubclass(self.model, CitedRecord):
+            inlines.append(CitationInline)
+        return inlines
+
+    def save_form(self, request, form, change):
+        record = super().save_form(request, form, change)
+        # Give a new record its public id before the inlines are saved against it.
+        if not change and not record.pk:
+            record.pk = record.make_public_id()
+        return record
+
+    def save_model(self, request, obj, form, change):
+        # An insert, never an update of another record that happens to have this id.
+        obj.save(force_insert=not change)

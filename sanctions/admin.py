@@ -1,0 +1,113 @@
+"""Admin pages of sanctions: regimes, designation rounds and designations."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
+from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin, actor_key_search
+from sanctions.models import Designation, DesignationMeasure, DesignationRound, SanctionsRegime
+
+# Designations are searched by their target's name or alias, in any romanization.
+TARGET_SEARCH_FIELDS = ["target__name", "target__aliases__name"]
+
+
+@admin.register(SanctionsRegime)
+class SanctionsRegimeAdmin(InstrumentKindAdmin):
+    """Sanctions regimes: authority, legal basis and scope (country or global)."""
+
+    list_display = ["title", "symbol", "adopted_by", "scope", "target_country", "adopted_display"]
+    list_filter = ["scope", "status"]
+    exclude = ["kind"]
+    references = [
+        Reference("sanctions.DesignationRound", "regime", _("designation rounds")),
+        Reference(
+            "sanctions.Designation",
+            "regime",
+            _("designations"),
+            select_related=("target", "regime"),
+        ),
+        *INSTRUMENT_REFERENCES,
+    ]
+
+
+@admin.register(DesignationRound)
+class DesignationRoundAdmin(RecordAdmin):
+    """Occasions on which an authority designated targets, with the totals reported."""
+
+    list_display = [
+        "title",
+        "regime",
+        "authority",
+        "announced_display",
+        "reported_persons",
+        "reported_entities",
+        "parent",
+    ]
+    list_select_related = ["regime", "authority", "parent"]
+    list_filter = [
+        ("regime", admin.RelatedOnlyFieldListFilter),
+        ("authority", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["title", "regime__title", "authority__name", "id"]
+    autocomplete_fields = ["regime", "authority", "parent"]
+    date_hierarchy = "announced"
+    references = [
+        Reference("sanctions.DesignationRound", "parent", _("occasions grouped here")),
+        Reference(
+            "sanctions.Designation",
+            "round",
+            _("designations"),
+            select_related=("target", "regime"),
+        ),
+    ]
+
+    announced_display = partial_date_column("announced", _("announced"))
+
+
+class DesignationMeasureInline(RowInline):
+    """The measures a designation imposes."""
+
+    model = DesignationMeasure
+    fields = ["measure"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(RecordAdmin):
+    """Who is listed under which regime, found by the target's name or any alias."""
+
+    list_display = [
+        "target",
+        "regime",
+        "authority",
+        "listed_display",
+        "delisted_display",
+        "round",
+        "reference",
+    ]
+    list_select_related = ["target", "regime", "authority", "round"]
+    list_filter = [
+        ("regime", admin.RelatedOnlyFieldListFilter),
+        ("authority", admin.RelatedOnlyFieldListFilter),
+        "target__kind",
+    ]
+    search_fields = [*TARGET_SEARCH_FIELDS, "reference", "regime__title", "id"]
+    key_search_fields = actor_key_search("target__")
+    autocomplete_fields = ["regime", "authority", "target", "round"]
+    date_hierarchy = "listed"
+    show_full_result_count = False
+    inlines = [DesignationMeasureInline]
+
+    listed_display = partial_date_column("listed", _("listing date"))
+    delisted_display = partial_date_column("delisted", _("delisting date"))
+
+
+@admin.register(DesignationMeasure)
+class DesignationMeasureAdmin(RowAdmin):
+    """Measures across designations."""
+
+    list_display = ["designation", "measure"]
+    list_select_related = ["designation__target", "designation__regime"]
+    list_filter = ["measure"]
+    search_fields = [f"designation__{path}" for path in TARGET_SEARCH_FIELDS]
+    key_search_fields = actor_key_search("designation__target__")
+    autocomplete_fields = ["designation"]

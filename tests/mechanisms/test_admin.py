@@ -1,0 +1,65 @@
+"""Admin pages of mechanisms: the generic contract, symbols in any spelling, and proxies
+of instruments that set their own kind."""
+
+import pytest
+
+from mechanisms.models import Report, Resolution
+from nkhr.models import Instrument
+from tests import factories
+from tests.admin_base import (
+    AdminPagesContract,
+    admin_url,
+    log_in_curator,
+    parametrize_model_admins,
+    post_data_from,
+)
+
+pytest_generate_tests = parametrize_model_admins
+
+
+class TestMechanismsAdminPages(AdminPagesContract):
+    """Every mechanisms admin page renders, searches and lists rows in constant queries."""
+
+    app_label = "mechanisms"
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    return log_in_curator(client, django_user_model)
+
+
+def changelist_pks(client, model, term: str) -> list:
+    response = client.get(admin_url(model, "changelist"), {"q": term})
+    assert response.status_code == 200
+    return [obj.pk for obj in response.context["cl"].result_list]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["a res 72 188", "A/RES/72/188", "ares72188"])
+def test_resolution_search_ignores_symbol_spelling(staff_client, term):
+    resolution = factories.ResolutionFactory(symbol="A/RES/72/188")
+    factories.ResolutionFactory(symbol="A/HRC/RES/40/20")
+    assert changelist_pks(staff_client, Resolution, term) == [resolution.pk]
+
+
+@pytest.mark.django_db
+def test_report_search_finds_the_symbol(staff_client):
+    report = factories.ReportFactory(symbol="A/HRC/34/66")
+    factories.ReportFactory(symbol="A/HRC/40/66")
+    assert changelist_pks(staff_client, Report, "a hrc 34 66") == [report.pk]
+
+
+@pytest.mark.django_db
+def test_adding_a_resolution_sets_its_kind(staff_client):
+    add_url = admin_url(Resolution, "add")
+    page = staff_client.get(add_url)
+    assert "kind" not in page.context["adminform"].form.fields
+    data = post_data_from(page)
+    data.update({"title": "Situation of human rights in the DPRK", "status": "adopted"})
+    response = staff_client.post(add_url, data)
+    assert response.status_code == 302
+    instrument = Instrument.objects.get()
+    assert (instrument.pk, instrument.kind) == (
+        "situation-of-human-rights-in-the-dprk",
+        "resolution",
+    )
