@@ -18,7 +18,8 @@ def api_exception_handler(exc, context):
         )
         set_rollback()
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, IntegrityError):
+    # ProtectedError and RestrictedError are IntegrityErrors too; they get their 409 below.
+    if isinstance(exc, IntegrityError) and not isinstance(exc, ProtectedError | RestrictedError):
         # A database rule caught what validation did not (e.g. a race): nothing is written.
         set_rollback()
         return Response(

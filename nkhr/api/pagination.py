@@ -14,6 +14,11 @@ class SyncCursorPagination(CursorPagination):
     page_size_query_param = "limit"
     max_page_size = MAX_LIMIT
 
+    def get_ordering(self, request, queryset, view):
+        # Always the public id: a cursor over `?ordering=` on a nullable or repeated field
+        # (dates, kinds) skips or repeats rows, and a full pull must see each row once.
+        return (self.ordering,)
+
 
 class RecordPagination(LimitOffsetPagination):
     """`?limit=&offset=` with a count, or a cursor when one is asked for."""
