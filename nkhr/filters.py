@@ -64,6 +64,16 @@ class LegislationFilterSet(RecordFilterSet):
         fields = ["jurisdiction", "chamber", "session", "kind", "status", "legislature", "sponsor"]
 
 
+class InstrumentKindFilterSet(InstrumentFilterSet):
+    """Base of the FilterSets of one kind of instrument, where `kind` is fixed."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        filters.pop("kind", None)
+        return filters
+
+
 class EventFilterSet(RecordFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices)
     participant = record_choice(Actor.objects.all(), field_name="participants")

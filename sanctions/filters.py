@@ -1,15 +1,15 @@
 import django_filters
 
 from nkhr.api.filtering import RecordFilterSet
-from nkhr.filters import InstrumentFilterSet, record_choice
+from nkhr.filters import InstrumentKindFilterSet, record_choice
 from nkhr.models import Actor
 from sanctions.models import Designation, DesignationRound, SanctionsRegime
 
 
-class SanctionsRegimeFilterSet(InstrumentFilterSet):
+class SanctionsRegimeFilterSet(InstrumentKindFilterSet):
     authority = record_choice(Actor.objects.all(), field_name="adopted_by")
 
-    class Meta(InstrumentFilterSet.Meta):
+    class Meta(InstrumentKindFilterSet.Meta):
         model = SanctionsRegime
         fields = ["status", "adopted_by", "authority", "legal_basis", "scope", "target_country"]
 

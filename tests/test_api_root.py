@@ -118,3 +118,14 @@ def test_docs_render():
     response = APIClient().get("/api/v1/docs/")
     assert response.status_code == 200
     assert b"swagger" in response.content.lower()
+
+
+@pytest.mark.django_db
+def test_search_gives_an_instrument_of_a_specialised_kind_once_with_its_own_route():
+    from tests.factories import SanctionsRegimeFactory
+
+    regime = SanctionsRegimeFactory(title="Global Human Rights Sanctions Regime")
+    data = search(q="global human rights sanctions")
+    hits = [hit for hit in data["results"] if hit["id"] == regime.pk]
+    assert len(hits) == 1
+    assert urlsplit(hits[0]["url"]).path == f"/api/v1/sanctions-regimes/{regime.pk}/"

@@ -1,7 +1,7 @@
 """Which API route shows which model, so any record can be linked in brief form."""
 
 from django.db import models
-from rest_framework.reverse import reverse
+from django.urls import reverse
 
 # model class -> router basename, filled in by nkhr.api.urls as resources are registered
 _BASENAMES: dict[type[models.Model], str] = {}
@@ -11,16 +11,32 @@ def register(model: type[models.Model], basename: str) -> None:
     _BASENAMES[model] = basename
 
 
-def basename_for(model: type[models.Model]) -> str | None:
-    """The route of `model`; a proxy without a route of its own links to its concrete model."""
+def basename_for(model: type[models.Model], kind: str | None = None) -> str | None:
+    """The route of `model`. An instrument whose kind has a route of its own (a sanctions
+    regime) links there; a proxy without a route links to its concrete model."""
+    if kind is not None:
+        for registered, basename in _BASENAMES.items():
+            if (
+                registered._meta.proxy
+                and registered._meta.concrete_model is model._meta.concrete_model
+                and getattr(registered, "kind_value", None) == kind
+            ):
+                return basename
     return _BASENAMES.get(model) or _BASENAMES.get(model._meta.concrete_model)
 
 
+def is_covered_by_concrete_route(model: type[models.Model]) -> bool:
+    """A proxy whose records are also served by its concrete model's route."""
+    return model._meta.proxy and model._meta.concrete_model in _BASENAMES
+
+
 def record_url(instance, request=None) -> str | None:
-    basename = basename_for(type(instance))
+    basename = basename_for(type(instance), getattr(instance, "kind", None))
     if basename is None:
         return None
-    return reverse(f"api:{basename}-detail", kwargs={"pk": instance.pk}, request=request)
+    path = reverse(f"api:{basename}-detail", kwargs={"pk": instance.pk})
+    # Django's reverse, not DRF's: links must not inherit this response's ?format=.
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def record_name(instance) -> str:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nkhr.api.permissions import ReadOnlyViewPermission
-from nkhr.api.registry import brief
+from nkhr.api.registry import brief, is_covered_by_concrete_route
 from nkhr.text import compact, name_key
 
 PER_KIND_LIMIT = 25
@@ -88,6 +88,8 @@ class SearchView(APIView):
         for resource, viewset in self.resources:
             if wanted and resource != wanted:
                 continue
+            if not wanted and is_covered_by_concrete_route(viewset.queryset.model):
+                continue  # a regime is found once, as an instrument linked to its own route
             filterset_class = viewset.filterset_class
             queryset = viewset.queryset.model._default_manager.all()
             if hasattr(queryset.model, "aliases"):

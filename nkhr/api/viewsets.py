@@ -16,6 +16,7 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.filters import OrderingFilter
+from rest_framework.response import Response
 
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
@@ -47,6 +48,26 @@ class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record changed since you read it (stale If-Match): read it again."
     default_code = "precondition_failed"
+
+
+def latest_update(instance):
+    """The latest `updated` of a record and of every row loaded with it (aliases, actions,
+    designations pointing at it …), so Last-Modified moves when any part of the page does."""
+    latest, seen, pending = instance.updated, set(), [instance]
+    while pending:
+        obj = pending.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        updated = getattr(obj, "updated", None)
+        if updated is not None and updated > latest:
+            latest = updated
+        state = getattr(obj, "_state", None)
+        if state is not None:
+            pending.extend(v for v in state.fields_cache.values() if v is not None)
+        for rows in getattr(obj, "_prefetched_objects_cache", {}).values():
+            pending.extend(rows)
+    return latest
 
 
 def representation_etag(data) -> str:
@@ -81,10 +102,10 @@ class RecordViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        response = super().retrieve(request, *args, **kwargs)
+        response = Response(self.get_serializer(instance).data)
         if not self.brief:
             response["ETag"] = representation_etag(response.data)
-        response["Last-Modified"] = http_date(instance.updated.timestamp())
+        response["Last-Modified"] = http_date(latest_update(instance).timestamp())
         return response
 
     def check_if_match(self, instance) -> None:

@@ -1,0 +1,55 @@
+"""HTTP-level behaviour shared by every resource: links, conditional requests, CSRF."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from nkhr.models import Actor, Alias
+from tests.factories import AliasFactory, PersonFactory, SanctionsRegimeFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_csv_links_do_not_carry_the_format_parameter():
+    PersonFactory()
+    response = APIClient().get("/api/v1/actors/", {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows and all("format=" not in row["url"] for row in rows)
+
+
+def test_a_kind_specific_instrument_list_refuses_a_kind_filter():
+    SanctionsRegimeFactory()
+    response = APIClient().get("/api/v1/sanctions-regimes/", {"kind": "resolution"})
+    assert response.status_code == 400
+    assert "kind" in response.json()
+
+
+def test_last_modified_moves_when_a_row_shown_on_the_record_changes():
+    person = PersonFactory()
+    alias = AliasFactory(actor=person)
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    Actor.objects.filter(pk=person.pk).update(updated=long_ago)
+    Alias.objects.filter(pk=alias.pk).update(updated=long_ago)
+    client = APIClient()
+    before = client.get(f"/api/v1/actors/{person.pk}/")["Last-Modified"]
+
+    alias.name = "Another spelling"
+    alias.save()
+    stale = client.get(f"/api/v1/actors/{person.pk}/", HTTP_IF_MODIFIED_SINCE=before)
+
+    assert stale.status_code == 200  # not 304: the page changed though the actor row did not
+
+
+def test_session_writes_keep_csrf_protection():
+    User.objects.create_superuser("curator", "", "a long passphrase")
+    client = APIClient(enforce_csrf_checks=True)
+    client.login(username="curator", password="a long passphrase")
+
+    response = client.post("/api/v1/actors/", {"name": "X", "kind": "person"}, format="json")
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
