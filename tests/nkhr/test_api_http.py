@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
-from nkhr.models import Actor, Alias, Citation
+from nkhr.models import Actor, Alias, Citation, Source
 from tests.factories import AliasFactory, PersonFactory, SanctionsRegimeFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +35,10 @@ def test_last_modified_moves_when_a_row_shown_on_the_record_changes():
     Actor.objects.filter(pk=person.pk).update(updated=long_ago)
     Alias.objects.filter(pk=alias.pk).update(updated=long_ago)
     Citation.objects.update(updated=long_ago)
+    Source.objects.update(updated=long_ago)
     client = APIClient()
     before = client.get(f"/api/v1/actors/{person.pk}/")["Last-Modified"]
+    assert before.endswith("2020 00:00:00 GMT")
 
     alias.name = "Another spelling"
     alias.save()
