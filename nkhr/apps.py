@@ -6,3 +6,11 @@ class NkhrConfig(AppConfig):
     name = "nkhr"
     verbose_name = _("Core records")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from nkhr.roles import sync_roles_after_migrate
+
+        # Runs after the permissions of every app exist (auth connects its own handler first).
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="nkhr_sync_roles")

@@ -10,10 +10,11 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from nkhr.models import Actor, Citation, PositionHeld
+from nkhr.models import Actor, Citation, PositionHeld, Publication
 from sanctions.models import Designation
 
 DATASET_PREFIX = "nkhr"
+PUBLISHED = Publication.PUBLISHED
 
 PUBLIC_BODY_KINDS = frozenset(
     {
@@ -146,20 +147,39 @@ CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("sour
 CHUNK = 2000
 
 
-def entities(actors=None, designations=None) -> Iterator[dict]:
-    """Every actor, position held and designation as FollowTheMoney entities, streamed."""
-    actors = Actor.objects.all() if actors is None else actors
-    designations = Designation.objects.all() if designations is None else designations
+def entities(published_only: bool = True, since=None) -> Iterator[dict]:
+    """Every actor, position held and designation as FollowTheMoney entities, streamed.
+
+    With `published_only`, what is not published (and every link to it) stays out, so an
+    entity never points at one the reader may not see.
+    """
+    actors = Actor.objects.all()
+    held = PositionHeld.objects.all()
+    designations = Designation.objects.all()
+    if published_only:
+        actors = actors.published()
+        held = held.published().filter(
+            person__publication=PUBLISHED, position__publication=PUBLISHED
+        )
+        designations = designations.published().filter(
+            target__publication=PUBLISHED,
+            regime__publication=PUBLISHED,
+            authority__publication=PUBLISHED,
+        )
+    if since is not None:
+        actors = actors.filter(updated__gte=since)
+        held = held.filter(updated__gte=since)
+        designations = designations.filter(updated__gte=since)
+
     actor_rows = actors.select_related("parent").prefetch_related(
-        "aliases",
-        CITATIONS,
-        Prefetch("positions_held", queryset=PositionHeld.objects.select_related("position")),
+        "aliases", CITATIONS, Prefetch("positions_held", queryset=held.select_related("position"))
     )
     for actor in actor_rows.order_by("pk").iterator(chunk_size=CHUNK):
+        if published_only and actor.parent_id and actor.parent.publication != PUBLISHED:
+            actor.parent_id = None  # a link to a record the public may not see
         yield actor_entity(actor)
-    held_rows = PositionHeld.objects.filter(person__in=actors).prefetch_related(CITATIONS)
-    for held in held_rows.order_by("pk").iterator(chunk_size=CHUNK):
-        yield occupancy_entity(held)
+    for occupancy in held.prefetch_related(CITATIONS).order_by("pk").iterator(chunk_size=CHUNK):
+        yield occupancy_entity(occupancy)
     designation_rows = designations.select_related("authority", "regime").prefetch_related(
         "measures", CITATIONS
     )

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "nkhr",
     "mechanisms",
     "sanctions",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "nkhr.history.ChannelMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -118,7 +121,7 @@ REST_FRAMEWORK = {
         "nkhr.api.renderers.CSVRenderer",
     ],
     "DEFAULT_PAGINATION_CLASS": "nkhr.api.pagination.RecordPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "nkhr.api.schema.RecordAutoSchema",
     "EXCEPTION_HANDLER": "nkhr.api.exceptions.api_exception_handler",
     "ORDERING_PARAM": "ordering",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -144,6 +147,16 @@ SPECTACULAR_SETTINGS = {
         "InstrumentStatusEnum": "nkhr.models.Instrument.Status",
         "LegislationStatusEnum": "nkhr.models.Legislation.Status",
         "MechanismStatusEnum": "mechanisms.models.Mechanism.Status",
+        "ActorKindEnum": "nkhr.models.Actor.Kind",
+        "AliasKindEnum": "nkhr.models.Alias.Kind",
+        "SourceKindEnum": "nkhr.models.Source.Kind",
+        "InstrumentKindEnum": "nkhr.models.Instrument.Kind",
+        "LegislationKindEnum": "nkhr.models.Legislation.Kind",
+        "LegislativeActionKindEnum": "nkhr.models.LegislativeAction.Kind",
+        "LegislationRelationKindEnum": "nkhr.models.LegislationRelation.Kind",
+        "EventKindEnum": "nkhr.models.Event.Kind",
+        "MechanismKindEnum": "mechanisms.models.Mechanism.Kind",
+        "ReportKindEnum": "mechanisms.models.Report.Kind",
     },
 }
 

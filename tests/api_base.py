@@ -67,6 +67,7 @@ def database_counts() -> dict[str, int]:
         model._meta.label: model._base_manager.count()
         for label in RECORD_APPS
         for model in apps.get_app_config(label).get_models()
+        if model._meta.managed
     }
 
 
@@ -80,6 +81,15 @@ def user_with_permissions(model, *actions: str) -> User:
     assert permissions.count() == len(codenames), codenames
     user.user_permissions.add(*permissions)
     return user
+
+
+def analyst_client() -> APIClient:
+    """A client of a user who may read drafts (`nkhr.view_unpublished`), as analysts do."""
+    user = User.objects.create_user(username="analyst")
+    user.user_permissions.add(Permission.objects.get(codename="view_unpublished"))
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
 
 
 def resolve_callables(kwargs: dict) -> dict:
@@ -432,9 +442,12 @@ class RecordAPITest:
         response = self.client_with("add").post(self.list_url, payload, format="json")
         assert response.status_code == 201, response.content
         assert self.model.objects.count() == before + 1
-        readback = APIClient().get(response.json()["url"])
+        assert response.json()["publication"] == "draft"
+        # A new record is a draft: readable by analysts and curators, not yet by the public.
+        readback = analyst_client().get(response.json()["url"])
         assert readback.status_code == 200
         assert readback.json()["id"] == response.json()["id"]
+        assert APIClient().get(response.json()["url"]).status_code == 404
 
     def test_create_without_permission_is_403(self, db):
         payload = self.valid_payload()

@@ -32,6 +32,7 @@ from nkhr.models import (
     LegislationSection,
     LegislativeAction,
     PositionHeld,
+    Publication,
     Recommendation,
     Source,
     Sponsorship,
@@ -50,6 +51,7 @@ class SourceFactory(DjangoModelFactory):
     id = factory.Sequence(lambda n: f"source-{n}")
     title = factory.Sequence(lambda n: f"Source document {n}")
     kind = Source.Kind.OTHER
+    publication = Publication.PUBLISHED
 
 
 class CitationFactory(DjangoModelFactory):
@@ -78,6 +80,8 @@ class CitedRecordFactory(DjangoModelFactory):
         # The hook creates a Citation row; the record itself needs no second save.
         skip_postgeneration_save = True
 
+    # Published unless a test says otherwise: most tests read as the public does.
+    publication = Publication.PUBLISHED
     cited = factory.PostGeneration(cite_record)
 
 

@@ -14,9 +14,10 @@ from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
 from nkhr.api.fields import PartialDateField, PrecisionField, RecordRelatedField
+from nkhr.api.permissions import is_visible
 from nkhr.api.registry import brief, record_url
 from nkhr.dates import PartialDate
-from nkhr.models import Citation, Source
+from nkhr.models import Citation, Publication, Source
 
 
 def _django_errors_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -91,6 +92,26 @@ class RowSerializer(PartialDatesMixin, ModelRulesMixin, serializers.ModelSeriali
     _parent_field: str | None = None
 
 
+class VisibleListSerializer(serializers.ListSerializer):
+    """A list of records that leaves out those the reader may not see (unpublished ones,
+    for the public)."""
+
+    def shown(self, item, request) -> bool:
+        return is_visible(item, request)
+
+    def to_representation(self, data):
+        request = self.context.get("request")
+        items = data.all() if hasattr(data, "all") else data
+        return [self.child.to_representation(item) for item in items if self.shown(item, request)]
+
+
+class CitationListSerializer(VisibleListSerializer):
+    """Citations of sources the reader may see."""
+
+    def shown(self, citation, request) -> bool:
+        return is_visible(citation.source, request)
+
+
 class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):
     """Where a fact stands in a source: the source in brief, the locator, a quote."""
 
@@ -103,6 +124,7 @@ class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Citation
+        list_serializer_class = CitationListSerializer
         fields = [
             "source",
             "source_title",
@@ -128,6 +150,11 @@ class RecordSerializer(
 
     serializer_related_field = RecordRelatedField
 
+    publication = serializers.ChoiceField(
+        choices=Publication.choices,
+        read_only=True,
+        help_text="Changed through the record's `publication/` route, never by a write.",
+    )
     id = serializers.SlugField(
         required=False,
         max_length=150,
@@ -144,6 +171,12 @@ class RecordSerializer(
     def __init__(self, *args, brief=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.brief = brief
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and not hasattr(meta, "list_serializer_class"):
+            meta.list_serializer_class = VisibleListSerializer
 
     def get_url(self, instance) -> str | None:
         return record_url(instance, self.context.get("request"))

@@ -13,6 +13,8 @@ from rest_framework.views import APIView
 
 from nkhr import ftm
 from nkhr.api.permissions import ReadOnlyViewPermission
+from nkhr.api.viewsets import ERRORS
+from nkhr.models.publication import can_view_unpublished
 
 CHUNK = 500
 JSON_LINES = "application/x-ndjson"
@@ -61,6 +63,7 @@ class ExportView(APIView):
                 description="One record per line: its resource's JSON plus `resource`.",
             ),
             400: OpenApiResponse(description="Unknown parameter or resource, malformed date."),
+            401: ERRORS[401],
         },
     )
     def get(self, request):
@@ -75,7 +78,7 @@ class ExportView(APIView):
 
     def _lines(self, request, selected, since):
         for resource, viewset in selected:
-            queryset = viewset.queryset.all()
+            queryset = viewset.queryset.visible_to(request.user)
             if since is not None:
                 queryset = queryset.filter(updated__gte=since)
             view = viewset(request=request, format_kwarg=None, action="retrieve")
@@ -101,15 +104,12 @@ class FollowTheMoneyExportView(APIView):
                 "Organization, Position, Occupancy, Sanction).",
             ),
             400: OpenApiResponse(description="Unknown parameter or malformed date."),
+            401: ERRORS[401],
         },
     )
     def get(self, request):
         _refuse_unknown(request, {"updated_since", "format"})
         since = _updated_since(request)
-        actors = ftm.Actor.objects.all()
-        designations = ftm.Designation.objects.all()
-        if since is not None:
-            actors = actors.filter(updated__gte=since)
-            designations = designations.filter(updated__gte=since)
-        lines = (_json_line(entity) for entity in ftm.entities(actors, designations))
+        published_only = not can_view_unpublished(request.user)
+        lines = (_json_line(entity) for entity in ftm.entities(published_only, since))
         return StreamingHttpResponse(lines, content_type=JSON_LINES)

@@ -5,7 +5,9 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
+from nkhr.api.permissions import is_visible
 from nkhr.dates import PartialDate
 
 
@@ -73,6 +75,19 @@ class RecordRelatedField(serializers.RelatedField):
         "incorrect_type": "Expected a public id (string), got {data_type}.",
     }
 
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({k: v for k, v in kwargs.items() if k in MANY_RELATION_KWARGS})
+        return VisibleManyRelatedField(**list_kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if queryset is not None and hasattr(queryset, "visible_to") and request is not None:
+            return queryset.visible_to(request.user)
+        return queryset
+
     def to_internal_value(self, data):
         if isinstance(data, dict) and "id" in data:
             data = data["id"]  # accept the brief form back, as read
@@ -86,13 +101,26 @@ class RecordRelatedField(serializers.RelatedField):
     def to_representation(self, value):
         from nkhr.api.registry import brief
 
-        return brief(value, self.context.get("request"))
+        request = self.context.get("request")
+        return brief(value, request) if is_visible(value, request) else None
 
     def use_pk_only_optimization(self):
         return False
 
     def display_value(self, instance):
         return str(instance)
+
+
+class VisibleManyRelatedField(serializers.ManyRelatedField):
+    """A list of links that leaves out the records the reader may not see."""
+
+    def to_representation(self, iterable):
+        request = self.context.get("request")
+        return [
+            self.child_relation.to_representation(value)
+            for value in iterable
+            if is_visible(value, request)
+        ]
 
 
 class RecordRelatedFieldExtension(OpenApiSerializerFieldExtension):

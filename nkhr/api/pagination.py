@@ -41,6 +41,13 @@ class RecordPagination(LimitOffsetPagination):
             return self._cursor.get_paginated_response(data)
         return super().get_paginated_response(data)
 
+    def get_paginated_response_schema(self, schema):
+        # A cursor page has no `count` (counting defeats the point of a cursor).
+        response_schema = super().get_paginated_response_schema(schema)
+        response_schema["required"] = ["results"]
+        response_schema["properties"]["count"]["description"] = "Offset pages only."
+        return response_schema
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         parameters += [

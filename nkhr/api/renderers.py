@@ -12,10 +12,11 @@ import json
 from rest_framework.renderers import BaseRenderer
 
 MULTI_VALUE_SEPARATOR = ";"
+BRIEF_KEYS = ("id", "url", "name", "kind")
 
 
 def _is_brief(value) -> bool:
-    return isinstance(value, dict) and {"id", "url", "name", "kind"} <= value.keys()
+    return isinstance(value, dict) and set(BRIEF_KEYS) <= value.keys()
 
 
 def flatten_cell(value):
@@ -30,6 +31,18 @@ def flatten_cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+def empty_list_header(renderer_context) -> list[str]:
+    """The columns of a list with no rows, from the view's serializer: a header-only CSV, not
+    an empty body (which DRF sends without a Content-Type)."""
+    view = (renderer_context or {}).get("view")
+    if view is None or not hasattr(view, "get_serializer"):
+        return []
+    serializer = view.get_serializer()
+    if getattr(serializer, "brief", False):
+        return list(BRIEF_KEYS)
+    return [name for name, field in serializer.fields.items() if not field.write_only]
 
 
 class CSVRenderer(BaseRenderer):
@@ -47,8 +60,8 @@ class CSVRenderer(BaseRenderer):
         else:
             rows = [data]
         buffer = io.StringIO()
-        if rows:
-            header = list(rows[0].keys())
+        header = list(rows[0].keys()) if rows else empty_list_header(renderer_context)
+        if header:
             writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
             writer.writeheader()
             for row in rows:

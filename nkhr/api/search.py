@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.registry import brief, is_covered_by_concrete_route
+from nkhr.api.viewsets import ERRORS
 from nkhr.text import compact, name_key
 
 PER_KIND_LIMIT = 25
@@ -74,6 +75,7 @@ class SearchView(APIView):
                 },
             ),
             400: OpenApiResponse(description="`q` missing or `type` unknown."),
+            401: ERRORS[401],
         },
     )
     def get(self, request):
@@ -91,7 +93,7 @@ class SearchView(APIView):
             if not wanted and is_covered_by_concrete_route(viewset.queryset.model):
                 continue  # a regime is found once, as an instrument linked to its own route
             filterset_class = viewset.filterset_class
-            queryset = viewset.queryset.model._default_manager.all()
+            queryset = viewset.queryset.model._default_manager.visible_to(request.user)
             if hasattr(queryset.model, "aliases"):
                 queryset = queryset.prefetch_related("aliases")
             filterset = filterset_class(data={}, queryset=queryset, request=request)

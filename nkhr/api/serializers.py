@@ -22,7 +22,7 @@ from nkhr.models import (
     Sponsorship,
 )
 
-RECORD_FIELDS = ["id", "url", "created", "updated"]
+RECORD_FIELDS = ["id", "url", "publication", "created", "updated"]
 
 
 def document_url_field():

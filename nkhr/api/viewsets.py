@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
+from nkhr.api.workflow import RecordWorkflowMixin
 
 BRIEF_PARAMETER = OpenApiParameter(
     "brief",
@@ -34,6 +35,8 @@ IF_MATCH_PARAMETER = OpenApiParameter(
 )
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: messages by field or parameter."),
+    # DRF answers 401 (not 403) when nobody is signed in, as token auth names a scheme.
+    401: OpenApiResponse(description="Not signed in (writes need it), or an invalid token."),
     403: OpenApiResponse(description="Not allowed (write without the model permission)."),
     404: OpenApiResponse(description="No such record."),
 }
@@ -76,14 +79,18 @@ def representation_etag(data) -> str:
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[BRIEF_PARAMETER], responses={400: ERRORS[400]}),
-    retrieve=extend_schema(parameters=[BRIEF_PARAMETER], responses={404: ERRORS[404]}),
-    create=extend_schema(responses={400: ERRORS[400], 403: ERRORS[403]}),
+    list=extend_schema(
+        parameters=[BRIEF_PARAMETER], responses={400: ERRORS[400], 401: ERRORS[401]}
+    ),
+    retrieve=extend_schema(
+        parameters=[BRIEF_PARAMETER], responses={401: ERRORS[401], 404: ERRORS[404]}
+    ),
+    create=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}),
     update=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
     partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
 )
-class RecordViewSet(viewsets.ModelViewSet):
+class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
     """List, read, create, update and delete one kind of record by its public id."""
 
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
@@ -94,6 +101,10 @@ class RecordViewSet(viewsets.ModelViewSet):
     @property
     def brief(self) -> bool:
         return self.request.query_params.get("brief", "").lower() in {"1", "true", "yes"}
+
+    def get_queryset(self):
+        # Drafts, records in review and withdrawn records are for curators and analysts.
+        return super().get_queryset().visible_to(self.request.user)
 
     def get_serializer(self, *args, **kwargs):
         if self.request is not None and self.request.method == "GET":

@@ -24,6 +24,7 @@ from nkhr.models.legislation import (
     LegislativeAction,
     Sponsorship,
 )
+from nkhr.models.publication import Publication, RecordPermission
 from nkhr.models.recommendations import Recommendation
 from nkhr.models.sources import Citation, Source
 
@@ -46,8 +47,10 @@ __all__ = [
     "LegislativeAction",
     "PositionHeld",
     "PublicRecord",
+    "Publication",
     "Recommendation",
     "RecordManager",
+    "RecordPermission",
     "Source",
     "Sponsorship",
     "TimeStampedModel",

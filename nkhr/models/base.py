@@ -18,11 +18,22 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from nkhr.dates import PartialDate
+from nkhr.history import HistoricalChannel, RecordHistory
+from nkhr.models.publication import Publication, can_view_unpublished
 
 PUBLIC_ID_MAX_LENGTH = 150
 
 
-class RecordManager(models.Manager):
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Publication.PUBLISHED)
+
+    def visible_to(self, user):
+        """What `user` may read: everything with `view_unpublished`, else published only."""
+        return self if can_view_unpublished(user) else self.published()
+
+
+class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
     def get_by_natural_key(self, public_id):
         return self.get(pk=public_id)
 
@@ -34,6 +45,9 @@ class TimeStampedModel(models.Model):
     updated = models.DateTimeField(
         _("updated"), default=timezone.now, editable=False, db_index=True
     )
+
+    # Every concrete record and row gets a historical twin: who, when, channel, snapshot.
+    history = RecordHistory(inherit=True, bases=[HistoricalChannel])
 
     class Meta:
         abstract = True
@@ -131,6 +145,15 @@ class PublicRecord(TimeStampedModel):
             "Stable identifier used in URLs, fixtures and exports. "
             "Left blank, it is made from the name; it cannot be changed later."
         ),
+    )
+
+    publication = models.CharField(
+        _("publication"),
+        max_length=10,
+        choices=Publication.choices,
+        default=Publication.DRAFT,
+        db_index=True,
+        help_text=_("Only published records are shown to the public."),
     )
 
     objects = RecordManager()

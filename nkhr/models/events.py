@@ -57,6 +57,7 @@ class Event(CitedRecord):
     )
 
     public_id_source = "title"
+    _history_m2m_fields = ["instruments", "legislation"]
 
     class Meta:
         ordering = ["-start", "title"]

@@ -59,6 +59,7 @@ class Recommendation(CitedRecord):
     date_precision = precision_field(_("date"))
 
     public_id_source = "title"
+    _history_m2m_fields = ["concerns"]
 
     class Meta:
         ordering = ["recommended_by", "number", "title"]

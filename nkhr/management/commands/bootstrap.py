@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
+from nkhr.history import Channel, record_initial_versions
 from nkhr.models import Source
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -30,7 +32,12 @@ class Command(BaseCommand):
         if Source.objects.exists():
             self.stdout.write("Records present: fixtures not loaded again.")
         else:
-            call_command("loaddata", *paper_fixtures(), verbosity=options["verbosity"])
+            with transaction.atomic():
+                call_command("loaddata", *paper_fixtures(), verbosity=options["verbosity"])
+                versions = record_initial_versions(
+                    Channel.FIXTURE, "Loaded from the paper's fixtures (KINU CO22-19)"
+                )
+            self.stdout.write(f"Loaded the paper's fixtures ({versions} first versions).")
         self._ensure_login()
 
     def _ensure_login(self):

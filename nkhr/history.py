@@ -1,0 +1,127 @@
+"""The change history of every record and row: who, when, through which channel, what.
+
+django-simple-history keeps a full snapshot of each version; this module adds the
+channel a change came through (admin, API, import, management command), set from a
+context variable by `ChannelMiddleware` for requests and by `recording_channel()` for
+imports and commands, and makes saves through proxy models (a `SanctionsRegime` is an
+`Instrument`) recorded like saves of the concrete model.
+"""
+
+import contextvars
+from contextlib import contextmanager
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
+
+
+class Channel(models.TextChoices):
+    ADMIN = "admin", _("admin")
+    API = "api", _("API")
+    IMPORT = "import", _("bulk import")
+    COMMAND = "command", _("management command")
+    FIXTURE = "fixture", _("initial data")
+
+
+_current_channel: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "nkhr_history_channel", default=Channel.COMMAND
+)
+
+
+@contextmanager
+def recording_channel(channel: str):
+    """Record every change made inside the block as coming through `channel`."""
+    token = _current_channel.set(channel)
+    try:
+        yield
+    finally:
+        _current_channel.reset(token)
+
+
+class ChannelMiddleware:
+    """Tags changes made by admin and API requests with their channel."""
+
+    PREFIXES = (("/admin/", Channel.ADMIN), ("/api/", Channel.API))
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        channel = next(
+            (name for prefix, name in self.PREFIXES if request.path.startswith(prefix)),
+            Channel.COMMAND,
+        )
+        with recording_channel(channel):
+            return self.get_response(request)
+
+
+class HistoricalChannel(models.Model):
+    """Abstract base of every historical model: the channel column."""
+
+    history_channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.COMMAND
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record, dispatch_uid="nkhr_history_channel")
+def _stamp_channel(sender, history_instance, **kwargs):
+    history_instance.history_channel = _current_channel.get()
+
+
+class RecordHistory(HistoricalRecords):
+    """HistoricalRecords that also follows proxies of the models it tracks.
+
+    Django sends save and delete signals with the proxy class as sender, so without this a
+    regime saved as a `SanctionsRegime` would leave no trace in the instrument's history.
+    """
+
+    def finalize(self, sender, **kwargs):
+        if sender._meta.proxy:
+            if self.inherit and issubclass(sender, self.cls):
+                post_save.connect(self.post_save, sender=sender, weak=False)
+                pre_delete.connect(self.pre_delete, sender=sender, weak=False)
+                post_delete.connect(self.post_delete, sender=sender, weak=False)
+            return
+        super().finalize(sender, **kwargs)
+
+
+def is_history_model(model) -> bool:
+    """A historical twin made by django-simple-history (it knows its tracked model)."""
+    return hasattr(model, "instance_type")
+
+
+def tracked_models():
+    """Every model whose changes are recorded (concrete models with a history manager)."""
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if not model._meta.proxy and hasattr(model._meta, "simple_history_manager_attribute")
+    ]
+
+
+def record_initial_versions(channel: str, reason: str, batch_size: int = 2000) -> int:
+    """Give every row that has no history yet a first version (after a fixture load, which
+    saves rows raw and so bypasses the history signals). Returns the versions written."""
+    written = 0
+    for model in tracked_models():
+        history = model.history
+        recorded = history.values("id")
+        missing = model._base_manager.exclude(pk__in=recorded)
+        batch = list(missing[:batch_size])
+        while batch:
+            history.bulk_history_create(
+                batch,
+                default_change_reason=reason,
+                custom_historical_attrs={"history_channel": channel},
+            )
+            written += len(batch)
+            batch = list(missing[:batch_size])
+    return written

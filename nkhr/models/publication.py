@@ -1,0 +1,40 @@
+"""Publication states and the permissions that govern them.
+
+A record is written as a draft, submitted for review, published by an editor, and may be
+withdrawn. The public (anonymous readers of the API, exports and search) sees published
+records only; users with `nkhr.view_unpublished` (curators, editors, analysts) see all.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Publication(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    IN_REVIEW = "in_review", _("in review")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+VIEW_UNPUBLISHED = "nkhr.view_unpublished"
+PUBLISH = "nkhr.publish_record"
+
+
+class RecordPermission(models.Model):
+    """Holder of the permissions that apply to records of every kind; it keeps no rows (its
+    empty table lets dumpdata and the admin treat it like any model)."""
+
+    class Meta:
+        default_permissions = ()
+        permissions = [
+            ("publish_record", _("Can publish, withdraw and return records to draft")),
+            ("view_unpublished", _("Can see drafts, records in review and withdrawn records")),
+        ]
+        verbose_name = _("record permission")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+
+def can_view_unpublished(user) -> bool:
+    return bool(user and user.is_authenticated and user.has_perm(VIEW_UNPUBLISHED))
