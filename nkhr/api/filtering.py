@@ -13,6 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
 from nkhr.dates import PartialDate
+from nkhr.search import key_condition
 from nkhr.text import compact, name_key
 
 # Query parameters that are not filters but are understood by every list.
@@ -82,27 +83,12 @@ class RecordFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         condition = self.search_condition(value)
-        if condition is None:
-            return queryset
-        paths = (*self.search_name_keys, *self.search_compact_keys, *self.search_text)
-        if any("__" in path for path in paths):
-            # Paths through to-many relations would repeat rows; match ids instead.
-            matching = queryset.model._base_manager.filter(condition).values("pk")
-            return queryset.filter(pk__in=matching)
-        return queryset.filter(condition)
+        return queryset if condition is None else queryset.filter(condition)
 
     def search_condition(self, value: str) -> Q | None:
-        folded, compacted = name_key(value), compact(value)
-        if not compacted:
-            return None
-        condition = Q()
-        for path in self.search_name_keys:
-            condition |= Q(**{f"{path}__contains": folded})
-        for path in self.search_compact_keys:
-            condition |= Q(**{f"{path}__contains": compacted})
-        for path in self.search_text:
-            condition |= Q(**{f"{path}__icontains": value.strip()})
-        return condition
+        paths = [(path, name_key) for path in self.search_name_keys]
+        paths += [(path, compact) for path in self.search_compact_keys]
+        return key_condition(self._meta.model, value, paths, self.search_text)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
