@@ -128,6 +128,11 @@ class Designation(CitedRecord):
         ordering = ["-listed", "id"]
         verbose_name = _("designation")
         verbose_name_plural = _("designations")
+        indexes = [
+            # The default order, and the same order within one authority (the common filter).
+            models.Index(fields=["-listed", "id"], name="designation_listed_order"),
+            models.Index(fields=["authority", "-listed", "id"], name="designation_authority_order"),
+        ]
         constraints = [
             *partial_date_constraints("listed", "delisted"),
             date_order_constraint("listed", "delisted"),
