@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from nkhr import ftm
 from nkhr.api.permissions import ReadOnlyViewPermission
+from nkhr.api.renderers import csv_lines
 from nkhr.api.viewsets import ERRORS
 from nkhr.models.publication import can_view_unpublished
 
@@ -55,12 +56,21 @@ class ExportView(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("resource", str, description="Only this resource (e.g. `actors`)."),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["jsonl", "csv"],
+                description="`csv` streams one resource as CSV (with `resource`).",
+            ),
             UPDATED_SINCE,
         ],
         responses={
             (200, JSON_LINES): OpenApiResponse(
                 OpenApiTypes.OBJECT,
                 description="One record per line: its resource's JSON plus `resource`.",
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="The resource as CSV, as its list's `?format=csv`."
             ),
             400: OpenApiResponse(description="Unknown parameter or resource, malformed date."),
             401: ERRORS[401],
@@ -74,9 +84,15 @@ class ExportView(APIView):
         if wanted and wanted not in known:
             raise serializers.ValidationError({"resource": [f"Unknown; one of {known}."]})
         selected = [(r, v) for r, v in self.resources if not wanted or r == wanted]
-        return StreamingHttpResponse(self._lines(request, selected, since), content_type=JSON_LINES)
+        if request.query_params.get("format") == "csv":
+            if not wanted:
+                raise serializers.ValidationError({"resource": ["CSV exports one resource."]})
+            rows = self._rows(request, selected, since)
+            return StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+        lines = (_json_line(row) for row in self._rows(request, selected, since))
+        return StreamingHttpResponse(lines, content_type=JSON_LINES)
 
-    def _lines(self, request, selected, since):
+    def _rows(self, request, selected, since):
         for resource, viewset in selected:
             queryset = viewset.queryset.visible_to(request.user)
             if since is not None:
@@ -85,9 +101,7 @@ class ExportView(APIView):
             context = {"request": request, "view": view}
             serializer_class = viewset.serializer_class
             for record in queryset.order_by("pk").iterator(chunk_size=CHUNK):
-                yield _json_line(
-                    {"resource": resource, **serializer_class(record, context=context).data}
-                )
+                yield {"resource": resource, **serializer_class(record, context=context).data}
 
 
 class FollowTheMoneyExportView(APIView):

@@ -45,6 +45,23 @@ def empty_list_header(renderer_context) -> list[str]:
     return [name for name, field in serializer.fields.items() if not field.write_only]
 
 
+class _Line:
+    """A file-like sink that hands back what csv.writer wrote (one row at a time)."""
+
+    def write(self, text):
+        return text
+
+
+def csv_lines(rows):
+    """Stream dicts as CSV text, header from the first row, cells flattened as in lists."""
+    writer, header = csv.writer(_Line()), None
+    for row in rows:
+        if header is None:
+            header = list(row)
+            yield writer.writerow(header)
+        yield writer.writerow([flatten_cell(row.get(key)) for key in header])
+
+
 class CSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"

@@ -1,5 +1,7 @@
 """Bulk exports: the JSON Lines mirror of every record, and FollowTheMoney entities."""
 
+import csv
+import io
 import json
 from collections import Counter
 
@@ -114,3 +116,22 @@ def test_partial_dates_stay_partial_in_followthemoney():
     entities = _lines(APIClient().get("/api/v1/export/ftm/"))
     sanction = next(e for e in entities if e["schema"] == "Sanction")
     assert sanction["properties"]["listingDate"] == ["2016-07"]
+
+
+def test_one_resource_streams_as_csv_with_the_list_columns(paper):
+    response = APIClient().get("/api/v1/export/", {"resource": "designations", "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert len(rows) == Designation.objects.count()
+    listed = APIClient().get("/api/v1/designations/", {"format": "csv", "limit": 1})
+    list_header = listed.content.decode().splitlines()[0].split(",")
+    assert list(rows[0]) == ["resource", *list_header]
+    assert {row["target"] for row in rows} >= {"jong-kyong-thaek", "kim-jong-un"}
+
+
+def test_csv_export_needs_one_resource():
+    response = APIClient().get("/api/v1/export/", {"format": "csv"})
+    assert response.status_code == 400
+    assert b"CSV exports one resource" in response.content  # the error, rendered as asked
