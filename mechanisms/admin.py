@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
+from mechanisms.resources import ReportResource
 from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
 from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin
+from nkhr.imports import RecordImportExportMixin
 from nkhr.text import compact, name_key
 
 
@@ -73,8 +75,10 @@ class MechanismFunctionAdmin(RowAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(RecordAdmin):
+class ReportAdmin(RecordImportExportMixin, RecordAdmin):
     """Reports and documents, found by title, symbol or author."""
+
+    resource_classes = [ReportResource]
 
     list_display = ["title", "symbol", "kind", "author", "date_display", "country"]
     list_select_related = ["author"]

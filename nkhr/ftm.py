@@ -8,9 +8,8 @@ become `Occupancy`; designations become `Sanction` with `authority`, `program`,
 
 from collections.abc import Iterator
 
-from django.db.models import Prefetch
-
 from nkhr.models import Actor, Citation, PositionHeld, Publication
+from nkhr.prefetch import related_rows, rows
 from sanctions.models import Designation
 
 DATASET_PREFIX = "nkhr"
@@ -51,7 +50,7 @@ def schema_for(actor: Actor) -> str:
 
 
 def _source_urls(record) -> list[str]:
-    return sorted({c.source.url for c in record.citations.all() if c.source.url})
+    return sorted({c.source.url for c in related_rows(record, "citations") if c.source.url})
 
 
 def _date(record, name) -> list[str]:
@@ -72,7 +71,7 @@ def _entity(schema: str, kind: str, record, properties: dict) -> dict:
 
 def actor_entity(actor: Actor) -> dict:
     schema = schema_for(actor)
-    aliases = [alias.name for alias in actor.aliases.all()]
+    aliases = [alias.name for alias in related_rows(actor, "aliases")]
     properties = {
         "name": [actor.name],
         "alias": aliases,
@@ -83,7 +82,9 @@ def actor_entity(actor: Actor) -> dict:
     if schema == "Person":
         properties["birthDate"] = _date(actor, "established")
         properties["deathDate"] = _date(actor, "dissolved")
-        properties["position"] = [held.position.name for held in actor.positions_held.all()]
+        properties["position"] = [
+            held.position.name for held in related_rows(actor, "positions_held")
+        ]
     elif schema == "Position":
         properties["organization"] = (
             [entity_id("actor", actor.parent_id)] if actor.parent_id else []
@@ -134,7 +135,7 @@ def sanction_entity(designation: Designation) -> dict:
             "startDate": _date(designation, "listed"),
             "endDate": _date(designation, "delisted"),
             "reason": [designation.basis],
-            "provisions": [m.get_measure_display() for m in designation.measures.all()],
+            "provisions": [m.get_measure_display() for m in related_rows(designation, "measures")],
             "country": [designation.authority.country.code.lower()]
             if designation.authority.country
             else [],
@@ -143,7 +144,7 @@ def sanction_entity(designation: Designation) -> dict:
     )
 
 
-CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+CITATIONS = rows("citations", Citation.objects.select_related("source"))
 CHUNK = 2000
 
 
@@ -172,7 +173,7 @@ def entities(published_only: bool = True, since=None) -> Iterator[dict]:
         designations = designations.filter(updated__gte=since)
 
     actor_rows = actors.select_related("parent").prefetch_related(
-        "aliases", CITATIONS, Prefetch("positions_held", queryset=held.select_related("position"))
+        rows("aliases"), CITATIONS, rows("positions_held", held.select_related("position"))
     )
     for actor in actor_rows.order_by("pk").iterator(chunk_size=CHUNK):
         if published_only and actor.parent_id and actor.parent.publication != PUBLISHED:
@@ -181,7 +182,7 @@ def entities(published_only: bool = True, since=None) -> Iterator[dict]:
     for occupancy in held.prefetch_related(CITATIONS).order_by("pk").iterator(chunk_size=CHUNK):
         yield occupancy_entity(occupancy)
     designation_rows = designations.select_related("authority", "regime").prefetch_related(
-        "measures", CITATIONS
+        rows("measures"), CITATIONS
     )
     for designation in designation_rows.order_by("pk").iterator(chunk_size=CHUNK):
         yield sanction_entity(designation)

@@ -10,6 +10,7 @@ imports and commands, and makes saves through proxy models (a `SanctionsRegime` 
 import contextvars
 from contextlib import contextmanager
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
@@ -87,6 +88,10 @@ class RecordHistory(HistoricalRecords):
                 post_save.connect(self.post_save, sender=sender, weak=False)
                 pre_delete.connect(self.pre_delete, sender=sender, weak=False)
                 post_delete.connect(self.post_delete, sender=sender, weak=False)
+                # The proxy inherits the `history` manager; saying so on its options lets
+                # simple-history's admin views and utilities find it (a Resolution's history
+                # page lists the instrument's versions).
+                sender._meta.simple_history_manager_attribute = self.manager_name
             return
         super().finalize(sender, **kwargs)
 
@@ -125,3 +130,75 @@ def record_initial_versions(channel: str, reason: str, batch_size: int = 2000) -
             written += len(batch)
             batch = list(missing[:batch_size])
     return written
+
+
+def is_tracked(model) -> bool:
+    """Whether changes to `model` (or, for a proxy, its concrete model) are recorded."""
+    return hasattr(model._meta, "simple_history_manager_attribute")
+
+
+def dependent_rows(model, pk) -> list[tuple[type[models.Model], dict]]:
+    """The rows that live and die with the record `pk` of `model`, as `(row model, lookup)`
+    pairs that select them in the row model's history: rows whose foreign key to the record
+    cascades (aliases, bill actions, provisions …) and its citations (a generic relation,
+    which Django deletes with the record too)."""
+    from django.contrib.contenttypes.fields import GenericRelation
+    from django.contrib.contenttypes.models import ContentType
+
+    concrete = model._meta.concrete_model
+    found = []
+    for relation in concrete._meta.related_objects:
+        row_model = relation.related_model
+        if relation.many_to_many or relation.on_delete is not models.CASCADE:
+            continue
+        if is_tracked(row_model):
+            found.append((row_model, {relation.field.attname: pk}))
+    for field in concrete._meta.private_fields:
+        if isinstance(field, GenericRelation) and is_tracked(field.related_model):
+            content_type = ContentType.objects.get_for_model(
+                concrete, for_concrete_model=field.for_concrete_model
+            )
+            row_opts = field.related_model._meta
+            found.append(
+                (
+                    field.related_model,
+                    {
+                        row_opts.get_field(field.content_type_field_name).attname: content_type.pk,
+                        field.object_id_field_name: str(pk),
+                    },
+                )
+            )
+    return found
+
+
+def related_field_names(historical_model) -> list[str]:
+    """The foreign keys of a historical model, for `select_related`: the objects a version's
+    text and its changes name come with the versions, not one query each."""
+    return [
+        field.name
+        for field in historical_model._meta.concrete_fields
+        if field.many_to_one and field.name != "history_user"
+    ]
+
+
+def instance_of(version):
+    """The record or row as it was in `version`, with the related objects the version was
+    loaded with (select_related) already in place, so its text costs no query."""
+    instance = version.instance
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one:
+            continue
+        versioned_field = version._meta.get_field(field.name)
+        if versioned_field.is_cached(version):
+            field.set_cached_value(instance, versioned_field.get_cached_value(version))
+    return instance
+
+
+def version_label(version) -> str:
+    """How the record or row of `version` reads (its `__str__` as it was then); its id when
+    something that text needs is gone."""
+    try:
+        return str(instance_of(version))
+    except ObjectDoesNotExist:
+        opts = version.instance_type._meta
+        return f"{opts.verbose_name} {getattr(version, opts.pk.attname)}"

@@ -1,11 +1,17 @@
-"""Writes that span more than one row or carry a workflow rule: publication transitions."""
+"""Writes that span more than one row or carry a workflow rule: publication transitions,
+and bringing a deleted record back with the rows deleted with it."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from nkhr.history import dependent_rows, is_tracked
+from nkhr.models.base import PublicRecord
 from nkhr.models.publication import PUBLISH, Publication
 
 
@@ -72,5 +78,125 @@ def change_publication(record, transition_name: str, user, comment: str = ""):
         )
     record.publication = transition.target
     record._change_reason = comment or str(transition.label)
+    # Outside a request (a command, a test) history would not know who made the change.
+    if getattr(user, "is_authenticated", False):
+        record._history_user = user
     record.save(update_fields=["publication", "updated"])
     return record
+
+
+# --- restoring deleted records ---------------------------------------------------------------
+
+# Django deletes a record's cascaded rows just before the record, in the same transaction;
+# their deletion versions are stamped within this much of the record's.
+CASCADE_WINDOW = datetime.timedelta(seconds=5)
+RESTORED = gettext_noop("Restored")  # stored in history, in English
+
+
+def may_restore(user, model) -> bool:
+    """Restoring undoes a deletion: it takes the permission to delete records of the kind
+    (editors) as well as to add them."""
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.add_{opts.model_name}") and user.has_perm(
+        f"{opts.app_label}.delete_{opts.model_name}"
+    )
+
+
+def latest_version(model, pk):
+    """The newest version of the record or row `pk` of `model`, or None."""
+    history = model._meta.concrete_model.history
+    return (
+        history.filter(**{model._meta.pk.attname: pk})
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+
+
+def restore_deleted(model, public_id, user):
+    """Bring back the deleted record `public_id` of `model` as it was when deleted, with the
+    rows deleted with it (aliases, citations, bill actions, and their own rows in turn).
+
+    Everything is written at once or not at all, and recorded in history as "Restored" by
+    `user`. Raises PermissionDenied without the right, ValidationError when the record is
+    not deleted or cannot come back (something it refers to is gone, or a newer record
+    took one of its unique values)."""
+    if not may_restore(user, model):
+        raise PermissionDenied(
+            _("You may not restore %(kind)s.") % {"kind": model._meta.verbose_name_plural}
+        )
+    try:
+        return _restore_record(model._meta.concrete_model, public_id, user)
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("%(id)s cannot be restored: it conflicts with an existing record (%(error)s).")
+            % {"id": public_id, "error": exc}
+        ) from exc
+
+
+@transaction.atomic
+def _restore_record(model, public_id, user):
+    if model._base_manager.filter(pk=public_id).exists():
+        raise ValidationError(_("%(id)s exists: there is nothing to restore.") % {"id": public_id})
+    deletion = latest_version(model, public_id)
+    if deletion is None or deletion.history_type != "-":
+        raise ValidationError(_("No deleted record %(id)s is known.") % {"id": public_id})
+    record = deletion.instance
+    missing = _missing_references(record)
+    if missing:
+        raise ValidationError(
+            _("%(id)s refers to records that no longer exist (%(missing)s); restore them first.")
+            % {"id": public_id, "missing": ", ".join(missing)}
+        )
+    _save_restored(record, user)
+    _restore_dependents(record, deletion.history_date, user)
+    return model._base_manager.get(pk=public_id)
+
+
+def _restore_dependents(parent, deleted_at, user) -> None:
+    """Re-create the rows of `parent` whose last version is a deletion made with it."""
+    window = (deleted_at - CASCADE_WINDOW, deleted_at + CASCADE_WINDOW)
+    for row_model, lookup in dependent_rows(type(parent), parent.pk):
+        history = row_model.history
+        pk_name = row_model._meta.pk.attname
+        newer = history.filter(
+            **{pk_name: OuterRef(pk_name)}, history_date__gt=OuterRef("history_date")
+        )
+        deletions = (
+            history.filter(**lookup, history_type="-", history_date__range=window)
+            .exclude(Exists(newer))
+            .order_by("history_date", "history_id")
+        )
+        for deletion in deletions:
+            row = deletion.instance
+            if row_model._base_manager.filter(pk=row.pk).exists() or _missing_references(row):
+                # Brought back already, or it pointed at something else that is gone too.
+                continue
+            _save_restored(row, user)
+            _restore_dependents(row, deletion.history_date, user)
+
+
+def _missing_references(obj) -> list[str]:
+    """The targets of `obj`'s foreign keys that do not exist (as "field: id")."""
+    missing = []
+    for field in obj._meta.concrete_fields:
+        value = getattr(obj, field.attname)
+        if not field.many_to_one or value is None:
+            continue
+        target = field.remote_field.model._base_manager.filter(
+            **{field.target_field.attname: value}
+        )
+        if not target.exists():
+            missing.append(f"{field.name}: {value}")
+    return missing
+
+
+def _save_restored(obj, user) -> None:
+    obj._change_reason = RESTORED
+    if getattr(user, "is_authenticated", False):
+        obj._history_user = user
+    obj.save(force_insert=True)
+
+
+def is_restorable_model(model) -> bool:
+    """Whether deleted records of `model` can be listed and restored (a tracked record)."""
+    return issubclass(model, PublicRecord) and is_tracked(model)

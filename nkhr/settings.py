@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "import_export",
     "nkhr",
     "mechanisms",
     "sanctions",
@@ -159,6 +160,13 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "mechanisms.models.Report.Kind",
     },
 }
+
+# Bulk import and export in the admin (nkhr/imports.py): an import is a dry run first, and a
+# confirmed one is applied in one transaction, all rows or none. Importing needs the model's
+# add permission, exporting its view permission.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
 # The European Union is a sanctioning jurisdiction in its own right (as in FollowTheMoney).
 COUNTRIES_OVERRIDE = {"EU": _("European Union")}

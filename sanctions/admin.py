@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
 from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin, actor_key_search
+from nkhr.imports import RecordImportExportMixin
 from sanctions.models import Designation, DesignationMeasure, DesignationRound, SanctionsRegime
+from sanctions.resources import DesignationResource
 
 # Designations are searched by their target's name or alias, in any romanization.
 TARGET_SEARCH_FIELDS = ["target__name", "target__aliases__name"]
@@ -72,8 +74,10 @@ class DesignationMeasureInline(RowInline):
 
 
 @admin.register(Designation)
-class DesignationAdmin(RecordAdmin):
+class DesignationAdmin(RecordImportExportMixin, RecordAdmin):
     """Who is listed under which regime, found by the target's name or any alias."""
+
+    resource_classes = [DesignationResource]
 
     list_display = [
         "target",

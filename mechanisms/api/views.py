@@ -3,12 +3,13 @@ from mechanisms.api import serializers
 from mechanisms.models import Mechanism, Report
 from nkhr.api.views import CITATIONS
 from nkhr.api.viewsets import RecordViewSet
+from nkhr.prefetch import rows
 
 
 class MechanismViewSet(RecordViewSet):
     queryset = Mechanism.objects.select_related(
         "parent_body", "actor", "establishing_instrument"
-    ).prefetch_related("functions", "reports", CITATIONS)
+    ).prefetch_related(rows("functions"), rows("reports"), CITATIONS)
     serializer_class = serializers.MechanismSerializer
     filterset_class = filters.MechanismFilterSet
     ordering_fields = ["id", "name", "kind", "established", "created", "updated"]

@@ -2,14 +2,20 @@
 
 Building blocks shared with the other apps' admin modules live in `nkhr.admin.base`; the
 pages of the core models in `nkhr.admin.records` (imported here so that admin autodiscovery,
-which imports `nkhr.admin`, registers them).
+which imports `nkhr.admin`, registers them). The pages that span every kind of record (the
+review queue, the deleted records) come from `nkhr.admin.workflow` and are linked from the
+index; the language switcher sits in the header (templates/admin/base_site.html).
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin import records  # noqa: F401  (registers the core models)
+from nkhr.admin.workflow import add_workflow_pages
 
 admin.site.site_header = _("NKHR Records")
 admin.site.site_title = _("NKHR Records")
 admin.site.index_title = _("Records")
+# Django's index with the curation pages above the recent actions.
+admin.site.index_template = "admin/workflow/index.html"
+add_workflow_pages(admin.site)

@@ -3,9 +3,11 @@
 * `RecordAdmin`: the base ModelAdmin of public records. The public id may be typed (or left
   blank to be made from the name) when a record is added and is read-only afterwards;
   timestamps are read-only; partial dates sit beside their precision; cited records get a
-  citations inline; key search and "referenced by" lists come from the mixins below.
+  citations inline; key search and "referenced by" lists come from the mixins below; the
+  publication state and its workflow actions come from `nkhr.admin.publication`.
 * `RowAdmin`: the base ModelAdmin of rows inside records (aliases, bill actions …) when
   they are browsed on their own.
+  Both show each object's history with readable diffs and revert (`nkhr.admin.history`).
 * `KeySearchMixin`: search that also compares stored search keys (`name_key`,
   `symbol_key`, `bill_number_key`), so romanization, case and punctuation do not matter.
 * `ReferencedByMixin`: read-only lists of the records that point at the one on screen.
@@ -29,6 +31,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from nkhr.admin.history import HistoryAdminMixin
+from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.models import Citation, CitedRecord
 
 TIMESTAMP_FIELDS = ("created", "updated")
@@ -334,9 +338,9 @@ def pair_partial_dates(fields: Sequence[str]) -> list:
     return lines
 
 
-class TimeStampedAdmin(PrimedAutocompleteMixin, KeySearchMixin, admin.ModelAdmin):
+class TimeStampedAdmin(PrimedAutocompleteMixin, KeySearchMixin, HistoryAdminMixin):
     """Base of every ModelAdmin: timestamps read-only and grouped at the end of the page,
-    partial dates beside their precision, key search available."""
+    partial dates beside their precision, key search available, history with diffs."""
 
     # Curators paste addresses without a scheme; official sites are served over https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -348,10 +352,9 @@ class TimeStampedAdmin(PrimedAutocompleteMixin, KeySearchMixin, admin.ModelAdmin
         if self.fieldsets:
             return self.fieldsets
         fields = list(self.get_fields(request, obj))
-        special = {*TIMESTAMP_FIELDS, "referenced_by", "id"}
-        main = [name for name in fields if name not in special]
-        if "id" in fields:
-            main.insert(0, "id")
+        leading = [name for name in ("id", "publication") if name in fields]
+        special = {*TIMESTAMP_FIELDS, "referenced_by", *leading}
+        main = [*leading, *(name for name in fields if name not in special)]
         fieldsets = [(None, {"fields": pair_partial_dates(main)})]
         if "referenced_by" in self.get_readonly_fields(request, obj):
             fieldsets.append((_("Referenced by"), {"fields": ["referenced_by"]}))
@@ -378,7 +381,7 @@ class RecordForm(ModelForm):
             self.fields["id"].required = False
 
 
-class RecordAdmin(ReferencedByMixin, TimeStampedAdmin):
+class RecordAdmin(PublicationAdminMixin, ReferencedByMixin, TimeStampedAdmin):
     """Base ModelAdmin of public records (`PublicRecord`, `CitedRecord`)."""
 
     form = RecordForm
@@ -404,5 +407,6 @@ class RecordAdmin(ReferencedByMixin, TimeStampedAdmin):
         return record
 
     def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
         # An insert, never an update of another record that happens to have this id.
         obj.save(force_insert=not change)

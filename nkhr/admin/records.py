@@ -17,6 +17,7 @@ from nkhr.admin.base import (
     filtered_changelist_url,
     partial_date_column,
 )
+from nkhr.imports import RecordImportExportMixin
 from nkhr.models import (
     Actor,
     Alias,
@@ -35,6 +36,7 @@ from nkhr.models import (
     Source,
     Sponsorship,
 )
+from nkhr.resources import ActorResource, EventResource, LegislationResource
 from nkhr.text import compact, name_key
 
 # Search keys of an actor reached through a foreign key `prefix` ("" for the actor itself):
@@ -146,8 +148,10 @@ class PositionHeldInline(RowInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(RecordAdmin):
+class ActorAdmin(RecordImportExportMixin, RecordAdmin):
     """States, bodies, offices, people and positions, found by any name they go by."""
+
+    resource_classes = [ActorResource]
 
     list_display = ["name", "kind", "status", "parent", "country", "established_display", "id"]
     list_filter = ["kind", "status", ("country", CountryFilter)]
@@ -271,8 +275,10 @@ class LegislationRelationInline(RowInline):
 
 
 @admin.register(Legislation)
-class LegislationAdmin(RecordAdmin):
+class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
     """Bills and laws; "hr 757" finds H.R.757."""
+
+    resource_classes = [LegislationResource]
 
     list_display = [
         "title",
@@ -438,8 +444,10 @@ class EventParticipantInline(RowInline):
 
 
 @admin.register(Event)
-class EventAdmin(RecordAdmin):
+class EventAdmin(RecordImportExportMixin, RecordAdmin):
     """Workshops, visits, hearings, statements and meetings."""
+
+    resource_classes = [EventResource]
 
     list_display = ["title", "kind", "start_display", "end_display", "location", "country"]
     list_filter = ["kind", "visibility", ("country", CountryFilter)]

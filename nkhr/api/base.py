@@ -18,6 +18,7 @@ from nkhr.api.permissions import is_visible
 from nkhr.api.registry import brief, record_url
 from nkhr.dates import PartialDate
 from nkhr.models import Citation, Publication, Source
+from nkhr.prefetch import related_rows
 
 
 def _django_errors_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -82,22 +83,17 @@ class PartialDatesMixin:
         return attrs
 
 
-class RowSerializer(PartialDatesMixin, ModelRulesMixin, serializers.ModelSerializer):
-    """A row nested inside its record (alias, action …); written through the record.
-
-    `_parent_field` (the row's foreign key to its record) is set by the record's serializer.
-    """
-
-    serializer_related_field = RecordRelatedField
-    _parent_field: str | None = None
-
-
 class VisibleListSerializer(serializers.ListSerializer):
     """A list of records that leaves out those the reader may not see (unpublished ones,
     for the public)."""
 
     def shown(self, item, request) -> bool:
         return is_visible(item, request)
+
+    def get_attribute(self, instance):
+        if len(self.source_attrs) == 1:
+            return related_rows(instance, self.source_attrs[0])
+        return super().get_attribute(instance)
 
     def to_representation(self, data):
         request = self.context.get("request")
@@ -143,8 +139,35 @@ class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):
         return serializers.ModelSerializer.validate(self, attrs)
 
 
+class VisibleListsMixin:
+    """Lists of this serializer read prefetched rows and leave out what the reader may not
+    see (`VisibleListSerializer`), unless the subclass names another list class."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        meta = getattr(cls, "Meta", None)
+        if meta is not None and not hasattr(meta, "list_serializer_class"):
+            meta.list_serializer_class = VisibleListSerializer
+
+
+class RowSerializer(
+    VisibleListsMixin, PartialDatesMixin, ModelRulesMixin, serializers.ModelSerializer
+):
+    """A row nested inside its record (alias, action …); written through the record.
+
+    `_parent_field` (the row's foreign key to its record) is set by the record's serializer.
+    """
+
+    serializer_related_field = RecordRelatedField
+    _parent_field: str | None = None
+
+
 class RecordSerializer(
-    CountryFieldMixin, PartialDatesMixin, ModelRulesMixin, serializers.ModelSerializer
+    VisibleListsMixin,
+    CountryFieldMixin,
+    PartialDatesMixin,
+    ModelRulesMixin,
+    serializers.ModelSerializer,
 ):
     """Base serializer of every record: identity, timestamps, citations, brief form."""
 
@@ -171,12 +194,6 @@ class RecordSerializer(
     def __init__(self, *args, brief=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.brief = brief
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        meta = getattr(cls, "Meta", None)
-        if meta is not None and not hasattr(meta, "list_serializer_class"):
-            meta.list_serializer_class = VisibleListSerializer
 
     def get_url(self, instance) -> str | None:
         return record_url(instance, self.context.get("request"))

@@ -9,11 +9,12 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from nkhr import ftm
 from nkhr.api.permissions import ReadOnlyViewPermission
-from nkhr.api.renderers import csv_lines
+from nkhr.api.renderers import JSONLinesRenderer, csv_lines
 from nkhr.api.viewsets import ERRORS
 from nkhr.models.publication import can_view_unpublished
 
@@ -49,6 +50,7 @@ class ExportView(APIView):
     """Every record of every resource, one JSON object per line, streamed."""
 
     permission_classes = [ReadOnlyViewPermission]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, JSONLinesRenderer]
 
     # (resource, viewset) pairs, set by nkhr.api.urls
     resources: list = []

@@ -8,7 +8,10 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from nkhr.api.permissions import is_visible
-from nkhr.dates import PartialDate
+from nkhr.dates import DatePrecision, PartialDate
+from nkhr.prefetch import related_rows
+
+ISO_LENGTH = {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7, DatePrecision.DAY: 10}
 
 
 @extend_schema_field(
@@ -36,7 +39,9 @@ class PartialDateField(serializers.Field):
         return instance.partial_date(self.source)
 
     def to_representation(self, value):
-        return str(value) if value else None
+        # Cut from isoformat(), not str(value): strftime's %Y leaves years before 1000
+        # unpadded on glibc ("354"), which breaks the documented (and accepted) YYYY form.
+        return value.date.isoformat()[: ISO_LENGTH[value.precision]] if value else None
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -93,6 +98,9 @@ class RecordRelatedField(serializers.RelatedField):
             data = data["id"]  # accept the brief form back, as read
         if not isinstance(data, str):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        if "\x00" in data:
+            # No public id has a NUL, and PostgreSQL refuses one in a query (a 500, not a 400).
+            self.fail("does_not_exist", value=data)
         try:
             return self.get_queryset().get(pk=data)
         except self.get_queryset().model.DoesNotExist:
@@ -113,6 +121,11 @@ class RecordRelatedField(serializers.RelatedField):
 
 class VisibleManyRelatedField(serializers.ManyRelatedField):
     """A list of links that leaves out the records the reader may not see."""
+
+    def get_attribute(self, instance):
+        if len(self.source_attrs) == 1:
+            return related_rows(instance, self.source_attrs[0])
+        return super().get_attribute(instance)
 
     def to_representation(self, iterable):
         request = self.context.get("request")

@@ -1,5 +1,6 @@
 """Pagination: limit/offset by default, a cursor for large pulls (`?cursor=` or `?mode=cursor`)."""
 
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 
 DEFAULT_LIMIT = 50
@@ -13,6 +14,13 @@ class SyncCursorPagination(CursorPagination):
     page_size = DEFAULT_LIMIT
     page_size_query_param = "limit"
     max_page_size = MAX_LIMIT
+
+    def decode_cursor(self, request):
+        # DRF answers a malformed cursor with 404; it is bad input, so a 400 like any other.
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({self.cursor_query_param: [exc.detail]}) from exc
 
     def get_ordering(self, request, queryset, view):
         # Always the public id: a cursor over `?ordering=` on a nullable or repeated field

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 MULTI_VALUE_SEPARATOR = ";"
 BRIEF_KEYS = ("id", "url", "name", "kind")
@@ -84,3 +84,12 @@ class CSVRenderer(BaseRenderer):
             for row in rows:
                 writer.writerow({key: flatten_cell(row.get(key)) for key in header})
         return buffer.getvalue().encode(self.charset)
+
+
+class JSONLinesRenderer(JSONRenderer):
+    """Lets `?format=jsonl` through content negotiation (DRF answers 404 to a format no
+    renderer claims). The exports stream their own lines; what this renders is an error,
+    which is one line of JSON."""
+
+    media_type = "application/x-ndjson"
+    format = "jsonl"

@@ -84,6 +84,9 @@ class SearchView(APIView):
         known = {resource for resource, _ in self.resources}
         if not compact(query):
             raise serializers.ValidationError({"q": ["Give something to search for."]})
+        if "\x00" in query:
+            # PostgreSQL cannot take a NUL in a string; no name contains one anyway.
+            raise serializers.ValidationError({"q": ["Null characters are not allowed."]})
         if wanted and wanted not in known:
             raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
         hits = []

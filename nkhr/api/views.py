@@ -1,24 +1,28 @@
 """Viewsets of the core records. Each names its queryset (with what its serializer needs
 fetched up front), serializer and filterset; the rest comes from RecordViewSet."""
 
-from django.db.models import Prefetch
-
 from nkhr import filters
 from nkhr.api import serializers
 from nkhr.api.viewsets import RecordViewSet
 from nkhr.models import (
     Actor,
+    Alias,
     Citation,
     Event,
+    EventParticipant,
     Instrument,
     Legislation,
+    LegislationRelation,
+    LegislativeAction,
     PositionHeld,
     Recommendation,
     Source,
+    Sponsorship,
 )
+from nkhr.prefetch import rows
 from sanctions.models import Designation
 
-CITATIONS = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+CITATIONS = rows("citations", Citation.objects.select_related("source"))
 POSITIONS = PositionHeld.objects.select_related("person", "position").prefetch_related(CITATIONS)
 
 
@@ -30,7 +34,9 @@ class SourceViewSet(RecordViewSet):
 
 
 class ActorViewSet(RecordViewSet):
-    queryset = Actor.objects.select_related("parent").prefetch_related("aliases__source", CITATIONS)
+    queryset = Actor.objects.select_related("parent").prefetch_related(
+        rows("aliases", Alias.objects.select_related("source")), CITATIONS
+    )
     serializer_class = serializers.ActorSerializer
     filterset_class = filters.ActorFilterSet
     ordering_fields = ["id", "name", "kind", "country", "established", "created", "updated"]
@@ -39,15 +45,12 @@ class ActorViewSet(RecordViewSet):
         queryset = super().get_queryset()
         if self.action != "list":
             queryset = queryset.prefetch_related(
-                "children",
-                "reports_authored",
-                "sponsored_legislation",
-                Prefetch("positions_held", queryset=POSITIONS),
-                Prefetch("holders", queryset=POSITIONS),
-                Prefetch(
-                    "designations",
-                    queryset=Designation.objects.select_related("target", "regime"),
-                ),
+                rows("children"),
+                rows("reports_authored"),
+                rows("sponsored_legislation"),
+                rows("positions_held", POSITIONS),
+                rows("holders", POSITIONS),
+                rows("designations", Designation.objects.select_related("target", "regime")),
             )
         return queryset
 
@@ -55,7 +58,7 @@ class ActorViewSet(RecordViewSet):
 class InstrumentViewSet(RecordViewSet):
     queryset = Instrument.objects.select_related(
         "adopted_by", "legal_basis", "based_on"
-    ).prefetch_related("provisions", CITATIONS)
+    ).prefetch_related(rows("provisions"), CITATIONS)
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilterSet
     ordering_fields = ["id", "title", "kind", "adopted", "in_force", "created", "updated"]
@@ -63,12 +66,11 @@ class InstrumentViewSet(RecordViewSet):
 
 class LegislationViewSet(RecordViewSet):
     queryset = Legislation.objects.select_related("legislature").prefetch_related(
-        "sponsorships__actor",
-        "actions__actor",
-        "actions__source",
-        "sections",
-        "relations_out__to_legislation",
-        "related_from",
+        rows("sponsorships", Sponsorship.objects.select_related("actor")),
+        rows("actions", LegislativeAction.objects.select_related("actor", "source")),
+        rows("sections"),
+        rows("relations_out", LegislationRelation.objects.select_related("to_legislation")),
+        rows("related_from"),
         CITATIONS,
     )
     serializer_class = serializers.LegislationSerializer
@@ -88,7 +90,10 @@ class LegislationViewSet(RecordViewSet):
 
 class EventViewSet(RecordViewSet):
     queryset = Event.objects.prefetch_related(
-        "participations__actor", "instruments", "legislation", CITATIONS
+        rows("participations", EventParticipant.objects.select_related("actor")),
+        rows("instruments"),
+        rows("legislation"),
+        CITATIONS,
     )
     serializer_class = serializers.EventSerializer
     filterset_class = filters.EventFilterSet
@@ -98,7 +103,7 @@ class EventViewSet(RecordViewSet):
 class RecommendationViewSet(RecordViewSet):
     queryset = Recommendation.objects.select_related(
         "recommended_by", "addressee"
-    ).prefetch_related("concerns", CITATIONS)
+    ).prefetch_related(rows("concerns"), CITATIONS)
     serializer_class = serializers.RecommendationSerializer
     filterset_class = filters.RecommendationFilterSet
     ordering_fields = ["id", "number", "title", "theme", "date", "created", "updated"]

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.workflow import RecordWorkflowMixin
+from nkhr.prefetch import prefetched_lists
 
 BRIEF_PARAMETER = OpenApiParameter(
     "brief",
@@ -70,6 +71,9 @@ def latest_update(instance):
             pending.extend(v for v in state.fields_cache.values() if v is not None)
         for rows in getattr(obj, "_prefetched_objects_cache", {}).values():
             pending.extend(rows)
+        if hasattr(obj, "__dict__"):
+            for rows in prefetched_lists(obj):
+                pending.extend(rows)
     return latest
 
 

@@ -1,5 +1,6 @@
 from nkhr.api.views import CITATIONS, InstrumentViewSet
 from nkhr.api.viewsets import RecordViewSet
+from nkhr.prefetch import rows
 from sanctions import filters
 from sanctions.api import serializers
 from sanctions.models import Designation, DesignationRound, SanctionsRegime
@@ -8,7 +9,7 @@ from sanctions.models import Designation, DesignationRound, SanctionsRegime
 class SanctionsRegimeViewSet(InstrumentViewSet):
     queryset = SanctionsRegime.objects.select_related(
         "adopted_by", "legal_basis", "based_on"
-    ).prefetch_related("provisions", CITATIONS)
+    ).prefetch_related(rows("provisions"), CITATIONS)
     serializer_class = serializers.SanctionsRegimeSerializer
     filterset_class = filters.SanctionsRegimeFilterSet
 
@@ -16,7 +17,7 @@ class SanctionsRegimeViewSet(InstrumentViewSet):
 class DesignationRoundViewSet(RecordViewSet):
     queryset = DesignationRound.objects.select_related(
         "regime", "authority", "parent"
-    ).prefetch_related("occasions", CITATIONS)
+    ).prefetch_related(rows("occasions"), CITATIONS)
     serializer_class = serializers.DesignationRoundSerializer
     filterset_class = filters.DesignationRoundFilterSet
     ordering_fields = ["id", "title", "announced", "created", "updated"]
@@ -25,7 +26,7 @@ class DesignationRoundViewSet(RecordViewSet):
 class DesignationViewSet(RecordViewSet):
     queryset = Designation.objects.select_related(
         "regime", "authority", "target", "round__parent"
-    ).prefetch_related("measures", CITATIONS)
+    ).prefetch_related(rows("measures"), CITATIONS)
     serializer_class = serializers.DesignationSerializer
     filterset_class = filters.DesignationFilterSet
     ordering_fields = ["id", "listed", "delisted", "created", "updated"]

@@ -1,0 +1,50 @@
+"""Import and export resource of reports and documents; see nkhr/imports.py."""
+
+from mechanisms.models import Mechanism, Report, Treaty
+from nkhr.imports import RECORD_TAIL, PartialDateField, RecordField, RecordResource
+from nkhr.models import Actor, Instrument
+
+
+class ReportResource(RecordResource):
+    """Reports: author, publisher, mechanism, treaty and instrument concerned by id (or
+    name), the date as written. A second report with the same symbol, or with the same title
+    and date, is refused as a duplicate."""
+
+    author = RecordField("author", Actor)
+    publisher = RecordField("publisher", Actor)
+    mechanism = RecordField("mechanism", Mechanism)
+    treaty = RecordField("treaty", Treaty)
+    concerns = RecordField("concerns", Instrument)
+    date = PartialDateField("date")
+
+    duplicate_field = "title"
+
+    class Meta:
+        model = Report
+        fields = (
+            "id",
+            "title",
+            "kind",
+            "symbol",
+            "author",
+            "publisher",
+            "mechanism",
+            "date",
+            "treaty",
+            "reporting_cycle",
+            "concerns",
+            "country",
+            "url",
+            "summary",
+            *RECORD_TAIL,
+        )
+
+    def duplicates_of(self, instance):
+        instance.refresh_derived()
+        if instance.symbol_key:
+            return Report.objects.filter(symbol_key=instance.symbol_key)
+        if not instance.title:
+            return super().duplicates_of(instance)
+        return Report.objects.filter(
+            title_key=instance.title_key, date=instance.date, date_precision=instance.date_precision
+        )

@@ -1,0 +1,827 @@
+"""Bulk import and export of records in the admin, built on django-import-export.
+
+What every resource (nkhr/resources.py, sanctions/resources.py, mechanisms/resources.py)
+shares, written once:
+
+* `resolve_record()` and `RecordWidget`: a cell naming a related record is matched by public
+  id, else by exact name (or title, symbol …), else by exact alias (actors); no match or
+  several are field errors ("unknown actor 'X'", "ambiguous: 'X' matches a, b"), never a new
+  record.
+* `PartialDateField`: one column per partial date, written as known ("2015-06") and read with
+  `PartialDate.parse`.
+* `RowsField`, `CitationsField`, `RecordListField`: multi-valued parts of a record (aliases,
+  bill actions, citations, events' instruments) as one column holding a JSON list, so an
+  export re-imports without loss.
+* `RecordResource`: the base resource. Every row goes through `full_clean()` like an admin
+  form; all errors of all rows are collected, row by row and field by field; the import runs
+  in one transaction that is rolled back on any error (and always on a dry run), and every
+  change is recorded in history with the channel `import`.
+* `RecordImportExportMixin`: the admin mixin giving a record's page its import and export.
+"""
+
+import datetime
+import json
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
+from django.contrib.auth import get_permission_codename
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from import_export import resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.fields import Field
+from import_export.formats import base_formats
+
+from nkhr.dates import PartialDate
+from nkhr.history import Channel, recording_channel
+from nkhr.models import Actor, Citation, Instrument, Legislation
+from nkhr.models.publication import Publication
+from nkhr.services import TRANSITIONS, may_transition
+
+# --- matching a cell to a record -------------------------------------------------------------
+
+# Fields compared with a cell, after the public id, to find a record by what it is called.
+# Models not listed are matched by `name` or, lacking one, by `title`.
+NAME_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Instrument: ("title", "short_title", "symbol"),
+    Legislation: ("title", "short_title", "bill_number"),
+}
+# Where a model keeps other names of a record, compared last.
+ALIAS_FIELDS: dict[type[models.Model], str] = {Actor: "aliases__name"}
+
+
+def name_fields_of(model) -> tuple[str, ...]:
+    concrete = model._meta.concrete_model
+    if concrete in NAME_FIELDS:
+        return NAME_FIELDS[concrete]
+    field_names = {field.name for field in concrete._meta.fields}
+    return tuple(name for name in ("name", "title") if name in field_names)[:1]
+
+
+def resolve_record(model, value):
+    """The record of `model` that `value` names: by public id, else by exact name, else by
+    exact alias. Raises ValueError ("unknown …", "ambiguous: …") when not exactly one matches.
+
+    Proxies are matched among all rows of their concrete model, so that naming an instrument
+    of the wrong kind is reported by the model's own validation ("Choose a treaty.")."""
+    if isinstance(value, model._meta.concrete_model):
+        return value
+    text = str(value).strip()
+    manager = model._meta.concrete_model._base_manager
+    found = manager.filter(pk=text).first()
+    if found is not None:
+        return found
+    # Each way of naming is tried in turn; the first that matches anything decides.
+    lookups = list(name_fields_of(model))
+    if alias := ALIAS_FIELDS.get(model._meta.concrete_model):
+        lookups.append(alias)
+    for lookup in lookups:
+        shown = 5
+        matches = list(manager.filter(**{lookup: text}).distinct().order_by("pk")[: shown + 1])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            listed = ", ".join(str(match.pk) for match in matches[:shown])
+            if len(matches) > shown:
+                listed += ", …"
+            raise ValueError(
+                _("ambiguous: '%(value)s' matches %(matches)s") % {"value": text, "matches": listed}
+            )
+    raise ValueError(
+        _("unknown %(model)s '%(value)s'") % {"model": model._meta.verbose_name, "value": text}
+    )
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class RecordWidget(widgets.Widget):
+    """A foreign key cell: the related record's public id on export; on import, an id, an
+    exact name or an exact alias (see `resolve_record`)."""
+
+    def __init__(self, model):
+        super().__init__(coerce_to_string=True)
+        self.model = model
+
+    def clean(self, value, row=None, **kwargs):
+        return None if is_blank(value) else resolve_record(self.model, value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(getattr(value, "pk", value))
+
+
+class RecordField(Field):
+    """A foreign key column that exports the stored id without loading the related record."""
+
+    def __init__(self, name: str, model):
+        super().__init__(attribute=name, column_name=name, widget=RecordWidget(model))
+
+    def get_value(self, instance):
+        return instance.serializable_value(self.attribute)
+
+
+# --- lists in one cell -----------------------------------------------------------------------
+
+
+def read_list(value) -> list:
+    """A multi-valued cell: a JSON list (as exported), a list already (JSON files), or items
+    separated by ";" for hand-written files ("asset_freeze; travel_ban")."""
+    if is_blank(value):
+        return []
+    if isinstance(value, list):
+        return value
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(
+                _("Not a valid JSON list: %(error)s") % {"error": exc.msg}, code="invalid_list"
+            ) from exc
+        if not isinstance(items, list):
+            raise ValidationError(_("Expected a JSON list."), code="invalid_list")
+        return items
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def write_list(items: list) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else ""
+
+
+# --- partial dates ---------------------------------------------------------------------------
+
+
+class PartialDateWidget(widgets.Widget):
+    """A partial date in one cell: "2015", "2015-06" or "2015-06-14" (a spreadsheet may
+    give a date or a year as a number; both are read the same way)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if is_blank(value):
+            return None
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if isinstance(value, datetime.date):
+            return PartialDate(value, "day")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return PartialDate.parse(str(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class PartialDateField(Field):
+    """The `<name>` and `<name>_precision` columns of a model as one column `<name>`."""
+
+    def __init__(self, name: str):
+        super().__init__(attribute=name, column_name=name, widget=PartialDateWidget())
+
+    def get_value(self, instance):
+        return instance.partial_date(self.attribute)
+
+    def save(self, instance, row, is_m2m=False, **kwargs):
+        value = self.clean(row, **kwargs)
+        set_partial_date(instance, self.attribute, value)
+
+
+def set_partial_date(instance, name: str, value: PartialDate | None):
+    setattr(instance, name, value.date if value else None)
+    setattr(instance, f"{name}_precision", value.precision if value else "")
+
+
+# --- rows inside a record --------------------------------------------------------------------
+
+
+def messages_of(error: ValidationError) -> list[str]:
+    """Every message of `error`, prefixed with its field when it has one."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    lines = []
+    for field, field_errors in error.message_dict.items():
+        prefix = "" if field == NON_FIELD_ERRORS else f"{field}: "
+        lines += [f"{prefix}{message}" for message in field_errors]
+    return lines
+
+
+class RowsField(Field):
+    """A record's rows of one kind (aliases, bill actions …) as a JSON list in one column.
+
+    Each item is an object with the keys in `keys` (foreign keys as public ids, partial dates
+    as written); blank values are left out on export. A `numbered` key left out of an item
+    is its position in the list. Where `scalar` is set, an item may also
+    be a bare string meaning `{scalar: string}` (and rows that only have it export that way
+    when it is their only key). Importing the column replaces the record's rows of that kind:
+    unchanged rows are kept, changed ones replaced, missing ones deleted; a file without the
+    column leaves them alone.
+    """
+
+    def __init__(
+        self,
+        column_name: str,
+        model,
+        parent: str,
+        keys: Iterable[str],
+        *,
+        scalar: str | None = None,
+        identity: Iterable[str] | None = None,
+        check_rows: Callable[[list], list[str]] | None = None,
+        numbered: str | None = None,
+    ):
+        super().__init__(attribute=None, column_name=column_name, widget=widgets.Widget())
+        self.model = model
+        self.parent = parent
+        # Fields tying a row to its record, unknown until the record is saved.
+        self.parent_fields: tuple[str, ...] = (parent,)
+        self.keys = tuple(keys)
+        self.scalar = scalar
+        # Fields that identify a row within its record (its natural key less the record).
+        self.identity = tuple(
+            identity or (name for name in model.natural_key_fields if name != parent)
+        )
+        self.check_rows = check_rows
+        # A field that, left out of an item, is the item's position in the list (from 1).
+        self.numbered = numbered
+
+    # --- reading and writing the record's rows ---
+
+    def rows_of(self, record):
+        return self.model._default_manager.filter(**{self.parent: record.pk})
+
+    def attach(self, row, record):
+        setattr(row, self.model._meta.get_field(self.parent).attname, record.pk)
+
+    def prefetch_name(self) -> str | None:
+        return self.model._meta.get_field(self.parent).remote_field.get_accessor_name()
+
+    def existing_rows(self, record) -> list:
+        if not record.pk or record._state.adding:
+            return []
+        name = self.prefetch_name()
+        cache = getattr(record, "_prefetched_objects_cache", {})
+        if name and name in cache:
+            return list(cache[name])
+        return list(self.rows_of(record))
+
+    # --- export ---
+
+    def export(self, instance, **kwargs):
+        return write_list([self.item_of(row) for row in self.existing_rows(instance)])
+
+    def item_of(self, row) -> dict | str:
+        item = {}
+        for key in self.keys:
+            field = self.model._meta.get_field(key)
+            if self.is_partial_date(key):
+                value = row.partial_date(key)
+                value = str(value) if value else None
+            elif field.is_relation:
+                value = getattr(row, field.attname)
+            else:
+                value = getattr(row, key)
+            if not is_blank(value):
+                item[key] = value
+        if self.scalar and list(item) == [self.scalar] and len(self.keys) == 1:
+            return item[self.scalar]
+        return item
+
+    def is_partial_date(self, key: str) -> bool:
+        names = {field.name for field in self.model._meta.fields}
+        return f"{key}_precision" in names
+
+    # --- import ---
+
+    def items_in(self, row) -> list | None:
+        """The items the row gives for this field, or None when the file has no column."""
+        if self.column_name not in row:
+            return None
+        return read_list(row[self.column_name])
+
+    def load(self, record, row, resource) -> list[str]:
+        """Read and check the rows the file gives; keep them on the record until it is saved.
+        Returns the errors, one line per problem ("item 2: kind: …")."""
+        try:
+            items = self.items_in(row)
+        except ValidationError as error:
+            return messages_of(error)
+        if items is None:
+            return []
+        built, errors = [], []
+        for number, item in enumerate(items, 1):
+            row_obj, item_errors = self.build(number, item, record, resource)
+            label = _("item %(number)s") % {"number": number}
+            errors += [f"{label}: {message}" for message in item_errors]
+            if not item_errors:
+                built.append(row_obj)
+        errors += self.repeated_identity_errors(built)
+        if self.check_rows and not errors:
+            errors += self.check_rows(built)
+        pending = record.__dict__.setdefault("_import_rows", {})
+        pending[self.column_name] = built
+        return errors
+
+    def normalise(self, item) -> dict:
+        if isinstance(item, str) and self.scalar:
+            return {self.scalar: item}
+        if not isinstance(item, dict):
+            raise ValidationError(
+                _("expected an object with the keys %(keys)s") % {"keys": ", ".join(self.keys)}
+            )
+        return item
+
+    def build(self, number: int, item, record, resource):
+        try:
+            data = self.normalise(item)
+        except ValidationError as error:
+            return None, messages_of(error)
+        row_obj = self.model()
+        row_obj._import_number = number
+        if self.numbered and self.numbered not in data:
+            setattr(row_obj, self.numbered, number)
+        errors, failed = [], []
+        for key, value in data.items():
+            if key not in self.keys:
+                errors.append(_("unknown key '%(key)s'") % {"key": key})
+                continue
+            try:
+                self.set_value(row_obj, key, value, resource)
+            except ValidationError as error:
+                errors += [f"{key}: {message}" for message in error.messages]
+                failed.append(key)
+            except (ValueError, TypeError) as error:
+                errors.append(f"{key}: {error}")
+                failed.append(key)
+        # Fields already reported are not validated again ("unknown actor", not also "null").
+        exclude = [*self.parent_fields, *failed, *self.unchecked_fields(row_obj)]
+        try:
+            row_obj.full_clean(exclude=exclude)
+        except ValidationError as error:
+            errors += messages_of(error)
+        return row_obj, errors
+
+    def unchecked_fields(self, row_obj) -> list[str]:
+        """Fields not to validate before the rows are saved (see `RelationsField`)."""
+        return []
+
+    def set_value(self, row_obj, key: str, value, resource):
+        field = self.model._meta.get_field(key)
+        if self.is_partial_date(key):
+            set_partial_date(row_obj, key, PartialDateWidget().clean(value))
+        elif field.is_relation:
+            target = None if is_blank(value) else self.resolve(field, value, resource)
+            setattr(row_obj, field.name, target)
+        elif value is None:
+            setattr(row_obj, key, "" if not field.null else None)
+        else:
+            setattr(row_obj, key, value if not isinstance(value, str) else value.strip())
+
+    def resolve(self, field, value, resource):
+        return resolve_record(field.related_model, value)
+
+    def identity_of(self, row_obj) -> tuple:
+        return tuple(
+            getattr(row_obj, self.model._meta.get_field(name).attname) for name in self.identity
+        )
+
+    def repeated_identity_errors(self, built: list) -> list[str]:
+        seen, errors = {}, []
+        for row_obj in built:
+            identity = self.identity_of(row_obj)
+            if identity in seen:
+                errors.append(
+                    _("item %(number)s repeats item %(first)s (same %(fields)s)")
+                    % {
+                        "number": row_obj._import_number,
+                        "first": seen[identity],
+                        "fields": ", ".join(self.identity),
+                    }
+                )
+            else:
+                seen[identity] = row_obj._import_number
+        return errors
+
+    def pending_count(self, record) -> int | None:
+        pending = record.__dict__.get("_import_rows", {})
+        rows = pending.get(self.column_name)
+        return None if rows is None else len(rows)
+
+    def apply(self, record, resource):
+        """Make the record's rows those read from the file (after the record is saved)."""
+        rows = record.__dict__.get("_import_rows", {}).get(self.column_name)
+        if rows is None:
+            return
+        for row_obj in rows:
+            self.attach(row_obj, record)
+        existing = {self.identity_of(row): row for row in self.rows_of(record)}
+        keep = set()
+        # Changed rows are replaced rather than updated in place, so that no intermediate
+        # state breaks a constraint (two primary sponsors while roles are swapped).
+        to_save = []
+        for row_obj in rows:
+            current = existing.get(self.identity_of(row_obj))
+            if current is not None and self.same_row(current, row_obj):
+                keep.add(current.pk)
+            else:
+                to_save.append(row_obj)
+        for row in existing.values():
+            if row.pk not in keep:
+                resource.stamp(row)
+                row.delete()
+        for row_obj in to_save:
+            resource.stamp(row_obj)
+            if getattr(row_obj, "_import_deferred", False):
+                resource.defer(row_obj.save)
+            else:
+                row_obj.save()
+
+    def same_row(self, current, new) -> bool:
+        for field in self.model._meta.concrete_fields:
+            if field.primary_key or field.name in ("created", "updated") or not field.editable:
+                continue
+            if getattr(current, field.attname) != getattr(new, field.attname):
+                return False
+        return True
+
+
+class CitationsField(RowsField):
+    """A record's citations as a JSON list `citations`, or, for hand-written files, one
+    citation in the columns `citation_source`, `citation_section` … (both may be given)."""
+
+    FLAT_COLUMNS = ("source", "section", "footnote", "paragraph", "page", "quote")
+
+    def __init__(self):
+        super().__init__(
+            "citations",
+            Citation,
+            parent="object_id",
+            keys=("source", *Citation.LOCATOR_FIELDS, "quote", "note"),
+            identity=("source", *Citation.LOCATOR_FIELDS),
+        )
+        self.parent_fields = ("content_type", "object_id")
+
+    def rows_of(self, record):
+        content_type = ContentType.objects.get_for_model(record)
+        return Citation.objects.filter(content_type=content_type, object_id=record.pk)
+
+    def attach(self, row, record):
+        row.content_type = ContentType.objects.get_for_model(record)
+        row.object_id = record.pk
+
+    def prefetch_name(self) -> str:
+        return "citations"
+
+    def items_in(self, row):
+        items = super().items_in(row)
+        flat = {
+            name: row.get(f"citation_{name}")
+            for name in self.FLAT_COLUMNS
+            if not is_blank(row.get(f"citation_{name}"))
+        }
+        if not flat:
+            return items
+        return [*(items or []), flat]
+
+
+class RecordListField(Field):
+    """A many-to-many column: the related records' ids as a JSON list (or ";"-separated ids,
+    names or aliases), each matched like a foreign key cell."""
+
+    def __init__(self, name: str, model):
+        super().__init__(attribute=name, column_name=name, widget=widgets.Widget())
+        self.model = model
+
+    def export(self, instance, **kwargs):
+        if not instance.pk or instance._state.adding:
+            return ""
+        return write_list(sorted(str(obj.pk) for obj in getattr(instance, self.attribute).all()))
+
+    def load(self, record, row, resource) -> list[str]:
+        if self.column_name not in row:
+            return []
+        try:
+            items = read_list(row[self.column_name])
+        except ValidationError as error:
+            return messages_of(error)
+        found, errors = [], []
+        for item in items:
+            try:
+                found.append(resolve_record(self.model, item))
+            except ValueError as error:
+                errors.append(str(error))
+        record.__dict__.setdefault("_import_rows", {})[self.column_name] = found
+        return errors
+
+    def apply(self, record, resource):
+        found = record.__dict__.get("_import_rows", {}).get(self.column_name)
+        if found is not None:
+            getattr(record, self.attribute).set(found)
+
+
+class KeepWhenBlankWidget(widgets.CharWidget):
+    """A cell whose blank means "leave as it is" (for new records: the model default)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return None if is_blank(value) else str(value).strip()
+
+
+# --- the base resource -----------------------------------------------------------------------
+
+# Columns every cited record's resource ends with.
+RECORD_TAIL = (
+    "publication",
+    "citations",
+    *(f"citation_{name}" for name in CitationsField.FLAT_COLUMNS),
+)
+
+
+class RecordResource(resources.ModelResource):
+    """Base resource of a cited public record (see the module docstring).
+
+    Subclasses declare their columns in `Meta.fields` (ending with `RECORD_TAIL`), foreign
+    keys as `RecordField`, partial dates as `PartialDateField`, rows as `RowsField`, and may
+    say in `duplicates_of()` which existing records a row would repeat."""
+
+    # Text columns read a spreadsheet's empty cell as "" rather than None.
+    WIDGETS_MAP = {**resources.ModelResource.WIDGETS_MAP, "TextField": widgets.CharWidget}
+
+    id = Field(attribute="id", column_name="id", widget=widgets.CharWidget())
+    publication = Field(
+        attribute="publication",
+        column_name="publication",
+        widget=KeepWhenBlankWidget(),
+        saves_null_values=False,
+    )
+    citations = CitationsField()
+    citation_source = Field(column_name="citation_source")
+    citation_section = Field(column_name="citation_section")
+    citation_footnote = Field(column_name="citation_footnote")
+    citation_paragraph = Field(column_name="citation_paragraph")
+    citation_page = Field(column_name="citation_page")
+    citation_quote = Field(column_name="citation_quote")
+
+    # Where an error about a repeated record is shown.
+    duplicate_field = "id"
+
+    class Meta:
+        # A file without an `id` column only adds records (ids are made from names).
+        import_id_fields = ["id"]
+        clean_model_instances = True
+        use_transactions = True
+        skip_unchanged = False
+        # Every row's errors are collected, however many rows fail.
+        raise_errors = False
+
+    # --- one import ---
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """Import `dataset` in one transaction, with history recorded as channel `import`.
+
+        Any invalid row rolls back every row (unless the caller explicitly asks otherwise),
+        so a confirmed import writes all rows or none."""
+        kwargs.setdefault("rollback_on_validation_errors", True)
+        self.import_user = kwargs.get("user")
+        self.import_file_name = kwargs.get("file_name") or ""
+        self.first_row_of_id: dict[str, int] = {}
+        self.row_of_saved: dict[str, int] = {}
+        self.deferred: list[Callable[[], None]] = []
+        self.ids_in_file: set[str] = set()
+        with recording_channel(Channel.IMPORT):
+            return super().import_data(
+                dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
+            )
+
+    def before_import(self, dataset, **kwargs):
+        known = {field.column_name for field in self.get_import_fields()}
+        unknown = [name for name in dataset.headers or [] if name and name not in known]
+        if unknown:
+            raise ValidationError(
+                _("Unknown columns: %(columns)s. Known columns: %(known)s.")
+                % {"columns": ", ".join(map(str, unknown)), "known": ", ".join(sorted(known))}
+            )
+        if "id" in (dataset.headers or []):
+            self.ids_in_file = {
+                str(value).strip() for value in dataset["id"] if not is_blank(value)
+            }
+
+    def after_import(self, dataset, result, **kwargs):
+        # Rows pointing at records further down the file (bills related to each other) are
+        # saved once every row is in; if any row failed, everything is rolled back anyway.
+        if not (result.has_errors() or result.has_validation_errors()):
+            for save in self.deferred:
+                save()
+        self.deferred = []
+        super().after_import(dataset, result, **kwargs)
+
+    def defer(self, save: Callable[[], None]):
+        self.deferred.append(save)
+
+    def get_queryset(self):
+        return self._meta.model._default_manager.all()
+
+    # --- one row ---
+
+    def before_import_row(self, row, **kwargs):
+        self.row_number = kwargs.get("row_number")
+        row_id = row.get("id")
+        self.row_id = None if is_blank(row_id) else str(row_id).strip()
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance._import_new = new
+        instance._import_publication_before = instance.publication
+
+    def import_instance(self, instance, row, **kwargs):
+        """Read every column of the row into the record, collecting every field's errors
+        (a bad date, an unknown actor, a bad item in a list) instead of stopping at one."""
+        errors: dict[str, list[str]] = {}
+        for field in self.get_import_fields():
+            try:
+                if isinstance(field, RowsField | RecordListField):
+                    problems = field.load(instance, row, self)
+                    if problems:
+                        errors[field.column_name] = problems
+                else:
+                    self.import_field(field, instance, row, **kwargs)
+            except ValidationError as error:
+                errors[field.column_name] = messages_of(error)
+            except (ValueError, TypeError, ArithmeticError) as error:
+                errors[field.column_name] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors: dict[str, list] = {}
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            errors = {field: list(messages) for field, messages in error.message_dict.items()}
+        for field, problems in self.record_errors(instance).items():
+            errors.setdefault(field, []).extend(problems)
+        if errors:
+            raise ValidationError(errors)
+
+    def record_errors(self, instance) -> dict[str, list[str]]:
+        """Checks beyond the model's own: repeated rows and records, a missing citation,
+        and what the importing user may do."""
+        errors: dict[str, list[str]] = {}
+
+        def add(field, message):
+            errors.setdefault(field, []).append(message)
+
+        if self.row_id is not None:
+            first = self.first_row_of_id.setdefault(self.row_id, self.row_number)
+            if first != self.row_number:
+                add(
+                    "id",
+                    _("duplicate: id '%(id)s' is also in row %(row)s")
+                    % {"id": self.row_id, "row": first},
+                )
+        for duplicate in self.duplicates_of(instance).exclude(pk=instance.pk or None)[:3]:
+            row = self.row_of_saved.get(duplicate.pk)
+            if row is not None:
+                message = _("duplicate: same as row %(row)s ('%(id)s')")
+            else:
+                message = _("duplicate: already recorded as '%(id)s' (give that id to update it)")
+            add(self.duplicate_field, message % {"row": row, "id": duplicate.pk})
+        if not self.has_citation(instance):
+            add("citations", _("missing citation: give citation_source or citations"))
+        user = self.import_user
+        if (
+            not instance._import_new
+            and user is not None
+            and not user.has_perm(self.permission("change"))
+        ):
+            add("id", _("You may not change existing records (id '%(id)s').") % {"id": instance.pk})
+        publication_error = self.publication_error(instance)
+        if publication_error:
+            add("publication", publication_error)
+        return errors
+
+    def permission(self, action: str) -> str:
+        opts = self._meta.model._meta
+        return f"{opts.app_label}.{get_permission_codename(action, opts)}"
+
+    def duplicates_of(self, instance) -> models.QuerySet:
+        """Existing records the row's record would repeat (by what identifies it, beyond the
+        unique constraints that `full_clean()` checks). None by default."""
+        return self._meta.model._default_manager.none()
+
+    def has_citation(self, instance) -> bool:
+        pending = self.fields["citations"].pending_count(instance)
+        if pending is not None:
+            return pending > 0
+        return (
+            bool(instance.pk)
+            and not instance._import_new
+            and (self.fields["citations"].rows_of(instance).exists())
+        )
+
+    def publication_error(self, instance) -> str | None:
+        """Imported records are drafts unless the file says otherwise and the user may put
+        them there. A new record may arrive in any state: as a draft or in review with the
+        import's own permission, published or withdrawn only with `nkhr.publish_record` (so an
+        editor's export re-imports as it was). An existing record moves only along the
+        workflow's transitions, with their permissions."""
+        before, after = instance._import_publication_before, instance.publication
+        if after == before or after not in Publication.values:
+            return None
+        if instance._import_new:
+            if after in (Publication.DRAFT, Publication.IN_REVIEW):
+                return None
+            transition = TRANSITIONS["publish" if after == Publication.PUBLISHED else "withdraw"]
+        else:
+            transition = next(
+                (t for t in TRANSITIONS.values() if before in t.sources and t.target == after),
+                None,
+            )
+        if transition is None:
+            return _("A record that is %(before)s cannot be made %(after)s.") % {
+                "before": Publication(before).label,
+                "after": Publication(after).label,
+            }
+        user = self.import_user
+        if user is None or not may_transition(user, instance, transition):
+            return _(
+                "You may not %(action)s records: leave publication blank (drafts) or ask an editor."
+            ) % {"action": str(transition.label).lower()}
+        return None
+
+    # --- saving ---
+
+    def stamp(self, obj):
+        """Who and why, for the history of `obj` (the channel comes from the context)."""
+        user = self.import_user
+        if user is not None and user.is_authenticated:
+            obj._history_user = user
+        reason = _("import")
+        if self.import_file_name:
+            reason = _("import of %(file)s") % {"file": self.import_file_name}
+        obj._change_reason = str(reason)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        self.stamp(instance)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        for field in self.get_import_fields():
+            if isinstance(field, RowsField | RecordListField):
+                field.apply(instance, self)
+        self.row_of_saved[instance.pk] = self.row_number
+
+    # --- export ---
+
+    def get_export_order(self):
+        # The flat citation columns are a convenience for writing files by hand; exports
+        # carry every citation in `citations`.
+        return tuple(
+            name for name in super().get_export_order() if not name.startswith("citation_")
+        )
+
+    def filter_export(self, queryset, **kwargs):
+        prefetch = [
+            name
+            for field in self.fields.values()
+            if isinstance(field, RowsField | RecordListField)
+            and (name := getattr(field, "attribute", None) or field.prefetch_name())
+        ]
+        return queryset.prefetch_related(*prefetch)
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+
+class RecordImportExportMixin(ImportExportMixin):
+    """Import and export on a record's admin page.
+
+    An upload is first imported as a dry run that lists every error of every row (and
+    writes nothing); confirming imports it in one transaction. Should the confirmed import
+    fail after all (the database changed in between), nothing is written and the errors are
+    shown again instead of a success message."""
+
+    formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    import_error_display = ("message", "row")
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            return self.failed_import_response(result, request)
+        return super().process_result(result, request)
+
+    def failed_import_response(self, result, request):
+        messages.error(request, _("Nothing was imported: the file has errors."))
+        form = self.get_import_form_class(request)(
+            self.get_import_formats(), self.get_import_resource_classes(request)
+        )
+        context = {
+            **self.get_import_context_data(),
+            **self.admin_site.each_context(request),
+            "title": _("Import"),
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            "result": result,
+            "fields_list": [],
+            "import_error_display": self.import_error_display,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)

@@ -1,0 +1,237 @@
+"""Import and export resources of the core records: actors (with aliases), legislation (with
+sponsors, actions, sections and relations) and events (with participants).
+
+Columns are the model's fields; related records are public ids (names and aliases are also
+accepted on import), partial dates are written as known, rows and citations are JSON lists.
+See nkhr/imports.py for what every resource shares.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nkhr.imports import (
+    RECORD_TAIL,
+    PartialDateField,
+    RecordField,
+    RecordListField,
+    RecordResource,
+    RowsField,
+)
+from nkhr.models import (
+    Actor,
+    Alias,
+    Event,
+    EventParticipant,
+    Instrument,
+    Legislation,
+    LegislationRelation,
+    LegislationSection,
+    LegislativeAction,
+    Sponsorship,
+)
+
+
+class ActorResource(RecordResource):
+    """Actors with their aliases. A new actor whose name is already an actor's name or alias
+    is refused as a duplicate; parents come before their parts in exports."""
+
+    parent = RecordField("parent", Actor)
+    established = PartialDateField("established")
+    dissolved = PartialDateField("dissolved")
+    aliases = RowsField(
+        "aliases",
+        Alias,
+        parent="actor",
+        keys=("name", "kind", "language", "script", "source", "locator"),
+        scalar="name",
+    )
+
+    duplicate_field = "name"
+
+    class Meta:
+        model = Actor
+        fields = (
+            "id",
+            "name",
+            "kind",
+            "status",
+            "parent",
+            "country",
+            "established",
+            "dissolved",
+            "description",
+            "url",
+            "wikidata_id",
+            "aliases",
+            *RECORD_TAIL,
+        )
+
+    def duplicates_of(self, instance):
+        if not instance.name:
+            return super().duplicates_of(instance)
+        return Actor.objects.filter(
+            models.Q(name=instance.name) | models.Q(aliases__name=instance.name)
+        ).distinct()
+
+    def iter_queryset(self, queryset):
+        """Parents before their parts, so that a file re-imports from top to bottom."""
+        actors = list(super().iter_queryset(queryset))
+        by_id = {actor.pk: actor for actor in actors}
+        placed, ordered = set(), []
+
+        def place(actor, chain=()):
+            if actor.pk in placed or actor.pk in chain:
+                return
+            parent = by_id.get(actor.parent_id)
+            if parent is not None:
+                place(parent, (*chain, actor.pk))
+            placed.add(actor.pk)
+            ordered.append(actor)
+
+        for actor in actors:
+            place(actor)
+        return iter(ordered)
+
+
+def one_primary_sponsor(rows: list) -> list[str]:
+    sponsors = [row for row in rows if row.role == Sponsorship.Role.SPONSOR]
+    return [str(_("A bill has one primary sponsor."))] if len(sponsors) > 1 else []
+
+
+class RelationsField(RowsField):
+    """Links to other legislation. A link may name a bill further down the same file (two
+    companion bills name each other); such links are saved once every row is in."""
+
+    def resolve(self, field, value, resource):
+        try:
+            return super().resolve(field, value, resource)
+        except ValueError:
+            if str(value).strip() not in resource.ids_in_file:
+                raise
+            return Legislation(pk=str(value).strip())
+
+    def build(self, number, item, record, resource):
+        row_obj, errors = super().build(number, item, record, resource)
+        if row_obj is not None and row_obj.to_legislation_id:
+            target = row_obj.to_legislation_id
+            row_obj._import_deferred = not Legislation.objects.filter(pk=target).exists()
+            if record.pk and target == record.pk:
+                errors.append(str(_("A bill cannot be related to itself.")))
+        return row_obj, errors
+
+    def unchecked_fields(self, row_obj):
+        # A bill named further down the file is not in the database yet.
+        return ["to_legislation"] if row_obj.to_legislation_id else []
+
+
+class LegislationResource(RecordResource):
+    """Bills and laws with their sponsors, actions, sections and relations."""
+
+    legislature = RecordField("legislature", Actor)
+    introduced = PartialDateField("introduced")
+    enacted = PartialDateField("enacted")
+    in_force = PartialDateField("in_force")
+    sponsors = RowsField(
+        "sponsors",
+        Sponsorship,
+        parent="legislation",
+        keys=("actor", "role", "date", "party"),
+        scalar="actor",
+        check_rows=one_primary_sponsor,
+    )
+    actions = RowsField(
+        "actions",
+        LegislativeAction,
+        parent="legislation",
+        keys=("order", "date", "kind", "chamber", "actor", "description", "source", "locator"),
+        numbered="order",
+    )
+    sections = RowsField(
+        "sections",
+        LegislationSection,
+        parent="legislation",
+        keys=("label", "heading", "text", "order"),
+        scalar="label",
+    )
+    relations = RelationsField(
+        "relations", LegislationRelation, parent="from_legislation", keys=("to_legislation", "kind")
+    )
+
+    duplicate_field = "title"
+
+    class Meta:
+        model = Legislation
+        fields = (
+            "id",
+            "jurisdiction",
+            "legislature",
+            "chamber",
+            "session",
+            "kind",
+            "bill_number",
+            "law_number",
+            "title",
+            "short_title",
+            "status",
+            "introduced",
+            "enacted",
+            "in_force",
+            "summary",
+            "url",
+            "sponsors",
+            "actions",
+            "sections",
+            "relations",
+            *RECORD_TAIL,
+        )
+
+    def duplicates_of(self, instance):
+        # Numbered bills are kept unique by the model's constraint; unnumbered ones are the
+        # same bill when jurisdiction and title agree.
+        if instance.bill_number or not instance.title:
+            return super().duplicates_of(instance)
+        return Legislation.objects.filter(
+            jurisdiction=instance.jurisdiction, title=instance.title, bill_number=""
+        )
+
+
+class EventResource(RecordResource):
+    """Events with their participants and the instruments and legislation they concern."""
+
+    start = PartialDateField("start")
+    end = PartialDateField("end")
+    participants = RowsField(
+        "participants", EventParticipant, parent="event", keys=("actor", "role"), scalar="actor"
+    )
+    instruments = RecordListField("instruments", Instrument)
+    legislation = RecordListField("legislation", Legislation)
+
+    duplicate_field = "title"
+
+    class Meta:
+        model = Event
+        fields = (
+            "id",
+            "title",
+            "kind",
+            "start",
+            "end",
+            "location",
+            "country",
+            "visibility",
+            "description",
+            "participants",
+            "instruments",
+            "legislation",
+            *RECORD_TAIL,
+        )
+
+    def duplicates_of(self, instance):
+        if not instance.title:
+            return super().duplicates_of(instance)
+        instance.refresh_derived()
+        return Event.objects.filter(
+            title_key=instance.title_key,
+            start=instance.start,
+            start_precision=instance.start_precision,
+        )

@@ -1,0 +1,326 @@
+"""Change history: every change is recorded with its user and channel, the admin shows it as
+field-level diffs, and a curator can revert a record to an earlier version."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from rest_framework.test import APIClient
+
+from nkhr.admin.history import row_versions
+from nkhr.history import is_tracked, recording_channel
+from nkhr.models import Actor, Alias, Instrument, Publication
+from tests.admin_base import admin_url, change_url, count_queries, factory_for, post_data_from
+from tests.factories import (
+    AliasFactory,
+    DesignationFactory,
+    PersonFactory,
+    ResolutionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def member_of(group: str, username: str | None = None) -> User:
+    user = User.objects.create_user(username=username or group.lower(), is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def admin_client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def history_url(obj) -> str:
+    return admin_url(type(obj), "history", obj.pk)
+
+
+def version_url(obj, version) -> str:
+    return admin_url(type(obj), "simple_history", obj.pk, version.history_id)
+
+
+def form_data(response) -> dict:
+    """POST data reproducing the form of a version page (it has no inlines)."""
+    form = response.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value is not None:
+            data[form.add_prefix(name)] = value
+    return data
+
+
+def newest(obj):
+    return type(obj).history.filter(id=obj.pk).order_by("-history_date", "-history_id")
+
+
+# --- what is recorded ------------------------------------------------------------------------
+
+
+def test_orm_changes_are_recorded_with_the_channel_they_came_through():
+    person = PersonFactory(name="Ri Yong Gil")
+    person.name = "Ri Yong-gil"
+    with recording_channel("import"):
+        person.save()
+
+    latest, first = newest(person)[:2]
+    assert (latest.history_type, latest.history_channel, latest.history_user) == (
+        "~",
+        "import",
+        None,
+    )
+    assert (first.history_type, first.history_channel) == ("+", "command")
+    assert "name" in latest.diff_against(first).changed_fields
+
+
+def test_admin_changes_are_recorded_with_the_user_and_the_admin_channel():
+    person = PersonFactory(name="Kim Yo Jong")
+    curator = member_of("Curator")
+    client = admin_client_for(curator)
+    data = post_data_from(client.get(change_url(person)))
+    data["name"] = "Kim Yo-jong"
+
+    response = client.post(change_url(person), data)
+
+    assert response.status_code == 302
+    latest = newest(person).first()
+    assert (latest.history_user, latest.history_channel, latest.name) == (
+        curator,
+        "admin",
+        "Kim Yo-jong",
+    )
+
+
+def test_inline_rows_edited_in_the_admin_are_recorded_as_their_own_history():
+    person = PersonFactory(name="Choe Ryong Hae")
+    client = admin_client_for(member_of("Curator"))
+    data = post_data_from(client.get(change_url(person)))
+    data.update(
+        {
+            "aliases-TOTAL_FORMS": "1",
+            "aliases-0-name": "최룡해",
+            "aliases-0-kind": "native",
+            "aliases-0-language": "ko",
+            "aliases-0-script": "Hang",
+        }
+    )
+
+    response = client.post(change_url(person), data)
+
+    assert response.status_code == 302, response.context["errors"]
+    alias = Alias.objects.get(actor=person)
+    version = Alias.history.get(id=alias.pk)
+    assert (version.history_type, version.history_channel, version.history_user.username) == (
+        "+",
+        "admin",
+        "curator",
+    )
+
+
+def test_api_changes_are_recorded_with_the_user_and_the_api_channel():
+    person = PersonFactory(name="Pak Pong Ju")
+    editor = member_of("Editor")
+    client = APIClient()
+    client.force_authenticate(editor)
+
+    response = client.patch(
+        f"/api/v1/actors/{person.pk}/", {"description": "Premier"}, format="json"
+    )
+
+    assert response.status_code == 200, response.content
+    latest = newest(person).first()
+    assert (latest.history_user, latest.history_channel, latest.description) == (
+        editor,
+        "api",
+        "Premier",
+    )
+
+
+# --- the history page ------------------------------------------------------------------------
+
+
+def test_history_page_shows_each_change_as_field_old_and_new_with_who_and_channel():
+    person = PersonFactory(name="Jong Kyong Thaek", status=Actor.Status.ACTIVE)
+    person.name = "Jong Kyong-thaek"
+    person.status = Actor.Status.DECEASED
+    person._change_reason = "Spelling from the UN list"
+    with recording_channel("import"):
+        person.save()
+    client = admin_client_for(member_of("Curator"))
+
+    response = client.get(history_url(person))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    changes = response.context["page_obj"].object_list[0].history_delta_changes
+    assert {"field": "Name", "old": "Jong Kyong Thaek", "new": "Jong Kyong-thaek"} in changes
+    # Choices read as labels, not stored codes; timestamps are not listed as changes.
+    status = next(change for change in changes if change["field"] == "Status")
+    assert (status["old"], status["new"]) == (
+        str(Actor.Status.ACTIVE.label),
+        str(Actor.Status.DECEASED.label),
+    )
+    assert not any(change["field"] in ("Created", "Updated") for change in changes)
+    assert "Spelling from the UN list" in page
+    assert "bulk import" in page  # the channel, as displayed
+    assert "Jong Kyong Thaek&nbsp;&rarr;&nbsp;Jong Kyong-thaek" in page
+
+
+def test_history_page_also_lists_changes_to_aliases_and_citations():
+    person = PersonFactory()
+    alias = AliasFactory(actor=person, name="Kim Jong Un")
+    alias.name = "Kim Jong-un"
+    alias.save()
+    citation = person.citations.get()
+    citation.page = "12"
+    citation.save()
+    client = admin_client_for(member_of("Curator"))
+
+    response = client.get(history_url(person))
+
+    entries = response.context["row_versions"]
+    kinds = {str(entry["kind"]) for entry in entries}
+    assert kinds == {str(Alias._meta.verbose_name), "citation"}
+    alias_change = next(
+        entry for entry in entries if entry["changes"] and entry["kind"] == Alias._meta.verbose_name
+    )
+    assert {"field": "Name", "old": "Kim Jong Un", "new": "Kim Jong-un"} in alias_change["changes"]
+    assert "Kim Jong-un" in response.content.decode()
+
+
+def make_versions(person, count: int) -> None:
+    for number in range(count):
+        person.description = f"Version {number}"
+        person.save()
+        alias = AliasFactory(actor=person)
+        alias.name = f"{alias.name} (changed)"
+        alias.save()
+
+
+def test_history_page_queries_do_not_grow_with_the_number_of_versions():
+    few, many = DesignationFactory(), DesignationFactory()
+    for designation in (few, many):
+        AliasFactory(actor=designation.target)
+    make_versions(few.target, 1)
+    make_versions(many.target, 11)
+    client = admin_client_for(member_of("Curator"))
+    client.get(history_url(few.target))  # warm caches (content types, session)
+
+    assert Actor.history.filter(id=few.target.pk).count() == 2
+    assert Actor.history.filter(id=many.target.pk).count() == 12
+    with_two = count_queries(client, history_url(few.target))
+    assert count_queries(client, history_url(many.target)) == with_two
+    # A record whose text names other records (a designation: its target and regime).
+    few.reference, many.reference = "first", "first"
+    for designation in (few, many):
+        designation.save()
+    for number in range(10):
+        many.reference = f"reference {number}"
+        many.save()
+    assert count_queries(client, history_url(many)) == count_queries(client, history_url(few))
+
+
+def test_row_versions_cost_one_query_per_kind_of_row(django_assert_max_num_queries):
+    person = PersonFactory()
+    make_versions(person, 5)
+    # Content type of the citations' lookup, then one query per kind of dependent row.
+    with django_assert_max_num_queries(1 + len(Actor._meta.related_objects) + 1):
+        entries = row_versions(Actor, person.pk)
+        [str(entry["label"]) for entry in entries]
+    assert len(entries) >= 10
+
+
+TRACKED_ADMINS = [
+    pytest.param(model_admin, id=model._meta.label)
+    for model, model_admin in admin.site._registry.items()
+    if is_tracked(model)
+]
+
+
+@pytest.mark.parametrize("model_admin", TRACKED_ADMINS)
+def test_every_history_page_and_version_page_renders(model_admin):
+    obj = factory_for(model_admin.model)()
+    obj.save()
+    client = admin_client_for(member_of("Editor"))
+
+    response = client.get(history_url(obj))
+
+    assert response.status_code == 200
+    versions = response.context["page_obj"].object_list
+    assert len(versions) >= 2
+    assert client.get(version_url(obj, versions[-1])).status_code == 200
+
+
+# --- revert ----------------------------------------------------------------------------------
+
+
+def test_revert_through_the_admin_restores_the_old_values_as_a_new_version():
+    person = PersonFactory(name="Ri Son Gwon", description="Chairman")
+    first = newest(person).first()
+    person.name = "Ri Son-gwon"
+    person.description = "Minister of Foreign Affairs"
+    person.save()
+    curator = member_of("Curator")
+    client = admin_client_for(curator)
+    page = client.get(version_url(person, first))
+    assert page.status_code == 200
+    assert b"Revert" in page.content
+
+    response = client.post(version_url(person, first), {**form_data(page), "_save": "Revert"})
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.description) == ("Ri Son Gwon", "Chairman")
+    latest = newest(person).first()
+    assert latest.history_change_reason == f"Reverted to version {first.history_id}"
+    assert (latest.history_user, latest.history_channel) == (curator, "admin")
+    assert newest(person).count() == 3
+
+
+def test_revert_leaves_the_publication_state_to_the_workflow():
+    person = PersonFactory(name="Old name", publication=Publication.DRAFT)
+    first = newest(person).first()
+    person.name = "New name"
+    person.publication = Publication.PUBLISHED
+    person.save()
+    client = admin_client_for(member_of("Curator"))
+    page = client.get(version_url(person, first))
+
+    client.post(version_url(person, first), {**form_data(page), "_save": "Revert"})
+
+    person.refresh_from_db()
+    assert (person.name, person.publication) == ("Old name", Publication.PUBLISHED)
+
+
+def test_revert_of_a_proxy_record_goes_through_its_own_page():
+    resolution = ResolutionFactory(title="Situation of human rights in the DPRK")
+    first = Instrument.history.filter(id=resolution.pk).get()
+    resolution.title = "Wrong title"
+    resolution.save()
+    client = admin_client_for(member_of("Editor"))
+    assert client.get(history_url(resolution)).status_code == 200
+    page = client.get(version_url(resolution, first))
+
+    client.post(version_url(resolution, first), {**form_data(page), "_save": "Revert"})
+
+    resolution.refresh_from_db()
+    assert resolution.title == "Situation of human rights in the DPRK"
+
+
+def test_revert_needs_the_change_permission():
+    person = PersonFactory(name="Kept")
+    first = newest(person).first()
+    person.name = "Changed"
+    person.save()
+    client = admin_client_for(member_of("Analyst"))
+    page = client.get(version_url(person, first))
+    assert page.status_code == 200
+    assert page.context["revert_disabled"]
+
+    response = client.post(version_url(person, first), {"name": "Kept", "kind": "person"})
+
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.name == "Changed"
