@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import lookup_spawns_duplicates, quote
+from django.contrib.admin.utils import quote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.models import Citation, CitedRecord
+from nkhr.search import key_condition
 
 TIMESTAMP_FIELDS = ("created", "updated")
 
@@ -116,26 +117,12 @@ class KeySearchMixin:
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key_match = self.key_search_condition(search_term)
+        key_match = key_condition(self.model, search_term, self.key_search_fields)
         if key_match is None:
             return results, may_have_duplicates
-        # Filtering the incoming queryset keeps the changelist's other filters in force.
-        results = results | queryset.filter(key_match)
-        spans_many = any(
-            lookup_spawns_duplicates(self.opts, path) for path, _key in self.key_search_fields
-        )
-        return results, may_have_duplicates or spans_many
-
-    def key_search_condition(self, search_term: str) -> models.Q | None:
-        """The OR of every key field containing the term's key, or None if nothing to match."""
-        condition = None
-        for path, make_key in self.key_search_fields:
-            key = make_key(search_term)
-            if not key:
-                continue
-            clause = models.Q(**{f"{path}__contains": key})
-            condition = clause if condition is None else condition | clause
-        return condition
+        # Filtering the incoming queryset keeps the changelist's other filters in force; key
+        # paths through relations are subqueries (nkhr.search), so they repeat no row.
+        return results | queryset.filter(key_match), may_have_duplicates
 
 
 # --- autocomplete widgets that cost no query per inline row ----------------------------------
