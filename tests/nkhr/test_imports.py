@@ -544,8 +544,11 @@ def test_the_admin_import_page_shows_every_error_then_imports_the_fixed_file(
     }
     assert "confirm_form" not in response.context
     page = response.content.decode()
-    assert "unknown actor &#x27;No Such Ministry&#x27;" in page
-    assert "2021-13 is not a real date." in page
+    # Every error is listed at once, row by row and field by field, not only on hover.
+    assert "2 rows have errors; nothing was written" in page
+    assert "Row 2, established: 2021-13 is not a real date." in page
+    assert "Row 2, parent: unknown actor &#x27;No Such Ministry&#x27;" in page
+    assert "Row 3, citations: missing citation" in page
     assert not Actor.objects.exists()
 
     fixed = bad.replace("2021-13,No Such Ministry", "2021-10,Ministry of Unification").replace(
