@@ -32,10 +32,12 @@ class PartialDate:
     precision: str
 
     def __str__(self) -> str:
+        # Formatted by hand: strftime's %Y does not pad years before 1000 on every platform.
+        year, month = f"{self.date.year:04d}", f"{self.date.month:02d}"
         if self.precision == DatePrecision.YEAR:
-            return f"{self.date:%Y}"
+            return year
         if self.precision == DatePrecision.MONTH:
-            return f"{self.date:%Y-%m}"
+            return f"{year}-{month}"
         return self.date.isoformat()
 
     @classmethod

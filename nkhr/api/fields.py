@@ -8,10 +8,8 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from nkhr.api.permissions import is_visible
-from nkhr.dates import DatePrecision, PartialDate
+from nkhr.dates import PartialDate
 from nkhr.prefetch import related_rows
-
-ISO_LENGTH = {DatePrecision.YEAR: 4, DatePrecision.MONTH: 7, DatePrecision.DAY: 10}
 
 
 @extend_schema_field(
@@ -39,9 +37,7 @@ class PartialDateField(serializers.Field):
         return instance.partial_date(self.source)
 
     def to_representation(self, value):
-        # Cut from isoformat(), not str(value): strftime's %Y leaves years before 1000
-        # unpadded on glibc ("354"), which breaks the documented (and accepted) YYYY form.
-        return value.date.isoformat()[: ISO_LENGTH[value.precision]] if value else None
+        return str(value) if value else None
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

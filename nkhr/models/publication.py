@@ -7,12 +7,13 @@ records only; users with `nkhr.view_unpublished` (curators, editors, analysts) s
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Publication(models.TextChoices):
     DRAFT = "draft", _("draft")
     IN_REVIEW = "in_review", _("in review")
-    PUBLISHED = "published", _("published")
+    PUBLISHED = "published", pgettext_lazy("publication state", "published")
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 

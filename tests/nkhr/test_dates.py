@@ -63,3 +63,9 @@ def test_partial_dates_sort_by_date():
         "2016",
         "2021-07-19",
     ]
+
+
+def test_years_before_1000_are_written_with_four_digits():
+    assert str(PartialDate(datetime.date(354, 1, 1), DatePrecision.YEAR)) == "0354"
+    assert str(PartialDate(datetime.date(354, 3, 1), DatePrecision.MONTH)) == "0354-03"
+    assert PartialDate.parse("0354") == PartialDate(datetime.date(354, 1, 1), DatePrecision.YEAR)

@@ -1,0 +1,185 @@
+"""Property-based run of every operation in the OpenAPI schema, against the app itself.
+
+Schemathesis loads `/api/v1/schema/` from the Django WSGI application in-process and
+generates requests for each operation from the schema; every response must be no 5xx and
+must conform to the schema (a documented status code, a documented content type, a body
+matching the documented schema, documented headers). Each operation runs twice: as an
+anonymous client (reads answer, writes are refused) and as a superuser with a token (writes
+go through). A few records are seeded first so lists have rows and each detail route is
+also called with a real public id.
+
+The operations are collected when this module is imported, one test per operation and
+client, so the test ids are the same on every xdist worker.
+"""
+
+import functools
+
+import pytest
+import schemathesis
+from django.contrib.auth.models import User
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from drf_spectacular.generators import SchemaGenerator
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.factories import (
+    AliasFactory,
+    DesignationFactory,
+    DesignationRoundFactory,
+    EventFactory,
+    FundingProgrammeFactory,
+    InstrumentFactory,
+    LegislationFactory,
+    MechanismFactory,
+    OrganisationFactory,
+    PersonFactory,
+    RecommendationFactory,
+    ReportFactory,
+    SanctionsRegimeFactory,
+    SourceFactory,
+)
+
+SCHEMA_PATH = "/api/v1/schema/?format=json"
+API_PREFIX = "/api/v1/"
+# Examples generated per operation and client: enough to vary parameters and bodies, few
+# enough that the whole file stays well under a minute on two cores.
+MAX_EXAMPLES = 5
+# An anonymous write is refused (401) before its body is read, so fewer examples say it all.
+MAX_EXAMPLES_REFUSED = 2
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+CLIENTS = ["anonymous", "superuser"]
+
+
+def operation_labels(schema) -> list[str]:
+    return sorted(result.ok().label for result in schema.get_all_operations())
+
+
+# Collection cannot call the app (each request opens a transaction, and the database is the
+# test's only once a test runs), so the test ids come from the same generator the schema view
+# uses; `test_served_schema_has_the_collected_operations` proves the two agree.
+LABELS = operation_labels(schemathesis.openapi.from_dict(SchemaGenerator().get_schema(public=True)))
+
+
+@functools.cache
+def served_schema():
+    """The schema as `/api/v1/schema/` serves it, loaded once per process (inside a test)."""
+    return schemathesis.openapi.from_wsgi(SCHEMA_PATH, get_wsgi_application())
+
+
+def served_operation(label: str):
+    return next(r.ok() for r in served_schema().get_all_operations() if r.ok().label == label)
+
+
+def resource_of(operation) -> str:
+    """The resource prefix of an operation's path: `/api/v1/actors/{id}/` -> `actors`."""
+    return operation.path.removeprefix(API_PREFIX).split("/", 1)[0]
+
+
+@pytest.fixture
+def keep_test_connection():
+    """Keep the database connection open across requests, as Django's test client does.
+
+    The WSGI handler closes "old" connections when a request starts and finishes; inside a
+    test's transaction that closes the connection (PostgreSQL), losing the test's data."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def public_ids(db, keep_test_connection) -> dict[str, str]:
+    """A little of everything, so lists have rows; the public id of one record per resource."""
+    person = PersonFactory(name="Kim Jong Un")
+    AliasFactory(actor=person, name="Kim Jong-un")
+    AliasFactory(actor=person, name="Kim Jeong-eun")
+    OrganisationFactory(name="Ministry of State Security", kind="ministry")
+    regime = SanctionsRegimeFactory()
+    designation_round = DesignationRoundFactory(regime=regime)
+    designation = DesignationFactory(target=person, regime=regime, round=designation_round)
+    mechanism = MechanismFactory()
+    records = {
+        "actors": person,
+        "sources": SourceFactory(),
+        "instruments": InstrumentFactory(),
+        "legislation": LegislationFactory(),
+        "mechanisms": mechanism,
+        "reports": ReportFactory(),
+        "sanctions-regimes": regime,
+        "designation-rounds": designation_round,
+        "designations": designation,
+        "funding-programs": FundingProgrammeFactory(),
+        "events": EventFactory(),
+        "recommendations": RecommendationFactory(),
+    }
+    return {resource: record.pk for resource, record in records.items()}
+
+
+def client_headers(client: str) -> dict[str, str]:
+    if client == "anonymous":
+        return {}
+    user = User.objects.create_superuser("schemathesis", "", "a long passphrase")
+    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+
+
+def strategy_for(operation, public_ids: dict[str, str]):
+    """Cases of the operation; a detail route is tried with a real record's id first (the
+    first branch of `one_of` is the one Hypothesis starts from) and with generated ids."""
+    strategy = operation.as_strategy()
+    if "{id}" in operation.path:
+        real_id = public_ids[resource_of(operation)]
+        strategy = st.one_of(operation.as_strategy(path_parameters={"id": real_id}), strategy)
+    return strategy
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+@pytest.mark.parametrize("label", LABELS)
+def test_operation_conforms_to_the_schema(label, client, public_ids):
+    operation = served_operation(label)
+    headers = client_headers(client)
+    statuses = []
+    refused = client == "anonymous" and operation.method.upper() != "GET"
+
+    @settings(
+        max_examples=MAX_EXAMPLES_REFUSED if refused else MAX_EXAMPLES,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        # Shrinking is left on: a failure is reported with its smallest request.
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=strategy_for(operation, public_ids))
+    def call_and_validate(case):
+        statuses.append(case.call_and_validate(headers=headers, checks=CHECKS).status_code)
+
+    call_and_validate()
+    if refused:
+        assert set(statuses) <= {401, 403}, statuses
+    elif operation.method.upper() == "GET":
+        # Proves the run reached real rows rather than only 404s and 400s: a read's first
+        # case is its simplest (no optional parameter, the seeded record's id).
+        assert any(200 <= status < 300 for status in statuses), statuses
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection")
+def test_served_schema_has_the_collected_operations():
+    assert operation_labels(served_schema()) == LABELS
