@@ -117,7 +117,7 @@ REST_FRAMEWORK = {
         else "rest_framework.permissions.DjangoModelPermissions"
     ],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "nkhr.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "nkhr.api.renderers.CSVRenderer",
     ],

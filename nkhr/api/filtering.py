@@ -17,7 +17,9 @@ from nkhr.search import key_condition
 from nkhr.text import compact, name_key
 
 # Query parameters that are not filters but are understood by every list.
-GENERAL_PARAMETERS = frozenset({"format", "brief", "limit", "offset", "cursor", "mode", "ordering"})
+GENERAL_PARAMETERS = frozenset(
+    {"format", "brief", "limit", "offset", "cursor", "mode", "ordering", "count"}
+)
 
 
 class PartialDateFormField(forms.CharField):

@@ -2,9 +2,13 @@
 
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
+from rest_framework.utils.urls import replace_query_param
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
+# Counting stops here unless `?count=exact`: a count over a million rows costs more than the
+# page itself, and "more than 10,000" answers what a list's count is for.
+COUNT_LIMIT = 10_000
 
 
 class SyncCursorPagination(CursorPagination):
@@ -34,6 +38,29 @@ class RecordPagination(LimitOffsetPagination):
     default_limit = DEFAULT_LIMIT
     max_limit = MAX_LIMIT
 
+    count_capped = False
+    page_length = 0
+
+    def get_count(self, queryset):
+        if self.request.query_params.get("count") == "exact":
+            return super().get_count(queryset)
+        counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
+        self.count_capped = counted > COUNT_LIMIT
+        return min(counted, COUNT_LIMIT)
+
+    def get_next_link(self):
+        if self.count_capped and self.offset + self.limit >= self.count:
+            if self.page_length < self.limit:
+                return None
+            # The count stopped counting; the rows go on.
+            url = self.request.build_absolute_uri()
+            return replace_query_param(
+                replace_query_param(url, self.limit_query_param, self.limit),
+                self.offset_query_param,
+                self.offset + self.limit,
+            )
+        return super().get_next_link()
+
     def _cursor_mode(self, request) -> bool:
         return "cursor" in request.query_params or request.query_params.get("mode") == "cursor"
 
@@ -42,18 +69,38 @@ class RecordPagination(LimitOffsetPagination):
             self._cursor = SyncCursorPagination()
             return self._cursor.paginate_queryset(queryset, request, view)
         self._cursor = None
-        return super().paginate_queryset(queryset, request, view)
+        # DRF's own, except that past a capped count the rows are read, not assumed gone.
+        self.request = request
+        self.limit = self.get_limit(request)
+        if self.limit is None:
+            return None
+        self.count = self.get_count(queryset)
+        self.offset = self.get_offset(request)
+        if self.count == 0 or (self.offset > self.count and not self.count_capped):
+            self.page_length = 0
+            return []
+        page = list(queryset[self.offset : self.offset + self.limit])
+        self.page_length = len(page)
+        return page
 
     def get_paginated_response(self, data):
         if self._cursor is not None:
             return self._cursor.get_paginated_response(data)
-        return super().get_paginated_response(data)
+        response = super().get_paginated_response(data)
+        response.data["count_capped"] = self.count_capped
+        return response
 
     def get_paginated_response_schema(self, schema):
         # A cursor page has no `count` (counting defeats the point of a cursor).
         response_schema = super().get_paginated_response_schema(schema)
         response_schema["required"] = ["results"]
-        response_schema["properties"]["count"]["description"] = "Offset pages only."
+        response_schema["properties"]["count"]["description"] = (
+            f"Offset pages only. At most {COUNT_LIMIT:,} unless `count=exact`."
+        )
+        response_schema["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": f"True when there are more than {COUNT_LIMIT:,} rows (offset pages).",
+        }
         return response_schema
 
     def get_schema_operation_parameters(self, view):
@@ -65,6 +112,14 @@ class RecordPagination(LimitOffsetPagination):
                 "in": "query",
                 "description": "`cursor` pages by a cursor (for full pulls) instead of an offset.",
                 "schema": {"type": "string", "enum": ["cursor"]},
+            },
+            {
+                "name": "count",
+                "required": False,
+                "in": "query",
+                "description": f"`exact` counts every row (by default counting stops at "
+                f"{COUNT_LIMIT:,}, `count_capped` then says so).",
+                "schema": {"type": "string", "enum": ["exact"]},
             },
             {
                 "name": "cursor",

@@ -1,5 +1,7 @@
 """Which API route shows which model, so any record can be linked in brief form."""
 
+import functools
+
 from django.db import models
 from django.urls import reverse
 
@@ -30,13 +32,30 @@ def is_covered_by_concrete_route(model: type[models.Model]) -> bool:
     return model._meta.proxy and model._meta.concrete_model in _BASENAMES
 
 
+_PK_PLACEHOLDER = "__pk__"
+
+
+@functools.cache
+def _detail_path(basename: str) -> str:
+    # Reversed once per route: a page of a hundred designations links several hundred
+    # records, and URL reversing is the costliest part of a brief link.
+    return reverse(f"api:{basename}-detail", kwargs={"pk": _PK_PLACEHOLDER})
+
+
+def _site_root(request) -> str:
+    root = getattr(request, "_nkhr_site_root", None)
+    if root is None:
+        root = request._nkhr_site_root = request.build_absolute_uri("/").rstrip("/")
+    return root
+
+
 def record_url(instance, request=None) -> str | None:
     basename = basename_for(type(instance), getattr(instance, "kind", None))
     if basename is None:
         return None
-    path = reverse(f"api:{basename}-detail", kwargs={"pk": instance.pk})
     # Django's reverse, not DRF's: links must not inherit this response's ?format=.
-    return request.build_absolute_uri(path) if request is not None else path
+    path = _detail_path(basename).replace(_PK_PLACEHOLDER, str(instance.pk))
+    return _site_root(request) + path if request is not None else path
 
 
 def record_name(instance) -> str:

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 
+import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 MULTI_VALUE_SEPARATOR = ";"
@@ -93,3 +94,17 @@ class JSONLinesRenderer(JSONRenderer):
 
     media_type = "application/x-ndjson"
     format = "jsonl"
+
+
+def _orjson_default(value):
+    # Lazy translations, Decimals and the like: their text, as DRF's encoder gives.
+    return str(value)
+
+
+class ORJSONRenderer(JSONRenderer):
+    """DRF's JSON, encoded by orjson (several times faster on large pages)."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=_orjson_default, option=orjson.OPT_NON_STR_KEYS)
