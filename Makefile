@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-requirements
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check clean-db
+.PHONY: install run test lint format check clean-db bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,3 +40,13 @@ format: install
 check: install .env
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# `make bench [SCALE=N]`: seed N synthetic records (once per scale) into a database of the
+# bench's own and measure API, exports, admin and HTTP; see docs/benchmarks.md. Only a
+# DATABASE_URL given on the make command line replaces that database: one exported for
+# `make run` is never seeded with synthetic rows.
+SCALE ?= 10000
+BENCH_DATABASE_URL := $(if $(filter command line,$(origin DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/nkhr_bench)
+
+bench: install
+	DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)

@@ -1,0 +1,1 @@
+"""Benchmarks of NKHR Records at scale: `python bench/run.py` (see `make bench`)."""

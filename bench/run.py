@@ -1,0 +1,844 @@
+"""Benchmark NKHR Records at a given scale, in one run, and write `bench/results.json`.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nkhr_bench python bench/run.py --scale 10000
+
+(`make bench SCALE=…` does exactly that.) The run:
+
+1. creates the database if it is missing (PostgreSQL), migrates it, loads the paper's
+   fixtures into an empty one, and seeds the synthetic records unless that scale is already
+   there (`nkhr.synthetic`);
+2. API: each scenario in-process through Django's test client (the whole request: URL
+   routing, middleware, permissions, filters, serializer, renderer), p50/p95 over
+   `--requests` calls after a warm-up, SQL queries per request, and the floor: the same rows
+   read with `.values()` and encoded with orjson, with the ratio API/floor;
+3. exports, each in a child process so that its peak memory (ru_maxrss) is its own:
+   designations as CSV through cursor pages, the JSON Lines export of designations, and the
+   FollowTheMoney export, in rows per second;
+4. admin: the designations changelist unfiltered, filtered and searched, as a curator;
+5. HTTP: gunicorn (2 sync workers) on 127.0.0.1 and 16 client threads for `--duration`
+   seconds on the designations list and an actor's detail: requests/s, p50, p99, errors.
+
+Only ever talks to 127.0.0.1. Runs with DEBUG off, as production does.
+"""
+
+import argparse
+import base64
+import csv
+import datetime
+import http.client
+import io
+import json
+import os
+import platform
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nkhr_bench"
+DEFAULT_OUTPUT = ROOT / "bench" / "results.json"
+HOST = "127.0.0.1"
+GUNICORN_WORKERS = 2
+CONCURRENCY = 16
+CSV_PAGE = 1000
+LIST_PATH = "/api/v1/designations/"
+# A listing-date range that holds a good share of the synthetic listings.
+LISTED_AFTER, LISTED_BEFORE = "2012-01-01", "2018-12-31"
+
+
+# --- environment ------------------------------------------------------------------------------
+
+
+def configure(database_url: str) -> None:
+    """Point Django at the bench database, production-like (DEBUG off), before setup."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nkhr.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url: str) -> None:
+    """Create a missing PostgreSQL database (SQLite files are created by migrate)."""
+    parts = urlsplit(database_url)
+    if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
+        return
+    import psycopg2
+
+    name = parts.path.lstrip("/")
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        host=parts.hostname or HOST,
+        port=parts.port or 5432,
+    )
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+                print(f"Created database {name}.")
+    finally:
+        connection.close()
+
+
+def prepare(scale: int, seed: int, paper: bool) -> dict:
+    """Migrate, load the paper's data, seed the scale if it is not there; return seed stats."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from nkhr import synthetic
+
+    if paper:
+        call_command("bootstrap", verbosity=0)
+    else:
+        call_command("migrate", verbosity=0, interactive=False)
+    stats = {"seeded": False, "scale": scale, "seed": seed}
+    if synthetic.synthetic_scale() != scale:
+        if synthetic.synthetic_exists():
+            print(f"Removing the synthetic records of another scale ({synthetic.remove()} rows).")
+        print(f"Seeding scale {scale} …", flush=True)
+        started = time.perf_counter()
+        progress = synthetic.seed(scale, seed)
+        seconds = time.perf_counter() - started
+        stats.update(
+            seeded=True,
+            rows=progress.rows,
+            seconds=round(seconds, 2),
+            rows_per_second=round(progress.rows / seconds),
+        )
+        print(
+            f"Seeded {progress.rows:,} rows in {seconds:.1f} s ({progress.rows / seconds:,.0f}/s)."
+        )
+    if connection.vendor == "postgresql":
+        # Fresh rows have no planner statistics until autovacuum comes by; a real database has.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return stats
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo")
+    memory_mb = None
+    if meminfo.exists():
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory_mb = int(line.split()[1]) // 1024
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    from django.db import connection
+
+    return {
+        "cpus": os.cpu_count(),
+        "memory_mb": memory_mb,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "python": platform.python_version(),
+        "database": connection.vendor,
+        "database_version": getattr(connection, "pg_version", None)
+        or getattr(connection.Database, "sqlite_version", None),
+        "commit": commit,
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+    }
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The sample at `fraction` of the sorted samples (nearest rank)."""
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def timed(call, repeat: int, warmup: int) -> list[float]:
+    """Milliseconds of each of `repeat` calls, after `warmup` untimed ones."""
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def count_queries(call) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)
+
+
+def slowest_query(call) -> str:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return max(captured.captured_queries, key=lambda q: float(q["time"]))["sql"]
+
+
+def explain(sql: str) -> list[str]:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def new_client():
+    from django.test import Client
+
+    # The test client names its host "testserver"; production settings allow 127.0.0.1.
+    return Client(HTTP_HOST=HOST)
+
+
+def fetch(client, path: str) -> bytes:
+    response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} answered {response.status_code}")
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+# --- the records the scenarios read ---------------------------------------------------------
+
+
+def pick_subjects() -> dict:
+    """A person with aliases, a position and designations; a bill; a spelling variant."""
+    from nkhr.models import Alias, Legislation, PositionHeld
+    from nkhr.synthetic import PREFIX
+
+    person = (
+        PositionHeld.objects.filter(pk__startswith=PREFIX, person__designations__isnull=False)
+        .order_by("pk")
+        .values_list("person_id", flat=True)
+        .first()
+    )
+    bill = (
+        Legislation.objects.filter(pk__startswith=PREFIX)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ).first()
+    # The person's Revised Romanization, spaced rather than hyphenated: a spelling stored
+    # nowhere, which only the romanization-folding key can match to the list's spelling.
+    romanized = (
+        Alias.objects.filter(actor_id=person, language="ko-Latn")
+        .order_by("pk")
+        .values_list("name", flat=True)
+        .first()
+    )
+    return {
+        "person": person,
+        "bill": bill,
+        "variant": romanized.replace("-", " "),
+        "authority": f"{PREFIX}authority-00",
+        "regime": f"{PREFIX}regime-00",
+    }
+
+
+# --- floors: the same rows with no framework ---------------------------------------------------
+
+DESIGNATION_COLUMNS = (
+    "id",
+    "publication",
+    "created",
+    "updated",
+    "regime_id",
+    "regime__title",
+    "authority_id",
+    "authority__name",
+    "target_id",
+    "target__name",
+    "target__kind",
+    "round_id",
+    "round__title",
+    "listed",
+    "listed_precision",
+    "delisted",
+    "delisted_precision",
+    "basis",
+    "reference",
+)
+
+
+def designation_floor(**filters):
+    import orjson
+
+    from sanctions.models import Designation
+
+    def floor():
+        rows = Designation.objects.published().filter(**filters).order_by("-listed", "id")
+        return orjson.dumps(list(rows.values(*DESIGNATION_COLUMNS)[:100]))
+
+    return floor
+
+
+def actor_floor(person: str):
+    import orjson
+
+    from nkhr.models import Actor, Alias, PositionHeld
+    from sanctions.models import Designation
+
+    def floor():
+        return orjson.dumps(
+            {
+                **Actor.objects.filter(pk=person).values().get(),
+                "aliases": list(Alias.objects.filter(actor_id=person).values()),
+                "positions": list(
+                    PositionHeld.objects.filter(person_id=person).values(
+                        "id", "position_id", "position__name", "start", "end"
+                    )
+                ),
+                "designations": list(
+                    Designation.objects.filter(target_id=person).values(
+                        "id", "regime_id", "regime__title", "listed", "delisted"
+                    )
+                ),
+            }
+        )
+
+    return floor
+
+
+def search_floor(query: str):
+    """The search's own WHERE clauses, one `.values()` query per resource searched."""
+    import orjson
+
+    from nkhr.api.registry import is_covered_by_concrete_route
+    from nkhr.api.search import PER_KIND_LIMIT, SearchView
+
+    def floor():
+        hits = []
+        for _resource, viewset in SearchView.resources:
+            model = viewset.queryset.model
+            if is_covered_by_concrete_route(model):
+                continue
+            queryset = model._default_manager.published()
+            filterset = viewset.filterset_class(data={}, queryset=queryset)
+            fields = {f.name for f in model._meta.fields}
+            # What the hit is called: its name or title (a designation, its target's name).
+            name = next((f for f in ("name", "title") if f in fields), "target__name")
+            matches = filterset.filter_search(queryset, "search", query)
+            hits += list(matches.values("pk", name)[:PER_KIND_LIMIT])
+        return orjson.dumps(hits)
+
+    return floor
+
+
+def bill_floor(bill: str):
+    import orjson
+
+    from nkhr.models import Legislation, LegislativeAction
+
+    def floor():
+        return orjson.dumps(
+            {
+                **Legislation.objects.filter(pk=bill).values().get(),
+                "actions": list(LegislativeAction.objects.filter(legislation_id=bill).values()),
+            }
+        )
+
+    return floor
+
+
+# --- sections -----------------------------------------------------------------------------------
+
+
+def api_scenarios(subjects: dict) -> list[dict]:
+    filtered = urlencode(
+        {
+            "authority": subjects["authority"],
+            "listed_after": LISTED_AFTER,
+            "listed_before": LISTED_BEFORE,
+            "limit": 100,
+        }
+    )
+    return [
+        {
+            "name": "designations list (limit 100)",
+            "path": f"{LIST_PATH}?limit=100",
+            "floor": designation_floor(),
+            "explain": True,
+        },
+        {
+            "name": "designations by authority + listed range",
+            "path": f"{LIST_PATH}?{filtered}",
+            "floor": designation_floor(
+                authority_id=subjects["authority"],
+                listed__gte=LISTED_AFTER,
+                listed__lte=LISTED_BEFORE,
+            ),
+            "explain": True,
+        },
+        {
+            "name": "actor detail (person)",
+            "path": f"/api/v1/actors/{subjects['person']}/",
+            "floor": actor_floor(subjects["person"]),
+        },
+        {
+            "name": "search 'Kim'",
+            "path": "/api/v1/search/?" + urlencode({"q": "Kim"}),
+            "floor": search_floor("Kim"),
+            "explain": True,
+        },
+        {
+            "name": f"search variant '{subjects['variant']}'",
+            "path": "/api/v1/search/?" + urlencode({"q": subjects["variant"]}),
+            "floor": search_floor(subjects["variant"]),
+            "explain": True,
+        },
+        {
+            "name": "bill detail with actions",
+            "path": f"/api/v1/legislation/{subjects['bill']}/",
+            "floor": bill_floor(subjects["bill"]),
+        },
+    ]
+
+
+def run_api(subjects: dict, repeat: int, warmup: int, with_explain: bool) -> dict:
+    client = new_client()
+    results = []
+    for scenario in api_scenarios(subjects):
+        path = scenario["path"]
+        samples = timed(lambda path=path: fetch(client, path), repeat, warmup)
+        floor_samples = timed(scenario["floor"], repeat, warmup)
+        p50, floor_p50 = statistics.median(samples), statistics.median(floor_samples)
+        row = {
+            "scenario": scenario["name"],
+            "path": path,
+            "requests": repeat,
+            "p50_ms": round(p50, 2),
+            "p95_ms": round(percentile(samples, 0.95), 2),
+            "queries": count_queries(lambda path=path: fetch(client, path)),
+            "floor_p50_ms": round(floor_p50, 2),
+            "floor_queries": count_queries(scenario["floor"]),
+            "ratio": round(p50 / floor_p50, 1) if floor_p50 else None,
+            "bytes": len(fetch(client, path)),
+        }
+        if with_explain and scenario.get("explain"):
+            row["explain"] = explain(slowest_query(lambda path=path: fetch(client, path)))
+        results.append(row)
+    # The same list at page sizes 10 and 1000: a constant query count means no N+1.
+    page_queries = {
+        str(limit): count_queries(lambda limit=limit: fetch(client, f"{LIST_PATH}?limit={limit}"))
+        for limit in (10, 1000)
+    }
+    variant_found = False
+    if subjects["person"]:
+        # The search must find the person by a spelling it does not store.
+        found = json.loads(
+            fetch(client, "/api/v1/search/?" + urlencode({"q": subjects["variant"]}))
+        )
+        variant_found = any(hit["id"] == subjects["person"] for hit in found["results"])
+    return {
+        "scenarios": results,
+        "list_queries_by_limit": page_queries,
+        "variant_found": variant_found,
+    }
+
+
+def export_worker(kind: str) -> dict:
+    """Run one export to the end in this (child) process and measure it."""
+    client = new_client()
+    fetch(client, "/api/v1/")  # imports and URL resolution belong to the baseline
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    rows = 0
+    if kind == "csv":
+        cursor = None
+        while True:
+            query = {"format": "csv", "mode": "cursor", "limit": CSV_PAGE}
+            if cursor:
+                query["cursor"] = cursor
+            text = fetch(client, f"{LIST_PATH}?{urlencode(query)}").decode()
+            page = list(csv.DictReader(io.StringIO(text)))
+            rows += len(page)
+            if len(page) < CSV_PAGE:
+                break
+            # A CSV page carries no `next` link, so the cursor is made as DRF makes it:
+            # the position (last public id) in base64.
+            cursor = base64.b64encode(urlencode({"p": page[-1]["id"]}).encode()).decode()
+    else:
+        path = STREAMS[kind]
+        response = client.get(path)
+        if response.status_code != 200:
+            raise RuntimeError(f"GET {path} answered {response.status_code}")
+        for chunk in response.streaming_content:
+            rows += chunk.count(b"\n")
+        if kind == "csv-stream":
+            rows -= 1  # the header (synthetic cells hold no line breaks)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "rows": rows,
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(rows / seconds) if seconds else None,
+        "peak_rss_mb": round(peak / 1024, 1),
+        "baseline_rss_mb": round(baseline / 1024, 1),
+    }
+
+
+STREAMS = {
+    "csv-stream": "/api/v1/export/?resource=designations&format=csv",
+    "jsonl": "/api/v1/export/?resource=designations",
+    "ftm": "/api/v1/export/ftm/",
+}
+EXPORTS = {
+    "csv": "designations CSV (cursor pages of 1000)",
+    "csv-stream": "designations CSV stream (/export/?format=csv)",
+    "jsonl": "designations JSON Lines (/export/?resource=designations)",
+    "ftm": "FollowTheMoney (/export/ftm/)",
+}
+
+
+def run_exports() -> list[dict]:
+    results = []
+    for kind, label in EXPORTS.items():
+        completed = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--export-worker", kind],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ.copy(),
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"export {kind} failed:\n{completed.stderr}")
+        results.append({"export": label, **json.loads(completed.stdout.strip().splitlines()[-1])})
+    return results
+
+
+def run_admin(subjects: dict, repeat: int, warmup: int) -> list[dict]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    users = get_user_model().objects
+    curator, _ = users.get_or_create(username="bench-curator", defaults={"is_staff": True})
+    curator.groups.add(Group.objects.get(name="Curator"))
+    client = new_client()
+    client.force_login(curator)
+    base = "/admin/sanctions/designation/"
+    pages = [
+        ("changelist", base),
+        ("changelist filtered by regime", f"{base}?regime__id__exact={subjects['regime']}"),
+        ("changelist searched 'Kim'", f"{base}?q=Kim"),
+    ]
+    results = []
+    for name, path in pages:
+        samples = timed(lambda path=path: fetch(client, path), repeat, warmup)
+        results.append(
+            {
+                "page": name,
+                "path": path,
+                "requests": repeat,
+                "p50_ms": round(statistics.median(samples), 1),
+                "p95_ms": round(percentile(samples, 0.95), 1),
+                "queries": count_queries(lambda path=path: fetch(client, path)),
+            }
+        )
+    return results
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def http_get(port: int, path: str) -> int:
+    connection = http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def load(port: int, path: str, seconds: float, concurrency: int) -> dict:
+    """`concurrency` threads requesting `path` back to back for `seconds`."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client():
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                ok = http_get(port, path) == 200
+            except OSError:
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors[0] += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "requests_per_second": round(len(latencies) / wall, 1),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p99_ms": round(percentile(latencies, 0.99), 1) if latencies else None,
+    }
+
+
+def run_http(subjects: dict, seconds: float) -> list[dict]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "nkhr.wsgi:application",
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--bind",
+            f"{HOST}:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        env=os.environ.copy(),
+    )
+    try:
+        wait_until_up(port, server)
+        targets = [
+            ("designations list (limit 100)", f"{LIST_PATH}?limit=100"),
+            ("actor detail (person)", f"/api/v1/actors/{subjects['person']}/"),
+        ]
+        results = []
+        for name, path in targets:
+            for _ in range(2 * GUNICORN_WORKERS):
+                http_get(port, path)  # each worker's first request pays for lazy setup
+            results.append(
+                {
+                    "target": name,
+                    "path": path,
+                    "workers": GUNICORN_WORKERS,
+                    "concurrency": CONCURRENCY,
+                    "seconds": seconds,
+                    **load(port, path, seconds, CONCURRENCY),
+                }
+            )
+        return results
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            if http_get(port, "/api/v1/") == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+# --- report -------------------------------------------------------------------------------------
+
+
+def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    cells = [[title for _key, title in columns]]
+    cells += [
+        ["" if row.get(key) is None else str(row.get(key)) for key, _t in columns] for row in rows
+    ]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    lines = []
+    for n, line in enumerate(cells):
+        lines.append(
+            "  ".join(
+                cell.ljust(width) if i == 0 else cell.rjust(width)
+                for i, (cell, width) in enumerate(zip(line, widths, strict=True))
+            )
+        )
+        if n == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def report(results: dict) -> str:
+    meta = results["machine"]
+    parts = [
+        f"NKHR Records bench — scale {results['seed']['scale']}, {meta['database']} "
+        f"{meta['database_version']}, {meta['cpus']} CPUs, {meta['memory_mb']} MB, "
+        f"load {meta['load_average']} → {meta.get('load_average_end')}",
+    ]
+    if results["seed"].get("seeded"):
+        seed = results["seed"]
+        parts.append(
+            f"Seeded {seed['rows']:,} rows in {seed['seconds']} s ({seed['rows_per_second']:,} rows/s)"
+        )
+    api = results["api"]
+    parts += [
+        "",
+        "API (in-process, Django test client)",
+        table(
+            api["scenarios"],
+            [
+                ("scenario", "scenario"),
+                ("p50_ms", "p50 ms"),
+                ("p95_ms", "p95 ms"),
+                ("queries", "queries"),
+                ("floor_p50_ms", "floor p50 ms"),
+                ("floor_queries", "floor q"),
+                ("ratio", "API/floor"),
+            ],
+        ),
+        f"designations list queries by page size: {api['list_queries_by_limit']}; "
+        f"romanization variant finds the person: {api['variant_found']}",
+        "",
+        "Exports (each in its own process)",
+        table(
+            results["exports"],
+            [
+                ("export", "export"),
+                ("rows", "rows"),
+                ("seconds", "s"),
+                ("rows_per_second", "rows/s"),
+                ("peak_rss_mb", "peak RSS MB"),
+                ("baseline_rss_mb", "before MB"),
+            ],
+        ),
+        "",
+        "Admin (curator)",
+        table(
+            results["admin"],
+            [("page", "page"), ("p50_ms", "p50 ms"), ("p95_ms", "p95 ms"), ("queries", "queries")],
+        ),
+        "",
+        f"HTTP (gunicorn, {GUNICORN_WORKERS} sync workers, {CONCURRENCY} clients, 127.0.0.1)",
+        table(
+            results["http"],
+            [
+                ("target", "target"),
+                ("seconds", "s"),
+                ("requests", "requests"),
+                ("requests_per_second", "req/s"),
+                ("p50_ms", "p50 ms"),
+                ("p99_ms", "p99 ms"),
+                ("errors", "errors"),
+            ],
+        ),
+    ]
+    return "\n".join(parts)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="Defaults to $DATABASE_URL, else the dedicated nkhr_bench database.",
+    )
+    parser.add_argument("--requests", type=int, default=None, help="Timed requests per scenario.")
+    parser.add_argument("--duration", type=float, default=None, help="Seconds of HTTP load.")
+    parser.add_argument("--quick", action="store_true", help="Few requests, 1 s of load.")
+    parser.add_argument("--no-paper", action="store_true", help="Skip the paper's fixtures.")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE (PostgreSQL).")
+    parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--export-worker", choices=sorted(EXPORTS), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.export_worker:
+        configure(args.database_url)
+        print(json.dumps(export_worker(args.export_worker)))
+        return 0
+
+    repeat = args.requests or (5 if args.quick else 50)
+    warmup = 1 if args.quick else 5
+    duration = args.duration or (1.0 if args.quick else 20.0 if args.scale >= 10000 else 5.0)
+
+    sections = {}
+    started = time.perf_counter()
+
+    def lap(name):
+        nonlocal started
+        now = time.perf_counter()
+        sections[name] = round(now - started, 1)
+        started = now
+
+    ensure_database(args.database_url)
+    configure(args.database_url)
+    seed_stats = prepare(args.scale, args.seed, paper=not args.no_paper)
+    subjects = pick_subjects()
+    results = {"machine": machine(), "seed": seed_stats, "subjects": subjects}
+    lap("prepare")
+    print("API …", flush=True)
+    results["api"] = run_api(subjects, repeat, warmup, args.explain)
+    lap("api")
+    print("Exports …", flush=True)
+    results["exports"] = run_exports()
+    lap("exports")
+    print("Admin …", flush=True)
+    results["admin"] = run_admin(subjects, max(3, repeat // 2), warmup)
+    lap("admin")
+    print(f"HTTP ({duration:g} s per target) …", flush=True)
+    from django.db import connection
+
+    connection.close()  # the server's workers open their own
+    results["http"] = run_http(subjects, duration)
+    lap("http")
+    results["section_seconds"] = sections
+    # Other work on the machine skews every number: the load at the end is kept beside it.
+    results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    text = report(results)
+    print()
+    print(text)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=2, default=str) + "\n")
+    print(f"\nSeconds per section: {sections}. Wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

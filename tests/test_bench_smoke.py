@@ -1,0 +1,53 @@
+"""`bench/run.py` end to end at a tiny scale, so the benchmark never rots.
+
+It runs as `make bench` runs it, in its own process against a database of its own (an SQLite
+file here: the test database is invisible to the gunicorn it starts). No timings are
+checked, only that every section ran and answered.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
+    output = tmp_path / "results.json"
+    env = {**os.environ, "SECRET_KEY": "bench-smoke-not-secret"}
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--scale",
+            "200",
+            "--quick",
+            "--no-paper",
+            "--database-url",
+            f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+            "--output",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+
+    results = json.loads(output.read_text())
+    assert results["seed"]["seeded"]
+    assert results["seed"]["scale"] == 200
+    scenarios = results["api"]["scenarios"]
+    assert len(scenarios) == 6
+    assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in scenarios)
+    assert results["api"]["variant_found"]
+    *designation_exports, follow_the_money = results["exports"]
+    assert [row["rows"] for row in designation_exports] == [200, 200, 200]
+    assert follow_the_money["rows"] > 200  # actors and occupancies too
+    assert len(results["admin"]) == 3
+    assert all(row["requests"] > 0 and row["errors"] == 0 for row in results["http"])
+    assert "API/floor" in completed.stdout
