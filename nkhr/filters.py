@@ -6,10 +6,13 @@ from nkhr.api.filtering import RecordFilterSet
 from nkhr.models import Actor, Event, Instrument, Legislation, Recommendation, Source
 
 
-def record_choice(queryset, field_name=None, **kwargs):
-    """A filter on a related record by its public id (repeat the parameter for several)."""
+def record_choice(queryset, field_name=None, *, to_many=False, **kwargs):
+    """A filter on a related record by its public id (repeat the parameter for several).
+
+    Only a filter across a to-many relation (`to_many`) can repeat rows and needs DISTINCT,
+    which on a large table costs a scan; a foreign key needs none."""
     return django_filters.ModelMultipleChoiceFilter(
-        queryset=queryset, field_name=field_name, **kwargs
+        queryset=queryset, field_name=field_name, distinct=to_many, **kwargs
     )
 
 
@@ -53,7 +56,7 @@ class InstrumentFilterSet(RecordFilterSet):
 
 class LegislationFilterSet(RecordFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Legislation.Status.choices)
-    sponsor = record_choice(Actor.objects.all(), field_name="sponsors")
+    sponsor = record_choice(Actor.objects.all(), field_name="sponsors", to_many=True)
     legislature = record_choice(Actor.objects.all())
     partial_dates = ("introduced", "enacted", "in_force")
     search_compact_keys = ("bill_number_key",)
@@ -76,7 +79,7 @@ class InstrumentKindFilterSet(InstrumentFilterSet):
 
 class EventFilterSet(RecordFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices)
-    participant = record_choice(Actor.objects.all(), field_name="participants")
+    participant = record_choice(Actor.objects.all(), field_name="participants", to_many=True)
     partial_dates = ("start", "end")
     search_name_keys = ("title_key",)
 
@@ -89,7 +92,7 @@ class RecommendationFilterSet(RecordFilterSet):
     theme = django_filters.MultipleChoiceFilter(choices=Recommendation.Theme.choices)
     recommended_by = record_choice(Actor.objects.all())
     addressee = record_choice(Actor.objects.all())
-    concerns = record_choice(Actor.objects.all())
+    concerns = record_choice(Actor.objects.all(), to_many=True)
     partial_dates = ("date",)
     search_text = ("title", "text")
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_DOUBLED = re.compile(r"([a-z])\1+")
 
 # Order matters: longer spellings first, so "tch" is folded before "ch" and "t".
 _ROMANIZATION_FOLDS = (
@@ -63,7 +64,8 @@ def name_key(text: str | None) -> str:
         return key
     for spelling, folded in _ROMANIZATION_FOLDS:
         key = key.replace(spelling, folded)
-    return key
+    # A fold can double a letter ("seok-gyeong" → "kk"), where another spelling has one.
+    return _DOUBLED.sub(r"\1", key)
 
 
 def detect_script(text: str) -> str:

@@ -45,7 +45,8 @@ class DesignationFilterSet(RecordFilterSet):
     )
     partial_dates = ("listed", "delisted")
     search_name_keys = ("target__name_key", "target__aliases__name_key")
-    search_text = ("basis", "reference")
+    # Not the stated basis: free text of every designation, it would be read in full.
+    search_text = ("reference",)
 
     class Meta:
         model = Designation

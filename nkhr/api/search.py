@@ -96,7 +96,9 @@ class SearchView(APIView):
             if not wanted and is_covered_by_concrete_route(viewset.queryset.model):
                 continue  # a regime is found once, as an instrument linked to its own route
             filterset_class = viewset.filterset_class
-            queryset = viewset.queryset.model._default_manager.visible_to(request.user)
+            # The resource's joins (a designation is named by its target and regime), not
+            # its prefetches: a hit needs its name, not its rows.
+            queryset = viewset.queryset.prefetch_related(None).visible_to(request.user)
             if hasattr(queryset.model, "aliases"):
                 queryset = queryset.prefetch_related("aliases")
             filterset = filterset_class(data={}, queryset=queryset, request=request)

@@ -60,3 +60,8 @@ def test_name_key_leaves_hangul_alone_apart_from_spacing():
 )
 def test_detect_script(text, script):
     assert detect_script(text) == script
+
+
+def test_revised_romanization_meets_mccune_reischauer_where_a_fold_doubles_a_letter():
+    assert name_key("Jang Seok-gyeong") == name_key("Jang Sok Kyong")
+    assert name_key("Bak Gyeong") == name_key("Pak Kyong")
