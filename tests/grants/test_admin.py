@@ -9,7 +9,6 @@ from tests.admin_base import (
     AdminPagesContract,
     admin_url,
     change_url,
-    log_in_curator,
     parametrize_model_admins,
 )
 
@@ -20,11 +19,6 @@ class TestGrantsAdminPages(AdminPagesContract):
     """Every grants admin page renders, searches and lists rows in constant queries."""
 
     app_label = "grants"
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    return log_in_curator(client, django_user_model)
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from tests import factories
 from tests.admin_base import (
     AdminPagesContract,
     admin_url,
-    log_in_curator,
+    changelist_pks,
     parametrize_model_admins,
     post_data_from,
 )
@@ -21,17 +21,6 @@ class TestMechanismsAdminPages(AdminPagesContract):
     """Every mechanisms admin page renders, searches and lists rows in constant queries."""
 
     app_label = "mechanisms"
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    return log_in_curator(client, django_user_model)
-
-
-def changelist_pks(client, model, term: str) -> list:
-    response = client.get(admin_url(model, "changelist"), {"q": term})
-    assert response.status_code == 200
-    return [obj.pk for obj in response.context["cl"].result_list]
 
 
 @pytest.mark.django_db

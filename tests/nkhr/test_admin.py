@@ -16,8 +16,8 @@ from tests.admin_base import (
     AdminPagesContract,
     admin_url,
     change_url,
+    changelist_pks,
     count_queries,
-    log_in_curator,
     parametrize_model_admins,
     post_data_from,
 )
@@ -29,17 +29,6 @@ class TestNkhrAdminPages(AdminPagesContract):
     """Every core admin page renders, searches and lists rows in constant queries."""
 
     app_label = "nkhr"
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    return log_in_curator(client, django_user_model)
-
-
-def changelist_pks(client, model, term: str) -> list:
-    response = client.get(admin_url(model, "changelist"), {"q": term})
-    assert response.status_code == 200
-    return [obj.pk for obj in response.context["cl"].result_list]
 
 
 @pytest.fixture
