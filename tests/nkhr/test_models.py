@@ -375,7 +375,7 @@ def test_a_given_public_id_is_kept():
 @pytest.mark.parametrize(
     ("factory", "values", "key_field", "expected"),
     [
-        (factories.ActorFactory, {"name": "Jŏng Kyŏng T'aek"}, "name_key", "jonkkyonktaek"),
+        (factories.ActorFactory, {"name": "Jŏng Kyŏng T'aek"}, "name_key", "jonkyonktaek"),
         (factories.AliasFactory, {"name": "Ri Yong-gil"}, "name_key", name_key("Ri Yong Gil")),
         (factories.SourceFactory, {"symbol": "A/RES/72/188"}, "symbol_key", "ares72188"),
         (factories.LegislationFactory, {"bill_number": "H. R. 757"}, "bill_number_key", "hr757"),
