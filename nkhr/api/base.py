@@ -95,6 +95,10 @@ class VisibleListSerializer(serializers.ListSerializer):
             return related_rows(instance, self.source_attrs[0])
         return super().get_attribute(instance)
 
+    def to_internal_value(self, data):
+        # An empty CSV cell is an empty list.
+        return super().to_internal_value([] if data == "" else data)
+
     def to_representation(self, data):
         request = self.context.get("request")
         items = data.all() if hasattr(data, "all") else data

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS
 
 from nkhr.api.permissions import is_visible
+from nkhr.api.renderers import MULTI_VALUE_SEPARATOR
 from nkhr.dates import PartialDate
 from nkhr.prefetch import related_rows
 
@@ -48,8 +49,8 @@ class PartialDateField(serializers.Field):
             raise serializers.ValidationError(exc.messages) from exc
 
     def validate_empty_values(self, data):
-        # null clears both columns
-        if data is None:
+        # null (or an empty CSV cell) clears both columns
+        if data is None or data == "":
             return True, None
         return super().validate_empty_values(data)
 
@@ -117,6 +118,12 @@ class RecordRelatedField(serializers.RelatedField):
 
 class VisibleManyRelatedField(serializers.ManyRelatedField):
     """A list of links that leaves out the records the reader may not see."""
+
+    def to_internal_value(self, data):
+        # The CSV form of a list of links: public ids joined by ";" (empty: none).
+        if isinstance(data, str):
+            data = [part.strip() for part in data.split(MULTI_VALUE_SEPARATOR) if part.strip()]
+        return super().to_internal_value(data)
 
     def get_attribute(self, instance):
         if len(self.source_attrs) == 1:

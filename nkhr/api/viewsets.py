@@ -110,6 +110,15 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
         # Drafts, records in review and withdrawn records are for curators and analysts.
         return super().get_queryset().visible_to(self.request.user)
 
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Whatever the order asked for, ties are broken by the public id, so that pages
+        # never repeat or skip a row.
+        ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+        if not {"pk", "-pk", "id", "-id"} & {str(term) for term in ordering}:
+            queryset = queryset.order_by(*ordering, "pk")
+        return queryset
+
     def get_serializer(self, *args, **kwargs):
         if self.request is not None and self.request.method == "GET":
             kwargs.setdefault("brief", self.brief)
