@@ -55,10 +55,16 @@ class ActorViewSet(RecordViewSet):
         return queryset
 
 
+def instruments_of(model=Instrument):
+    """The instruments of `model` (Instrument or one of its kind proxies) with what their
+    serializer shows fetched up front; the kind-specific viewsets reuse it."""
+    return model.objects.select_related("adopted_by", "legal_basis", "based_on").prefetch_related(
+        rows("provisions"), CITATIONS
+    )
+
+
 class InstrumentViewSet(RecordViewSet):
-    queryset = Instrument.objects.select_related(
-        "adopted_by", "legal_basis", "based_on"
-    ).prefetch_related(rows("provisions"), CITATIONS)
+    queryset = instruments_of()
     serializer_class = serializers.InstrumentSerializer
     filterset_class = filters.InstrumentFilterSet
     ordering_fields = ["id", "title", "kind", "adopted", "in_force", "created", "updated"]

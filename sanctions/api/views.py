@@ -1,4 +1,4 @@
-from nkhr.api.views import CITATIONS, InstrumentViewSet
+from nkhr.api.views import CITATIONS, InstrumentViewSet, instruments_of
 from nkhr.api.viewsets import RecordViewSet
 from nkhr.prefetch import rows
 from sanctions import filters
@@ -7,9 +7,7 @@ from sanctions.models import Designation, DesignationRound, SanctionsRegime
 
 
 class SanctionsRegimeViewSet(InstrumentViewSet):
-    queryset = SanctionsRegime.objects.select_related(
-        "adopted_by", "legal_basis", "based_on"
-    ).prefetch_related(rows("provisions"), CITATIONS)
+    queryset = instruments_of(SanctionsRegime)
     serializer_class = serializers.SanctionsRegimeSerializer
     filterset_class = filters.SanctionsRegimeFilterSet
 
