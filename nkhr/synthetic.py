@@ -13,21 +13,38 @@
 * one citation for every record, of one of five synthetic sources.
 
 Every public id starts with `syn-` (`syn-person-000123`), every record is published, and
-the same `seed` gives the same rows, timestamps included. Rows go in with `bulk_create`,
-which skips signals, so derived keys are computed here (`refresh_derived()`) and no history
-is written: these rows are generated, not the work of a curator, and a first version of
-each would double the rows written for nothing anyone will read.
+the same `seed` gives the same rows, timestamps included.
+
+Rows are made as tuples of column values, not model instances, and written through the
+driver: `COPY … FROM STDIN` on PostgreSQL, streamed as it is generated (the server inserts
+on one core while Python generates on the other), `executemany` elsewhere. `Table` fills
+every column a section leaves out with one value for all rows (the fixed timestamps, the
+publication state, else the field's default, as `bulk_create` would). Derived keys are
+computed with the functions `refresh_derived()` calls (`name_key`, `compact`,
+`detect_script`; names that recur are keyed once); the few rows built as model instances
+(sources, authorities, regimes, rounds) go through `refresh_derived()` itself.
+
+From `BULK_LOAD_SCALE` on, the secondary indexes of the tables written (and, on
+PostgreSQL, their foreign keys) are dropped first and rebuilt at the end (`bulk_load`). Everything happens
+in one transaction: a failure leaves no row, and the indexes and keys as they were.
+
+No history is written: these rows are generated, not the work of a curator, and a first
+version of each would double the rows written for nothing anyone will read.
 """
 
 import datetime
+import functools
+import operator
 import random
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import accumulate, islice
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from mechanisms.models import Report
 from nkhr.dates import DatePrecision
@@ -45,10 +62,10 @@ from nkhr.models import (
     Source,
     Sponsorship,
 )
+from nkhr.text import compact, detect_script, name_key
 from sanctions.models import Designation, DesignationMeasure, DesignationRound
 
 PREFIX = "syn-"
-BATCH_SIZE = 5000
 DEFAULT_SEED = 1
 # Fixed, so that the same seed gives the same rows down to the timestamps.
 STAMP = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
@@ -81,6 +98,7 @@ SURNAMES = [
 ]
 # Roughly how common each surname is (Kim about one in five), so "Kim" is a common search.
 SURNAME_WEIGHTS = [22, 15, 8, 5, 5, 4, 4, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2]
+SURNAME_CUM_WEIGHTS = list(accumulate(SURNAME_WEIGHTS))
 
 # (Hangul, Revised Romanization, McCune-Reischauer) of syllables used in given names
 SYLLABLES = [
@@ -183,57 +201,58 @@ DAYS = (datetime.date(2025, 12, 31) - FIRST_DAY).days
 
 @dataclass(frozen=True)
 class Plan:
-    """How many of each thing a scale means; every count follows from `scale` alone."""
+    """How many of each thing a scale means; every count follows from `scale` alone (and
+    is worked out once: rows look them up by the million)."""
 
     scale: int
 
-    @property
+    @functools.cached_property
     def persons(self) -> int:
         return self.scale * 7 // 10
 
-    @property
+    @functools.cached_property
     def organisations(self) -> int:
         """Every actor that is not a person: authorities, positions and other bodies."""
         return self.scale - self.persons
 
-    @property
+    @functools.cached_property
     def authorities(self) -> int:
         return max(1, min(len(AUTHORITIES), self.organisations // 4))
 
-    @property
+    @functools.cached_property
     def positions(self) -> int:
         return max(1, self.organisations // 6)
 
-    @property
+    @functools.cached_property
     def bodies(self) -> int:
         return self.organisations - self.authorities - self.positions
 
-    @property
+    @functools.cached_property
     def regimes(self) -> int:
         return min(50, max(2, self.scale // 100))
 
-    @property
+    @functools.cached_property
     def rounds(self) -> int:
         return min(300, max(self.regimes, self.scale // 30))
 
-    @property
+    @functools.cached_property
     def targets(self) -> int:
         """Persons and bodies can be designated (not authorities nor positions)."""
         return self.persons + self.bodies
 
-    @property
+    @functools.cached_property
     def bills(self) -> int:
         return self.scale // 10
 
-    @property
+    @functools.cached_property
     def reports(self) -> int:
         return self.scale // 5
 
-    @property
+    @functools.cached_property
     def events(self) -> int:
         return self.scale // 2
 
-    @property
+    @functools.cached_property
     def width(self) -> int:
         return max(6, len(str(self.scale)))
 
@@ -242,34 +261,277 @@ def public_id(kind: str, number: int, width: int = 6) -> str:
     return f"{PREFIX}{kind}-{number:0{width}d}"
 
 
+# --- writing rows ------------------------------------------------------------------------------
+
+# Columns that every record (and, without `publication`, every row) gets at one value.
+STAMPS = {"created": STAMP, "updated": STAMP}
+RECORD = {**STAMPS, "publication": PUBLISHED}
+# Rows per COPY or executemany; also how many persons, bodies or bills are generated before
+# their aliases, actions and sponsorships are written.
+BATCH_SIZE = 100_000
+# Rows rendered per read of a COPY stream.
+COPY_LINES = 2_000
+# From this scale on, secondary indexes (and PostgreSQL's foreign keys) are rebuilt after
+# the rows are in (see `bulk_load`): below it, rebuilding costs more than it saves.
+BULK_LOAD_SCALE = 20_000
+
+# Internal types whose Python values (str, int, None) both drivers take as they are; other
+# values (dates) are prepared by their field before an executemany.
+NATIVE_TYPES = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "EmailField",
+        "ForeignKey",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+        "URLField",
+    }
+)
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_count_nulls = operator.methodcaller("count", None)
+
+
+class Table:
+    """How rows of one model are written: the columns a section gives, in its order, then
+    every other concrete column at one value for all rows: `constants`, else the field's
+    default, as `bulk_create` would fill it in. The auto-incremented primary key is left to
+    the database, so ids follow the order rows are written in."""
+
+    def __init__(self, model: type[models.Model], columns, constants: dict, connection):
+        meta = model._meta
+        fields = {f.attname: f for f in meta.concrete_fields}
+        unknown = {*columns, *constants} - fields.keys()
+        if unknown:
+            raise ValueError(f"{meta.label} has no column {', '.join(sorted(unknown))}.")
+        fixed = {}
+        for f in meta.concrete_fields:
+            if f.attname in columns or f is meta.auto_field:
+                continue
+            if f.attname in constants:
+                value = constants[f.attname]
+            elif f.has_default() and callable(f.default):
+                # A default computed per row (a timestamp) would make two seeds differ.
+                raise ValueError(f"{meta.label}.{f.attname} needs a value of its own.")
+            else:
+                value = f.get_default()
+            fixed[f.attname] = f.get_db_prep_save(value, connection)
+        self.label = meta.label
+        self.db_table = meta.db_table
+        self.columns = [fields[name].column for name in (*columns, *fixed)]
+        self.fixed = tuple(fixed.values())
+        self.prepare = [
+            (i, fields[name])
+            for i, name in enumerate(columns)
+            if fields[name].get_internal_type() not in NATIVE_TYPES
+        ]
+
+
+def _copy_value(value) -> str:
+    return "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
+
+
+class CopyStream:
+    """Rows as the text format of `COPY … FROM STDIN`, rendered as the driver reads them, so
+    that the server inserts what it was sent while the next rows are generated."""
+
+    def __init__(self, rows: Iterable[tuple], table: Table):
+        self.rows = iter(rows)
+        self.count = 0
+        fixed = [_copy_value(value) for value in table.fixed]
+        self.end = "".join("\t" + value for value in fixed) + "\n"
+        self.end_backslashes = sum(value.count("\\") for value in fixed)
+        self.tabs = len(table.columns) - 1
+
+    def read(self, size: int = -1) -> str:
+        rows = list(islice(self.rows, COPY_LINES))
+        if not rows:
+            return ""
+        self.count += len(rows)
+        end = self.end
+        text = end.join(["\t".join(["\\N" if v is None else str(v) for v in row]) for row in rows])
+        text += end
+        # Escaping every value costs more than rendering it; the counts tell in one pass over
+        # the text whether any value held a tab, a line break or a backslash.
+        n = len(rows)
+        if (
+            text.count("\t") != n * self.tabs
+            or text.count("\n") != n
+            or "\r" in text
+            or text.count("\\") != sum(map(_count_nulls, rows)) + n * self.end_backslashes
+        ):
+            text = end.join(["\t".join([_copy_value(v) for v in row]) for row in rows]) + end
+        return text
+
+
+class Writer:
+    """Writes rows through the database driver: `COPY` on PostgreSQL (psycopg2), else one
+    `executemany` per batch, with values already in the form the driver takes."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def write(self, table: Table, rows: Iterable[tuple]) -> int:
+        connection = self.connection
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(column) for column in table.columns)
+        try:
+            with connection.wrap_database_errors:
+                if hasattr(cursor, "copy_expert"):
+                    stream = CopyStream(rows, table)
+                    cursor.copy_expert(
+                        f"COPY {quote(table.db_table)} ({columns}) FROM STDIN", stream
+                    )
+                    return stream.count
+                return self._executemany(cursor, table, columns, rows)
+        finally:
+            cursor.close()
+
+    def _executemany(self, cursor, table: Table, columns: str, rows: Iterable[tuple]) -> int:
+        connection, fixed, prepare = self.connection, table.fixed, table.prepare
+        mark = "?" if connection.Database.paramstyle == "qmark" else "%s"
+        sql = (
+            f"INSERT INTO {connection.ops.quote_name(table.db_table)} ({columns}) "
+            f"VALUES ({', '.join([mark] * len(table.columns))})"
+        )
+        written, iterator = 0, iter(rows)
+        while batch := list(islice(iterator, BATCH_SIZE)):
+            if prepare:
+                batch = [_prepared(row, prepare, connection) for row in batch]
+            cursor.executemany(sql, [row + fixed for row in batch])
+            written += len(batch)
+        return written
+
+
+def _prepared(row: tuple, prepare, connection) -> tuple:
+    values = list(row)
+    for i, field_ in prepare:
+        values[i] = field_.get_db_prep_save(values[i], connection)
+    return tuple(values)
+
+
+@contextmanager
+def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
+    """Drop the secondary indexes (neither unique nor behind a constraint) of the tables
+    written and, on PostgreSQL, their foreign keys; recreate them once the rows are in: one
+    sorted build per index and one join per key cost much less than updating every index
+    and checking every key row by row. Everything is read from the catalog as it is, so
+    nothing here names an index. Inside the seed's transaction: if it fails, the rows go
+    and the indexes and keys come back; re-adding a key checks every row of its table.
+    Other sessions wait for the tables until the seed commits."""
+    postgresql = connection.vendor == "postgresql"
+    if not postgresql and connection.vendor != "sqlite":
+        yield
+        return
+    tables = [model._meta.db_table for model in models_]
+    quoted = [connection.ops.quote_name(table) for table in tables]
+    keys = []
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+                " FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[])"
+                " AND NOT i.indisunique AND NOT i.indisprimary AND NOT EXISTS"
+                " (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+                [quoted],
+            )
+            indexes = cursor.fetchall()
+            cursor.execute(
+                "SELECT conrelid::regclass::text, quote_ident(conname),"
+                " pg_get_constraintdef(oid) FROM pg_constraint"
+                " WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+                [quoted],
+            )
+            keys = cursor.fetchall()
+        else:
+            # Indexes SQLite makes for UNIQUE and PRIMARY KEY have no SQL of their own.
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                f" AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
+                tables,
+            )
+            indexes = [
+                (connection.ops.quote_name(name), sql)
+                for name, sql in cursor.fetchall()
+                if not sql.upper().startswith("CREATE UNIQUE")
+            ]
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        if postgresql:
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        if postgresql:
+            cursor.execute(f"ANALYZE {', '.join(quoted)}")
+    if notice:
+        notice(
+            f"{len(indexes)} indexes and {len(keys)} foreign keys rebuilt",
+            time.perf_counter() - started,
+        )
+
+
 @dataclass
 class Progress:
-    """Rows written so far, reported per model through `report(label, rows, seconds)`."""
+    """Rows written so far, reported per model through `report(label, rows, seconds)`;
+    other steps (rebuilding indexes) through `notice(what, seconds)`."""
 
     report: Callable[[str, int, float], None] = lambda label, rows, seconds: None
     rows: int = 0
     counts: dict = field(default_factory=dict)
+    notice: Callable[[str, float], None] = lambda what, seconds: None
 
-    def insert(self, model: type[models.Model], objects: Iterable, batch_size=BATCH_SIZE):
-        started, written = time.perf_counter(), 0
-        iterator = iter(objects)
-        while batch := list(islice(iterator, batch_size)):
-            for obj in batch:
+    def insert(self, model: type[models.Model], objects: Iterable[models.Model]):
+        """Write model instances, each after `refresh_derived()` (bulk writes skip the
+        signal that calls it), with the values `bulk_create` would send."""
+        fields_ = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+
+        def rows():
+            for obj in objects:
                 obj.refresh_derived()
-            model._base_manager.bulk_create(batch, batch_size=batch_size)
-            written += len(batch)
-        label = model._meta.label
-        self.counts[label] = self.counts.get(label, 0) + written
-        self.rows += written
-        self.report(label, written, time.perf_counter() - started)
+                yield tuple(f.get_prep_value(f.pre_save(obj, True)) for f in fields_)
 
+        self.insert_rows(model, [f.attname for f in fields_], rows())
 
-def _stamps() -> dict:
-    return {"created": STAMP, "updated": STAMP}
-
-
-def _record() -> dict:
-    return {**_stamps(), "publication": PUBLISHED}
+    def insert_rows(
+        self,
+        model: type[models.Model],
+        columns,
+        rows: Iterable[tuple],
+        constants: dict | None = None,
+    ):
+        """Write tuples of `columns` values (derived keys included: the caller computes them
+        with the functions `refresh_derived()` uses); every other column gets `constants`
+        or its default. A report per `BATCH_SIZE` rows."""
+        table = Table(model, columns, constants or {}, connection)
+        writer, iterator, first = Writer(connection), iter(rows), True
+        while True:
+            started = time.perf_counter()
+            written = writer.write(table, islice(iterator, BATCH_SIZE))
+            if written or first:
+                self.counts[table.label] = self.counts.get(table.label, 0) + written
+                self.rows += written
+                self.report(table.label, written, time.perf_counter() - started)
+            # A full batch may not be the last: only an empty read tells.
+            if written < BATCH_SIZE:
+                return
+            first = False
 
 
 def _day(rng: random.Random, start: int = 0, span: int = DAYS) -> datetime.date:
@@ -290,12 +552,21 @@ def _unmarked(mccune_reischauer: str) -> str:
     return mccune_reischauer.replace("'", "").replace("ŏ", "o").replace("ŭ", "u")
 
 
-def korean_person_name(rng: random.Random) -> dict:
-    """A person's name as a list spells it, in Hangul, and in two romanizations."""
-    hangul_surname, listed_surname, rr_surname, mr_surname = rng.choices(
-        SURNAMES, weights=SURNAME_WEIGHTS
-    )[0]
-    given = [rng.choice(SYLLABLES) for _ in range(2)]
+def _draw_person(rng: random.Random) -> tuple:
+    """A surname and two syllables of a given name; the draws that make a person's name."""
+    return (
+        rng.choices(SURNAMES, cum_weights=SURNAME_CUM_WEIGHTS)[0],
+        rng.choice(SYLLABLES),
+        rng.choice(SYLLABLES),
+    )
+
+
+def _draw_organisation(rng: random.Random) -> tuple:
+    return rng.choice(ORGANISATION_TYPES), rng.choice(SYLLABLES), rng.choice(SYLLABLES)
+
+
+def _person_name(surname: tuple, *given: tuple) -> dict:
+    hangul_surname, listed_surname, rr_surname, mr_surname = surname
     plain_mr = [_unmarked(syllable[2]) for syllable in given]
     return {
         "name": f"{listed_surname} {' '.join(part.capitalize() for part in plain_mr)}",
@@ -305,36 +576,169 @@ def korean_person_name(rng: random.Random) -> dict:
     }
 
 
-def korean_organisation_name(rng: random.Random) -> dict:
-    english, hangul_type, rr_type, mr_type, kind = rng.choice(ORGANISATION_TYPES)
-    word = [rng.choice(SYLLABLES) for _ in range(2)]
+def _organisation_name(kind: tuple, *word: tuple) -> dict:
+    english, hangul_type, rr_type, mr_type, actor_kind = kind
     plain_mr = [_unmarked(s[2]) for s in word]
     return {
         "name": f"Korea {_capitalised(plain_mr, '')} {english}",
         "hangul": KOREA[0] + "".join(s[0] for s in word) + hangul_type,
         "rr": f"{KOREA[1]} {_capitalised([s[1] for s in word], '')} {rr_type}",
         "mr": f"{KOREA[2]} {_capitalised([s[2] for s in word], '')} {mr_type}",
-        "kind": kind,
+        "kind": actor_kind,
     }
 
 
-def _aliases(actor_id: str, names: dict, source_id: str) -> Iterator[Alias]:
-    """Hangul and Revised Romanization always; McCune-Reischauer where it is spelt apart."""
-    common = {**_stamps(), "actor_id": actor_id, "source_id": source_id}
-    yield Alias(name=names["hangul"], kind=Alias.Kind.NATIVE, language="ko", **common)
-    yield Alias(name=names["rr"], kind=Alias.Kind.ROMANIZATION, language="ko-Latn", **common)
+def korean_person_name(rng: random.Random) -> dict:
+    """A person's name as a list spells it, in Hangul, and in two romanizations."""
+    return _person_name(*_draw_person(rng))
+
+
+def korean_organisation_name(rng: random.Random) -> dict:
+    return _organisation_name(*_draw_organisation(rng))
+
+
+class _Names(NamedTuple):
+    """An actor's name, its key, and its aliases as (name, key, kind, language, script)."""
+
+    name: str
+    key: str
+    aliases: tuple
+
+
+def _names(names: dict) -> _Names:
+    """Hangul and Revised Romanization always; McCune-Reischauer where it is spelt apart.
+    Keys and scripts come from the functions `refresh_derived()` calls."""
+    spellings = [
+        (names["hangul"], Alias.Kind.NATIVE, "ko"),
+        (names["rr"], Alias.Kind.ROMANIZATION, "ko-Latn"),
+    ]
     if names["mr"] != names["rr"]:
-        yield Alias(name=names["mr"], kind=Alias.Kind.ROMANIZATION, language="ko-Latn", **common)
+        spellings.append((names["mr"], Alias.Kind.ROMANIZATION, "ko-Latn"))
+    aliases = tuple(
+        (spelling, name_key(spelling), kind, language, detect_script(spelling))
+        for spelling, kind, language in spellings
+    )
+    return _Names(names["name"], name_key(names["name"]), aliases)
+
+
+# A few tens of thousands of distinct names recur across a million actors: each is spelt,
+# keyed and scripted once.
+@functools.cache
+def _person_names(surname: tuple, first: tuple, second: tuple) -> _Names:
+    return _names(_person_name(surname, first, second))
+
+
+@functools.cache
+def _organisation_names(kind: tuple, first: tuple, second: tuple) -> tuple[_Names, str]:
+    names = _organisation_name(kind, first, second)
+    return _names(names), names["kind"]
+
+
+# The columns each section gives, in the order of its tuples.
+ACTOR_COLUMNS = (
+    "id",
+    "name",
+    "name_key",
+    "kind",
+    "country",
+    "parent_id",
+    "established",
+    "established_precision",
+)
+ALIAS_COLUMNS = ("actor_id", "source_id", "name", "name_key", "kind", "language", "script")
+POSITION_HELD_COLUMNS = (
+    "id",
+    "person_id",
+    "position_id",
+    "start",
+    "start_precision",
+    "end",
+    "end_precision",
+)
+DESIGNATION_COLUMNS = (
+    "id",
+    "regime_id",
+    "authority_id",
+    "target_id",
+    "round_id",
+    "listed",
+    "listed_precision",
+    "delisted",
+    "delisted_precision",
+    "basis",
+    "reference",
+)
+MEASURE_COLUMNS = ("designation_id", "measure")
+LEGISLATION_COLUMNS = (
+    "id",
+    "jurisdiction",
+    "chamber",
+    "session",
+    "kind",
+    "bill_number",
+    "bill_number_key",
+    "title",
+    "status",
+    "introduced",
+    "introduced_precision",
+    "summary",
+)
+ACTION_COLUMNS = (
+    "legislation_id",
+    "order",
+    "date",
+    "date_precision",
+    "kind",
+    "chamber",
+    "description",
+    "source_id",
+)
+SPONSORSHIP_COLUMNS = ("legislation_id", "actor_id", "role", "date", "date_precision")
+REPORT_COLUMNS = (
+    "id",
+    "title",
+    "title_key",
+    "kind",
+    "symbol",
+    "symbol_key",
+    "author_id",
+    "date",
+    "date_precision",
+    "country",
+    "summary",
+)
+EVENT_COLUMNS = (
+    "id",
+    "title",
+    "title_key",
+    "kind",
+    "start",
+    "start_precision",
+    "location",
+    "country",
+)
+PARTICIPANT_COLUMNS = ("event_id", "actor_id", "role")
+CITATION_COLUMNS = ("source_id", "content_type_id", "object_id", "page")
 
 
 class Seeder:
-    """Writes one scale's worth of synthetic records; see the module docstring."""
+    """Writes one scale's worth of synthetic records; see the module docstring.
 
-    def __init__(self, scale: int, seed: int = DEFAULT_SEED, progress: Progress | None = None):
+    `bulk_load` rebuilds secondary indexes (and, on PostgreSQL, foreign keys) after the
+    rows are in; by default from `BULK_LOAD_SCALE` on."""
+
+    def __init__(
+        self,
+        scale: int,
+        seed: int = DEFAULT_SEED,
+        progress: Progress | None = None,
+        bulk_load: bool | None = None,
+    ):
         self.plan = Plan(scale)
         self.seed = seed
         self.progress = progress or Progress()
         self.width = self.plan.width
+        self.bulk_load = scale >= BULK_LOAD_SCALE if bulk_load is None else bulk_load
 
     def rng(self, section: str) -> random.Random:
         # One generator per section, so each section's rows depend on the seed alone.
@@ -369,10 +773,15 @@ class Seeder:
     def regime_authority(self, regime: int) -> int:
         return regime % self.plan.authorities
 
+    def ids(self, kind: str, count: int) -> Iterator[str]:
+        prefix, width = f"{PREFIX}{kind}-", self.width
+        return (f"{prefix}{i:0{width}d}" for i in range(count))
+
     # sections -------------------------------------------------------------------------------
     def run(self) -> Progress:
-        with transaction.atomic():
-            self.citations: list[tuple[type[models.Model], str]] = []
+        loading = bulk_load(connection, WRITTEN, self.progress.notice)
+        with transaction.atomic(), loading if self.bulk_load else nullcontext():
+            self.citations: list[tuple[type[models.Model], Iterable[str]]] = []
             self.sources()
             self.actors()
             self.positions_held()
@@ -398,14 +807,15 @@ class Seeder:
                     published=_day(rng),
                     published_precision=DAY,
                     language="en",
-                    **_record(),
+                    **RECORD,
                 )
                 for i in range(SOURCES)
             ),
         )
 
     def actors(self):
-        plan = self.plan
+        plan, insert = self.plan, self.progress.insert_rows
+        sources = [self.source_id(i) for i in range(SOURCES)]
         self.progress.insert(
             Actor,
             (
@@ -414,81 +824,90 @@ class Seeder:
                     name=name,
                     kind=Actor.Kind.GOVERNMENT,
                     country=country,
-                    **_record(),
+                    **RECORD,
                 )
                 for i, (country, name) in enumerate(AUTHORITIES[: plan.authorities])
             ),
         )
         self._cite(Actor, (self.authority_id(i) for i in range(plan.authorities)))
 
-        # Bodies before positions, which belong to them.
+        # Bodies before positions, which belong to them. Aliases are collected while the
+        # bodies stream to the database, and written next.
         rng = self.rng("bodies")
         position_bodies = {}
-        for start in range(0, plan.bodies, BATCH_SIZE):
-            bodies, aliases = [], []
-            for i in range(start, min(start + BATCH_SIZE, plan.bodies)):
-                names = korean_organisation_name(rng)
+
+        def bodies(start: int, stop: int, aliases: list):
+            for i in range(start, stop):
+                names, kind = _organisation_names(*_draw_organisation(rng))
                 actor_id = self.body_id(i)
                 # A parent is an earlier body, so the hierarchy can never be a cycle.
                 parent = self.body_id(rng.randrange(i)) if i and rng.random() < 0.2 else None
-                bodies.append(
-                    Actor(
-                        id=actor_id,
-                        name=names["name"],
-                        kind=names["kind"],
-                        country=rng.choice(ORGANISATION_COUNTRIES),
-                        parent_id=parent,
-                        established=_year(_day(rng, -20 * 365, 40 * 365)),
-                        established_precision=YEAR,
-                        **_record(),
-                    )
-                )
-                aliases.extend(_aliases(actor_id, names, self.source_id(i % SOURCES)))
+                country = rng.choice(ORGANISATION_COUNTRIES)
+                established = _year(_day(rng, -20 * 365, 40 * 365))
+                yield (actor_id, names.name, names.key, kind, country, parent, established, YEAR)
+                source = sources[i % SOURCES]
+                aliases.extend((actor_id, source, *alias) for alias in names.aliases)
                 if i < plan.positions:
-                    position_bodies[i] = names["name"]
-            self.progress.insert(Actor, bodies)
-            self.progress.insert(Alias, aliases)
-        self._cite(Actor, (self.body_id(i) for i in range(plan.bodies)))
+                    position_bodies[i] = names.name
+
+        for start in range(0, plan.bodies, BATCH_SIZE):
+            aliases = []
+            stop = min(start + BATCH_SIZE, plan.bodies)
+            insert(Actor, ACTOR_COLUMNS, bodies(start, stop, aliases), RECORD)
+            insert(Alias, ALIAS_COLUMNS, aliases, STAMPS)
+        self._cite(Actor, self.ids("org", plan.bodies))
 
         # A position is an office inside a body ("Director of …"), so it can be held.
-        self.progress.insert(
-            Actor,
-            (
-                Actor(
-                    id=self.position_id(i),
-                    name=f"Director of {position_bodies.get(i, 'a synthetic body')}",
-                    kind=Actor.Kind.POSITION,
-                    country="KP",
-                    parent_id=self.body_id(i) if i < plan.bodies else None,
-                    **_record(),
+        def positions():
+            for i in range(plan.positions):
+                name = f"Director of {position_bodies.get(i, 'a synthetic body')}"
+                parent = self.body_id(i) if i < plan.bodies else None
+                yield (
+                    self.position_id(i),
+                    name,
+                    name_key(name),
+                    Actor.Kind.POSITION,
+                    "KP",
+                    parent,
+                    None,
+                    "",
                 )
-                for i in range(plan.positions)
-            ),
-        )
-        self._cite(Actor, (self.position_id(i) for i in range(plan.positions)))
+
+        insert(Actor, ACTOR_COLUMNS, positions(), RECORD)
+        self._cite(Actor, self.ids("position", plan.positions))
 
         rng = self.rng("persons")
-        for start in range(0, plan.persons, BATCH_SIZE):
-            persons, aliases = [], []
-            for i in range(start, min(start + BATCH_SIZE, plan.persons)):
-                names = korean_person_name(rng)
+        random_, choice = rng.random, rng.choice
+
+        def persons(start: int, stop: int, aliases: list):
+            for i in range(start, stop):
+                names = _person_names(*_draw_person(rng))
                 actor_id = self.person_id(i)
-                born = rng.random() < 0.6
-                persons.append(
-                    Actor(
-                        id=actor_id,
-                        name=names["name"],
-                        kind=Actor.Kind.PERSON,
-                        country=rng.choice(PERSON_COUNTRIES),
-                        established=_year(_day(rng, -60 * 365, 40 * 365)) if born else None,
-                        established_precision=YEAR if born else "",
-                        **_record(),
-                    )
+                born = random_() < 0.6
+                country = choice(PERSON_COUNTRIES)
+                if born:
+                    established, precision = _year(_day(rng, -60 * 365, 40 * 365)), YEAR
+                else:
+                    established, precision = None, ""
+                yield (
+                    actor_id,
+                    names.name,
+                    names.key,
+                    Actor.Kind.PERSON,
+                    country,
+                    None,
+                    established,
+                    precision,
                 )
-                aliases.extend(_aliases(actor_id, names, self.source_id(i % SOURCES)))
-            self.progress.insert(Actor, persons)
-            self.progress.insert(Alias, aliases)
-        self._cite(Actor, (self.person_id(i) for i in range(plan.persons)))
+                source = sources[i % SOURCES]
+                aliases.extend((actor_id, source, *alias) for alias in names.aliases)
+
+        for start in range(0, plan.persons, BATCH_SIZE):
+            aliases = []
+            stop = min(start + BATCH_SIZE, plan.persons)
+            insert(Actor, ACTOR_COLUMNS, persons(start, stop, aliases), RECORD)
+            insert(Alias, ALIAS_COLUMNS, aliases, STAMPS)
+        self._cite(Actor, self.ids("person", plan.persons))
 
     def positions_held(self):
         """Every tenth person holds a position, from a day to (sometimes) a later one."""
@@ -499,19 +918,19 @@ class Seeder:
             for n, person in enumerate(holders):
                 start = _day(rng)
                 ended = rng.random() < 0.3
-                yield PositionHeld(
-                    id=public_id("held", n, self.width),
-                    person_id=self.person_id(person),
-                    position_id=self.position_id(n % self.plan.positions),
-                    start=start,
-                    start_precision=DAY,
-                    end=start + datetime.timedelta(days=rng.randrange(1, 2000)) if ended else None,
-                    end_precision=DAY if ended else "",
-                    **_record(),
+                end = start + datetime.timedelta(days=rng.randrange(1, 2000)) if ended else None
+                yield (
+                    public_id("held", n, self.width),
+                    self.person_id(person),
+                    self.position_id(n % self.plan.positions),
+                    start,
+                    DAY,
+                    end,
+                    DAY if ended else "",
                 )
 
-        self.progress.insert(PositionHeld, rows())
-        self._cite(PositionHeld, (public_id("held", n, self.width) for n in range(len(holders))))
+        self.progress.insert_rows(PositionHeld, POSITION_HELD_COLUMNS, rows(), RECORD)
+        self._cite(PositionHeld, self.ids("held", len(holders)))
 
     def regimes_and_rounds(self):
         plan, rng = self.plan, self.rng("regimes")
@@ -533,11 +952,11 @@ class Seeder:
                     adopted_precision=DAY,
                     scope=Instrument.Scope.GLOBAL if thematic else Instrument.Scope.COUNTRY,
                     target_country="" if thematic else "KP",
-                    **_record(),
+                    **RECORD,
                 )
             )
         self.progress.insert(Instrument, regimes)
-        self._cite(Instrument, (r.id for r in regimes))
+        self._cite(Instrument, [r.id for r in regimes])
 
         # Round j belongs to regime j % regimes, announced after the regime was adopted.
         rounds, self.round_days = [], []
@@ -557,194 +976,188 @@ class Seeder:
                     reported_persons=rng.randrange(1, 40) if reported else None,
                     reported_entities=rng.randrange(0, 20) if reported else None,
                     notice_url=f"https://example.org/nkhr-synthetic/notice/{j + 1}",
-                    **_record(),
+                    **RECORD,
                 )
             )
             self.round_days.append(announced)
             self.rounds_of_regime[regime].append(j)
         self.progress.insert(DesignationRound, rounds)
-        self._cite(DesignationRound, (r.id for r in rounds))
+        self._cite(DesignationRound, [r.id for r in rounds])
 
     def designations(self):
         """`scale` designations; the k-th of one target is under the regime after its
         (k-1)-th, so (regime, target, listed) never repeats."""
         plan, rng = self.plan, self.rng("designations")
+        regimes, persons = plan.regimes, plan.persons
+        regime_ids = [self.regime_id(r) for r in range(regimes)]
+        authority_ids = [self.authority_id(self.regime_authority(r)) for r in range(regimes)]
+        round_ids = [self.round_id(j) for j in range(plan.rounds)]
+        round_days, rounds_of_regime = self.round_days, self.rounds_of_regime
+        basis = "Synthetic basis: involvement in serious human rights abuses."
         first_regime: list[int] = []
+        randrange, random_, choice = rng.randrange, rng.random, rng.choice
 
         def rows():
-            for i in range(plan.scale):
+            ids = self.ids("designation", plan.scale)
+            for i, designation_id in enumerate(ids):
                 target, k = i % plan.targets, i // plan.targets
                 if k == 0:
-                    first_regime.append(rng.randrange(plan.regimes))
-                regime = (first_regime[target] + k) % plan.regimes
-                round_ = rng.choice(self.rounds_of_regime[regime])
-                listed = self.round_days[round_]
-                delisted = rng.random() < 0.05
-                yield Designation(
-                    id=public_id("designation", i, self.width),
-                    regime_id=self.regime_id(regime),
-                    authority_id=self.authority_id(self.regime_authority(regime)),
-                    target_id=self.target_id(target),
-                    round_id=self.round_id(round_),
-                    listed=listed,
-                    listed_precision=DAY,
-                    delisted=listed + datetime.timedelta(days=rng.randrange(30, 3000))
-                    if delisted
-                    else None,
-                    delisted_precision=DAY if delisted else "",
-                    basis="Synthetic basis: involvement in serious human rights abuses.",
-                    reference=f"SYN-{i:0{self.width}d}",
-                    **_record(),
+                    first_regime.append(randrange(regimes))
+                regime = (first_regime[target] + k) % regimes
+                round_ = choice(rounds_of_regime[regime])
+                listed = round_days[round_]
+                if random_() < 0.05:
+                    delisted = listed + datetime.timedelta(days=randrange(30, 3000))
+                    delisted_precision = DAY
+                else:
+                    delisted, delisted_precision = None, ""
+                yield (
+                    designation_id,
+                    regime_ids[regime],
+                    authority_ids[regime],
+                    self.target_id(target),
+                    round_ids[round_],
+                    listed,
+                    DAY,
+                    delisted,
+                    delisted_precision,
+                    basis,
+                    f"SYN-{i:0{self.width}d}",
                 )
 
         def measures():
-            for i in range(plan.scale):
-                designation = public_id("designation", i, self.width)
-                yield DesignationMeasure(
-                    designation_id=designation,
-                    measure=DesignationMeasure.Measure.ASSET_FREEZE,
-                    **_stamps(),
-                )
-                if i % plan.targets < plan.persons:
-                    yield DesignationMeasure(
-                        designation_id=designation,
-                        measure=DesignationMeasure.Measure.TRAVEL_BAN,
-                        **_stamps(),
-                    )
+            freeze, travel = (
+                DesignationMeasure.Measure.ASSET_FREEZE,
+                DesignationMeasure.Measure.TRAVEL_BAN,
+            )
+            for i, designation_id in enumerate(self.ids("designation", plan.scale)):
+                yield (designation_id, freeze)
+                if i % plan.targets < persons:
+                    yield (designation_id, travel)
 
-        self.progress.insert(Designation, rows())
-        self.progress.insert(DesignationMeasure, measures())
-        self._cite(
-            Designation, (public_id("designation", i, self.width) for i in range(plan.scale))
-        )
+        self.progress.insert_rows(Designation, DESIGNATION_COLUMNS, rows(), RECORD)
+        self.progress.insert_rows(DesignationMeasure, MEASURE_COLUMNS, measures(), STAMPS)
+        self._cite(Designation, self.ids("designation", plan.scale))
 
     def legislation(self):
         plan, rng = self.plan, self.rng("legislation")
-        bills, actions, sponsorships = [], [], []
-        for i in range(plan.bills):
-            bill_id = public_id("bill", i, self.width)
-            introduced = _day(rng, 0, DAYS - 400)
-            theme = rng.choice(BILL_THEMES)
-            bills.append(
-                Legislation(
-                    id=bill_id,
-                    jurisdiction=rng.choice(BILL_JURISDICTIONS),
-                    chamber="lower",
-                    session=f"Synthetic session {i % 10 + 1}",
-                    kind=Legislation.Kind.BILL,
-                    bill_number=f"SYN {i}",
-                    title=f"{theme} Act of {introduced.year} (synthetic bill {i})",
-                    status=Legislation.Status.PASSED_LOWER,
-                    introduced=introduced,
-                    introduced_precision=DAY,
-                    summary="A synthetic bill for benchmarks.",
-                    **_record(),
+        sources = [self.source_id(i) for i in range(SOURCES)]
+
+        def bills(start: int, stop: int, actions: list, sponsorships: list):
+            for i in range(start, stop):
+                bill_id = public_id("bill", i, self.width)
+                introduced = _day(rng, 0, DAYS - 400)
+                theme = rng.choice(BILL_THEMES)
+                bill_number = f"SYN {i}"
+                yield (
+                    bill_id,
+                    rng.choice(BILL_JURISDICTIONS),
+                    "lower",
+                    f"Synthetic session {i % 10 + 1}",
+                    Legislation.Kind.BILL,
+                    bill_number,
+                    compact(bill_number),
+                    f"{theme} Act of {introduced.year} (synthetic bill {i})",
+                    Legislation.Status.PASSED_LOWER,
+                    introduced,
+                    DAY,
+                    "A synthetic bill for benchmarks.",
                 )
-            )
-            day = introduced
-            for order, kind in enumerate(ACTION_KINDS, start=1):
-                actions.append(
-                    LegislativeAction(
-                        legislation_id=bill_id,
-                        order=order,
-                        date=day,
-                        date_precision=DAY,
-                        kind=kind,
-                        chamber="upper" if order == 5 else "lower",
-                        description=f"Synthetic step {order}",
-                        source_id=self.source_id(i % SOURCES),
-                        **_stamps(),
+                day, source = introduced, sources[i % SOURCES]
+                for order, kind in enumerate(ACTION_KINDS, start=1):
+                    chamber = "upper" if order == 5 else "lower"
+                    actions.append(
+                        (bill_id, order, day, DAY, kind, chamber, f"Synthetic step {order}", source)
                     )
-                )
-                day += datetime.timedelta(days=rng.randrange(1, 60))
-            sponsorships.append(
-                Sponsorship(
-                    legislation_id=bill_id,
-                    actor_id=self.person_id(i % plan.persons),
-                    role=Sponsorship.Role.SPONSOR,
-                    date=introduced,
-                    date_precision=DAY,
-                    **_stamps(),
-                )
+                    day += datetime.timedelta(days=rng.randrange(1, 60))
+                sponsor = self.person_id(i % plan.persons)
+                sponsorships.append((bill_id, sponsor, Sponsorship.Role.SPONSOR, introduced, DAY))
+
+        insert = self.progress.insert_rows
+        for start in range(0, plan.bills, BATCH_SIZE):
+            actions, sponsorships = [], []
+            stop = min(start + BATCH_SIZE, plan.bills)
+            insert(
+                Legislation, LEGISLATION_COLUMNS, bills(start, stop, actions, sponsorships), RECORD
             )
-            if len(bills) == BATCH_SIZE or i == plan.bills - 1:
-                self.progress.insert(Legislation, bills)
-                self.progress.insert(LegislativeAction, actions)
-                self.progress.insert(Sponsorship, sponsorships)
-                bills, actions, sponsorships = [], [], []
-        self._cite(Legislation, (public_id("bill", i, self.width) for i in range(plan.bills)))
+            insert(LegislativeAction, ACTION_COLUMNS, actions, STAMPS)
+            insert(Sponsorship, SPONSORSHIP_COLUMNS, sponsorships, STAMPS)
+        self._cite(Legislation, self.ids("bill", plan.bills))
 
     def reports(self):
         plan, rng = self.plan, self.rng("reports")
+        authorities = [self.authority_id(a) for a in range(plan.authorities)]
 
         def rows():
-            for i in range(plan.reports):
-                yield Report(
-                    id=public_id("report", i, self.width),
-                    title=f"Synthetic report {i} on the human rights situation in North Korea",
-                    kind=rng.choice(REPORT_KINDS),
-                    symbol=f"SYN/R/{i}",
-                    author_id=self.authority_id(i % plan.authorities),
-                    date=_day(rng),
-                    date_precision=DAY,
-                    country="KP",
-                    summary="A synthetic report for benchmarks.",
-                    **_record(),
+            for i, report_id in enumerate(self.ids("report", plan.reports)):
+                title = f"Synthetic report {i} on the human rights situation in North Korea"
+                symbol = f"SYN/R/{i}"
+                yield (
+                    report_id,
+                    title,
+                    name_key(title),
+                    rng.choice(REPORT_KINDS),
+                    symbol,
+                    compact(symbol),
+                    authorities[i % plan.authorities],
+                    _day(rng),
+                    DAY,
+                    "KP",
+                    "A synthetic report for benchmarks.",
                 )
 
-        self.progress.insert(Report, rows())
-        self._cite(Report, (public_id("report", i, self.width) for i in range(plan.reports)))
+        self.progress.insert_rows(Report, REPORT_COLUMNS, rows(), RECORD)
+        self._cite(Report, self.ids("report", plan.reports))
 
     def events(self):
         plan, rng = self.plan, self.rng("events")
         kinds = Event.Kind.values
+        authorities = [self.authority_id(a) for a in range(plan.authorities)]
 
         def rows():
-            for i in range(plan.events):
-                yield Event(
-                    id=public_id("event", i, self.width),
-                    title=f"Synthetic {rng.choice(BILL_THEMES).lower()} meeting {i}",
-                    kind=rng.choice(kinds),
-                    start=_day(rng),
-                    start_precision=DAY,
-                    location="Synthetic City",
-                    country=rng.choice(BILL_JURISDICTIONS),
-                    **_record(),
+            for i, event_id in enumerate(self.ids("event", plan.events)):
+                title = f"Synthetic {rng.choice(BILL_THEMES).lower()} meeting {i}"
+                kind = rng.choice(kinds)
+                start = _day(rng)
+                country = rng.choice(BILL_JURISDICTIONS)
+                yield (
+                    event_id,
+                    title,
+                    name_key(title),
+                    kind,
+                    start,
+                    DAY,
+                    "Synthetic City",
+                    country,
                 )
 
         def participants():
-            for i in range(plan.events):
-                yield EventParticipant(
-                    event_id=public_id("event", i, self.width),
-                    actor_id=self.authority_id(i % plan.authorities),
-                    role=EventParticipant.Role.ORGANISER,
-                    **_stamps(),
-                )
+            organiser = EventParticipant.Role.ORGANISER
+            for i, event_id in enumerate(self.ids("event", plan.events)):
+                yield (event_id, authorities[i % plan.authorities], organiser)
 
-        self.progress.insert(Event, rows())
-        self.progress.insert(EventParticipant, participants())
-        self._cite(Event, (public_id("event", i, self.width) for i in range(plan.events)))
+        self.progress.insert_rows(Event, EVENT_COLUMNS, rows(), RECORD)
+        self.progress.insert_rows(EventParticipant, PARTICIPANT_COLUMNS, participants(), STAMPS)
+        self._cite(Event, self.ids("event", plan.events))
 
     # citations ------------------------------------------------------------------------------
     def _cite(self, model: type[models.Model], ids: Iterable[str]):
         self.citations.append((model, ids))
 
     def write_citations(self):
+        sources = [self.source_id(i) for i in range(SOURCES)]
+
+        # Looked up before the rows stream: no other query can run while a COPY does.
+        content_types = [ContentType.objects.get_for_model(model).pk for model, _ in self.citations]
+
         def rows():
             n = 0
-            for model, ids in self.citations:
-                content_type = ContentType.objects.get_for_model(model)
+            for content_type, (_, ids) in zip(content_types, self.citations, strict=True):
                 for object_id in ids:
-                    yield Citation(
-                        source_id=self.source_id(n % SOURCES),
-                        content_type=content_type,
-                        object_id=object_id,
-                        page=str(n % 400 + 1),
-                        **_stamps(),
-                    )
+                    yield (sources[n % SOURCES], content_type, object_id, str(n % 400 + 1))
                     n += 1
 
-        self.progress.insert(Citation, rows())
+        self.progress.insert_rows(Citation, CITATION_COLUMNS, rows(), STAMPS)
 
 
 # --- removal ----------------------------------------------------------------------------------
@@ -767,6 +1180,7 @@ REMOVAL_ORDER = [
     (Actor, "pk__startswith"),
     (Source, "pk__startswith"),
 ]
+WRITTEN = [model for model, _ in REMOVAL_ORDER]
 
 
 def synthetic_exists() -> bool:
@@ -791,5 +1205,10 @@ def remove() -> int:
     return deleted
 
 
-def seed(scale: int, seed: int = DEFAULT_SEED, progress: Progress | None = None) -> Progress:
-    return Seeder(scale, seed, progress).run()
+def seed(
+    scale: int,
+    seed: int = DEFAULT_SEED,
+    progress: Progress | None = None,
+    bulk_load: bool | None = None,
+) -> Progress:
+    return Seeder(scale, seed, progress, bulk_load).run()

@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count
 
 from mechanisms.models import Report
@@ -14,14 +15,17 @@ from nkhr.models import (
     Alias,
     Citation,
     Event,
+    EventParticipant,
     Instrument,
     Legislation,
+    LegislativeAction,
     PositionHeld,
     Publication,
     Source,
+    Sponsorship,
 )
 from nkhr.text import name_key
-from sanctions.models import Designation, DesignationRound
+from sanctions.models import Designation, DesignationMeasure, DesignationRound
 from tests import factories
 
 SCALE = 60
@@ -160,3 +164,177 @@ def test_search_finds_a_person_by_a_romanization_the_data_does_not_store(client)
 
     assert response.status_code == 200
     assert person.pk in {hit["id"] for hit in response.json()["results"]}
+
+
+def rows_of(model) -> list[dict]:
+    """The model's synthetic rows as stored, without auto-incremented ids (which a sequence
+    gives on PostgreSQL even after rows are deleted)."""
+    auto = model._meta.auto_field
+    names = [f.attname for f in model._meta.concrete_fields if f is not auto]
+    return sorted(
+        (row for row in model._base_manager.values(*names) if is_synthetic(model, row)),
+        key=repr,
+    )
+
+
+def is_synthetic(model, row: dict) -> bool:
+    lookup = dict(synthetic.REMOVAL_ORDER)[model].split("__")[0]
+    value = row.get("id") if lookup == "pk" else row.get(f"{lookup}_id", row.get(lookup))
+    return str(value).startswith(synthetic.PREFIX)
+
+
+@pytest.mark.django_db
+def test_two_seeds_write_the_same_rows_in_every_table():
+    synthetic.seed(SCALE, 5)
+    first = {model: rows_of(model) for model in synthetic.WRITTEN}
+    synthetic.remove()
+    synthetic.seed(SCALE, 5)
+
+    for model in synthetic.WRITTEN:
+        assert rows_of(model) == first[model], model
+        assert first[model], model
+
+
+@pytest.mark.django_db
+def test_counts_follow_the_plan():
+    progress = synthetic.seed(SCALE)
+
+    plan = synthetic.Plan(SCALE)
+    held = len(range(0, plan.persons, 10))  # every tenth person
+    records = plan.scale + held + plan.regimes + plan.rounds
+    records += plan.scale + plan.bills + plan.reports + plan.events
+    expected = {
+        Source: synthetic.SOURCES,
+        Actor: plan.scale,
+        PositionHeld: held,
+        Instrument: plan.regimes,
+        DesignationRound: plan.rounds,
+        Designation: plan.scale,
+        Legislation: plan.bills,
+        LegislativeAction: 5 * plan.bills,
+        Sponsorship: plan.bills,
+        Report: plan.reports,
+        Event: plan.events,
+        EventParticipant: plan.events,
+        Citation: records,
+    }
+    for model, count in expected.items():
+        assert progress.counts[model._meta.label] == count, model
+        assert len(rows_of(model)) == count, model
+    named = plan.persons + plan.bodies
+    assert 2 * named <= len(rows_of(Alias)) <= 3 * named
+    # An asset freeze for every designation, a travel ban too for a person's.
+    measures = DesignationMeasure.objects.filter(designation__pk__startswith=synthetic.PREFIX)
+    assert measures.filter(measure=DesignationMeasure.Measure.ASSET_FREEZE).count() == SCALE
+    assert measures.filter(measure=DesignationMeasure.Measure.TRAVEL_BAN).count() == (
+        Designation.objects.filter(
+            pk__startswith=synthetic.PREFIX, target__kind=Actor.Kind.PERSON
+        ).count()
+    )
+    assert progress.rows == sum(progress.counts.values())
+
+
+@pytest.mark.django_db
+def test_derived_columns_are_what_refresh_derived_gives_and_rows_validate():
+    synthetic.seed(SCALE)
+
+    for model in synthetic.WRITTEN:
+        fields = model._meta.concrete_fields
+        objects = [
+            obj
+            for obj in model._base_manager.order_by("pk")
+            if is_synthetic(model, {f.attname: getattr(obj, f.attname) for f in fields})
+        ]
+        assert objects, model
+        for obj in objects:
+            stored = {f.attname: getattr(obj, f.attname) for f in fields}
+            obj.refresh_derived()
+            assert {f.attname: getattr(obj, f.attname) for f in fields} == stored, obj.pk
+        for obj in objects[:3]:
+            obj.full_clean()
+
+
+@pytest.mark.django_db
+def test_values_with_tabs_line_breaks_and_backslashes_are_written_as_they_are():
+    title = "tab\there, line\nbreak, back\\slash, \\N, carriage\rreturn"
+    progress = synthetic.Progress()
+    progress.insert_rows(
+        Source,
+        ("id", "title", "kind", "published", "published_precision"),
+        [("syn-source-odd", title, Source.Kind.NEWS, None, "")],
+        synthetic.RECORD,
+    )
+
+    source = Source.objects.get(pk="syn-source-odd")
+    assert source.title == title
+    assert source.published is None
+    assert source.publication == Publication.PUBLISHED
+    assert source.publisher == ""
+    assert progress.counts == {"nkhr.Source": 1}
+
+
+def catalog() -> dict:
+    """Indexes and constraints of the tables the seed writes, as defined."""
+    tables = [model._meta.db_table for model in synthetic.WRITTEN]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN"
+                f" ({', '.join(['%s'] * len(tables))})",
+                tables,
+            )
+            return {"indexes": dict(cursor.fetchall())}
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        indexes = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = ANY(%s::regclass[])",
+            [tables],
+        )
+        return {"indexes": indexes, "constraints": dict(cursor.fetchall())}
+
+
+@pytest.mark.django_db
+def test_a_bulk_load_puts_back_every_index_and_key_and_writes_the_same_rows():
+    before = catalog()
+    synthetic.seed(SCALE, 4, bulk_load=True)
+    bulk = {model: rows_of(model) for model in synthetic.WRITTEN}
+
+    assert catalog() == before
+    assert len(before["indexes"]) > len(synthetic.WRITTEN)
+    synthetic.remove()
+    synthetic.seed(SCALE, 4, bulk_load=False)
+    assert {model: rows_of(model) for model in synthetic.WRITTEN} == bulk
+
+
+@pytest.mark.django_db
+def test_a_failure_midway_leaves_no_synthetic_row_and_the_schema_whole(monkeypatch):
+    before = catalog()
+
+    def fail(seeder):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(synthetic.Seeder, "events", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        synthetic.seed(SCALE, bulk_load=True)
+
+    assert not synthetic.synthetic_exists()
+    assert not Designation.objects.filter(pk__startswith=synthetic.PREFIX).exists()
+    assert catalog() == before
+
+
+@pytest.mark.django_db
+def test_remove_deletes_every_synthetic_row_and_nothing_else():
+    paper_actor = factories.ActorFactory()
+    progress = synthetic.seed(SCALE)
+
+    assert synthetic.synthetic_scale() == SCALE
+    assert synthetic.remove() == progress.rows
+    assert not synthetic.synthetic_exists()
+    for model in synthetic.WRITTEN:
+        assert not rows_of(model), model
+    assert Actor.objects.filter(pk=paper_actor.pk).exists()

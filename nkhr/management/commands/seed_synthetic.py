@@ -63,7 +63,11 @@ class Command(BaseCommand):
                 f"total {total:>9,} in {elapsed:6.1f} s ({total / max(elapsed, 1e-9):,.0f} rows/s)"
             )
 
-        progress = synthetic.Progress(report=report)
+        def notice(what, seconds):
+            if verbose:
+                self.stdout.write(f"  {what} in {seconds:.1f} s")
+
+        progress = synthetic.Progress(report=report, notice=notice)
         synthetic.seed(scale, seed, progress)
         elapsed = time.perf_counter() - started
         self.stdout.write(
