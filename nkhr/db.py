@@ -1,18 +1,40 @@
-"""Database helpers for migrations that only PostgreSQL can carry out."""
+"""Database helpers for migrations that only one backend can carry out, and the indexes that
+serve substring search (`nkhr.search`) on each backend.
+
+A searched column gets, on PostgreSQL, a GIN trigram index (on the column for a stored key
+matched with `contains`, on `UPPER(column)` for text matched with `icontains`, as Django
+writes those lookups), and on SQLite an FTS5 table with the trigram tokenizer, kept in step
+with its table by triggers. `SEARCH_INDEXED` names the SQLite ones, so that the search
+consults only tables that exist.
+"""
 
 from django.db import migrations
 
 
-class PostgresOnlySQL(migrations.RunSQL):
-    """Raw SQL for PostgreSQL, skipped on other databases (the embedded SQLite)."""
+class VendorOnlySQL(migrations.RunSQL):
+    """Raw SQL for one database vendor, skipped on the others."""
+
+    vendor = ""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_forwards(app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == self.vendor:
             super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class PostgresOnlySQL(VendorOnlySQL):
+    """Raw SQL for PostgreSQL, skipped on other databases (the embedded SQLite)."""
+
+    vendor = "postgresql"
+
+
+class SQLiteOnlySQL(VendorOnlySQL):
+    """Raw SQL for SQLite, skipped on PostgreSQL."""
+
+    vendor = "sqlite"
 
 
 def trigram_index(table: str, column: str) -> PostgresOnlySQL:
@@ -24,6 +46,105 @@ def trigram_index(table: str, column: str) -> PostgresOnlySQL:
     )
 
 
+def upper_trigram_index(table: str, column: str) -> PostgresOnlySQL:
+    """A GIN trigram index on `UPPER(column::text)`: the expression Django's `icontains`
+    compares on PostgreSQL, which an index on the bare column cannot serve."""
+    name = f"{table}_{column}_utrgm"
+    return PostgresOnlySQL(
+        f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+        f"USING gin ((UPPER(({column})::text)) gin_trgm_ops);",
+        f"DROP INDEX IF EXISTS {name};",
+    )
+
+
 TRIGRAM_EXTENSION = PostgresOnlySQL(
     "CREATE EXTENSION IF NOT EXISTS pg_trgm;", migrations.RunSQL.noop
 )
+
+
+# --- SQLite: FTS5 trigram tables ------------------------------------------------------------
+
+# (table, column) pairs that have an FTS5 trigram table on SQLite (created by migrations).
+SEARCH_INDEXED = frozenset(
+    {
+        ("nkhr_actor", "name_key"),
+        ("nkhr_actor", "name"),
+        ("nkhr_actor", "id"),
+        ("nkhr_actor", "wikidata_id"),
+        ("nkhr_alias", "name_key"),
+        ("nkhr_alias", "name"),
+        ("nkhr_instrument", "title_key"),
+        ("nkhr_instrument", "symbol_key"),
+        ("nkhr_legislation", "bill_number_key"),
+        ("nkhr_legislation", "title"),
+        ("nkhr_legislation", "short_title"),
+        ("nkhr_legislation", "law_number"),
+        ("nkhr_event", "title_key"),
+        ("nkhr_source", "symbol_key"),
+        ("mechanisms_report", "title_key"),
+        ("mechanisms_report", "symbol_key"),
+        ("mechanisms_report", "title"),
+        ("mechanisms_mechanism", "name_key"),
+        ("sanctions_designation", "reference"),
+        ("sanctions_designation", "id"),
+    }
+)
+
+# A trigram table finds substrings of three characters or more; shorter ones match nothing.
+FTS_MIN_LENGTH = 3
+
+
+def fts_table(table: str, column: str) -> str:
+    return f"{table}_{column}_fts"
+
+
+def fts_phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: with the trigram tokenizer, rows containing it anywhere."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_index(table: str, column: str) -> SQLiteOnlySQL:
+    """An FTS5 trigram table over `table.column` (external content, keyed by rowid), filled
+    from the table and kept in step by triggers. Case-insensitive, like SQLite's LIKE.
+
+    Rowids of a table without an integer primary key can change under VACUUM or when a
+    migration rebuilds the table; `INSERT INTO <fts>(<fts>) VALUES ('rebuild')` then
+    re-reads it (the search rechecks every row it is given, so a stale table can miss rows
+    but never returns a wrong one)."""
+    fts = fts_table(table, column)
+    return SQLiteOnlySQL(
+        [
+            f'CREATE VIRTUAL TABLE "{fts}" USING fts5("{column}", '
+            f"content='{table}', tokenize='trigram');",
+            f'INSERT INTO "{fts}"("{fts}") VALUES (\'rebuild\');',
+            f'CREATE TRIGGER "{fts}_ai" AFTER INSERT ON "{table}" BEGIN '
+            f'INSERT INTO "{fts}"(rowid, "{column}") VALUES (new.rowid, new."{column}"); END;',
+            f'CREATE TRIGGER "{fts}_ad" AFTER DELETE ON "{table}" BEGIN '
+            f'INSERT INTO "{fts}"("{fts}", rowid, "{column}") '
+            f"VALUES ('delete', old.rowid, old.\"{column}\"); END;",
+            f'CREATE TRIGGER "{fts}_au" AFTER UPDATE OF "{column}" ON "{table}" BEGIN '
+            f'INSERT INTO "{fts}"("{fts}", rowid, "{column}") '
+            f"VALUES ('delete', old.rowid, old.\"{column}\"); "
+            f'INSERT INTO "{fts}"(rowid, "{column}") VALUES (new.rowid, new."{column}"); END;',
+        ],
+        [
+            f'DROP TRIGGER IF EXISTS "{fts}_au";',
+            f'DROP TRIGGER IF EXISTS "{fts}_ad";',
+            f'DROP TRIGGER IF EXISTS "{fts}_ai";',
+            f'DROP TABLE IF EXISTS "{fts}";',
+        ],
+    )
+
+
+def search_indexes(table: str, *, keys=(), text=()) -> list[migrations.RunSQL]:
+    """Both backends' indexes for the key columns (`contains`) and text columns
+    (`icontains`) of `table`."""
+    operations = []
+    for column in keys:
+        operations.append(trigram_index(table, column))
+    for column in text:
+        operations.append(upper_trigram_index(table, column))
+    for column in (*keys, *text):
+        if (table, column) in SEARCH_INDEXED:
+            operations.append(fts_index(table, column))
+    return operations

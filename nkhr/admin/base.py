@@ -24,9 +24,11 @@ from django.contrib.admin.utils import quote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.core.paginator import Paginator
 from django.db import models
 from django.forms import BaseInlineFormSet, ModelForm, Textarea
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.models import Citation, CitedRecord
-from nkhr.search import key_condition
+from nkhr.search import admin_search_condition
 
 TIMESTAMP_FIELDS = ("created", "updated")
 
@@ -107,22 +109,41 @@ class KeySearchMixin:
 
     `key_search_fields` lists `(lookup path, key function)` pairs: the whole search term is
     turned into a key by the function and matched with `__contains` against the path, in
-    addition to Django's word-by-word `search_fields` search. So "Chong Gyong" finds the
-    actor whose name key comes from "Jong Kyong Thaek", and "hr 757" finds H.R.757.
+    addition to the word-by-word `search_fields` search Django's admin does. So "Chong Gyong"
+    finds the actor whose name key comes from "Jong Kyong Thaek", and "hr 757" finds H.R.757.
 
         key_search_fields = [("name_key", name_key), ("aliases__name_key", name_key)]
+
+    Both are one condition from `nkhr.search`: the ids matching each column, from its index,
+    rather than Django's joins (which repeat rows, so the changelist would need DISTINCT
+    over every selected column, and which test every row of the joined tables).
     """
 
     key_search_fields: Sequence[tuple[str, Callable[[str], str]]] = ()
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        key_match = key_condition(self.model, search_term, self.key_search_fields)
-        if key_match is None:
-            return results, may_have_duplicates
-        # Filtering the incoming queryset keeps the changelist's other filters in force; key
-        # paths through relations are subqueries (nkhr.search), so they repeat no row.
-        return results | queryset.filter(key_match), may_have_duplicates
+        condition = admin_search_condition(
+            self.model, search_term, self.get_search_fields(request), self.key_search_fields
+        )
+        if condition is None:
+            return queryset, False
+        # Filtering the incoming queryset keeps the changelist's other filters in force; the
+        # condition is `pk IN (…)`, so it repeats no row.
+        return queryset.filter(condition), False
+
+
+class BoundedCountPaginator(Paginator):
+    """Counts at most `count_limit` rows: a changelist needs to know whether there are more
+    pages, not that a search for "Kim" matches 220,000 designations. Past the limit the
+    count (and so the last page offered) stops at it."""
+
+    count_limit = 10_000
+
+    @cached_property
+    def count(self):
+        counted = self.object_list.order_by()[: self.count_limit + 1].count()
+        self.count_capped = counted > self.count_limit
+        return min(counted, self.count_limit)
 
 
 # --- autocomplete widgets that cost no query per inline row ----------------------------------
@@ -329,6 +350,9 @@ class TimeStampedAdmin(PrimedAutocompleteMixin, KeySearchMixin, HistoryAdminMixi
     """Base of every ModelAdmin: timestamps read-only and grouped at the end of the page,
     partial dates beside their precision, key search available, history with diffs."""
 
+    # No count of the whole table beside the filtered one, and the filtered one bounded.
+    show_full_result_count = False
+    paginator = BoundedCountPaginator
     # Curators paste addresses without a scheme; official sites are served over https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

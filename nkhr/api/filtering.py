@@ -13,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
 from nkhr.dates import PartialDate
-from nkhr.search import key_condition
+from nkhr.search import key_condition, key_rank
 from nkhr.text import compact, name_key
 
 # Query parameters that are not filters but are understood by every list.
@@ -87,10 +87,16 @@ class RecordFilterSet(django_filters.FilterSet):
         condition = self.search_condition(value)
         return queryset if condition is None else queryset.filter(condition)
 
-    def search_condition(self, value: str) -> Q | None:
+    def search_key_paths(self) -> list:
         paths = [(path, name_key) for path in self.search_name_keys]
-        paths += [(path, compact) for path in self.search_compact_keys]
-        return key_condition(self._meta.model, value, paths, self.search_text)
+        return paths + [(path, compact) for path in self.search_compact_keys]
+
+    def search_condition(self, value: str) -> Q | None:
+        return key_condition(self._meta.model, value, self.search_key_paths(), self.search_text)
+
+    def search_rank(self, value: str):
+        """An expression ordering exact, then prefix matches of the record's own keys first."""
+        return key_rank(self._meta.model, value, self.search_key_paths())
 
 
 class StrictFilterBackend(DjangoFilterBackend):
@@ -106,4 +112,10 @@ class StrictFilterBackend(DjangoFilterBackend):
             raise serializers.ValidationError(
                 {name: ["Unknown query parameter."] for name in unknown}
             )
+        if filterset_class is None or not set(request.query_params) & set(
+            filterset_class.base_filters
+        ):
+            # Nothing to filter by: building the filter set (it copies every filter and
+            # binds a form) would cost more than the page's query.
+            return queryset
         return super().filter_queryset(request, queryset, view)

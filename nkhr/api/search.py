@@ -102,7 +102,12 @@ class SearchView(APIView):
             if hasattr(queryset.model, "aliases"):
                 queryset = queryset.prefetch_related("aliases")
             filterset = filterset_class(data={}, queryset=queryset, request=request)
-            matches = filterset.filter_search(queryset, "search", query)[:PER_KIND_LIMIT]
+            matches = filterset.filter_search(queryset, "search", query)
+            # The closest names first, so that an exact "Kim" is among the kind's few hits
+            # however many names contain "kim"; the resource's own order breaks ties.
+            ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
+            matches = matches.order_by(filterset.search_rank(query), *ordering, "pk")
+            matches = matches[:PER_KIND_LIMIT]
             for record in matches:
                 hit = brief(record, request)
                 hits.append(

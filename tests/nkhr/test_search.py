@@ -1,0 +1,270 @@
+"""Search at scale: the condition every search shares (`nkhr.search`) finds the same rows as
+plain lookups, is answered from indexes (trigram indexes on PostgreSQL, FTS5 trigram tables
+kept in step by triggers on SQLite), puts the closest names first, and the admin's
+searched changelists neither count whole tables nor run a query per row."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection, models
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from nkhr.admin.base import BoundedCountPaginator
+from nkhr.db import fts_table
+from nkhr.models import Actor, Alias
+from nkhr.search import admin_search_condition, key_condition
+from nkhr.text import name_key
+from sanctions.models import Designation
+from tests import factories
+from tests.admin_base import admin_url, count_queries
+
+ACTOR_KEYS = [("name_key", name_key), ("aliases__name_key", name_key)]
+TARGET_KEYS = [("target__name_key", name_key), ("target__aliases__name_key", name_key)]
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's"
+)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 is SQLite's")
+
+
+@pytest.fixture
+def people():
+    """A few people with aliases in several spellings, each designated once."""
+    rows = [
+        ("Jong Kyong Thaek", ["Chong Gyong Thaek", "정경택"]),
+        ("Kim Yong Chol", ["Kim Yeong-cheol", "김영철"]),
+        ("Kim", ["Gim"]),
+        ("Ri Su Yong", ["Li Su-yong"]),
+        ("Korea Mining Development Trading Corporation", ["KOMID"]),
+    ]
+    found = []
+    for name, aliases in rows:
+        person = factories.PersonFactory(name=name)
+        for alias in aliases:
+            factories.AliasFactory(actor=person, name=alias)
+        factories.DesignationFactory(target=person, reference=f"KPi.{len(found) + 1:03}")
+        found.append(person)
+    return found
+
+
+TERMS = ["kim", "Chong Gyong", "jong kyong-thaek", "정경택", "komid", "su yong", "KPi.00", "zz"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", TERMS)
+def test_search_finds_what_plain_lookups_find(people, term):
+    # The same rows as the OR of joined lookups the search replaces, without repeats.
+    condition = key_condition(Designation, term, TARGET_KEYS, ["reference"])
+    found = list(Designation.objects.filter(condition).values_list("pk", flat=True))
+    plain = models.Q(target__name_key__contains=name_key(term))
+    plain |= models.Q(target__aliases__name_key__contains=name_key(term))
+    plain |= models.Q(reference__icontains=term.strip())
+    expected = set(Designation.objects.filter(plain).values_list("pk", flat=True))
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["Kim Yong", "kim", "Chong Kyong", "su  yong", '"Ri Su"'])
+def test_admin_search_finds_what_django_admin_search_finds_and_more_by_key(people, term):
+    fields = ["name", "aliases__name", "id"]
+    condition = admin_search_condition(Actor, term, fields, ACTOR_KEYS)
+    found = set(Actor.objects.filter(condition).values_list("pk", flat=True))
+    plain_admin = type("PlainActorAdmin", (admin.ModelAdmin,), {"search_fields": fields})
+    django_way, _ = plain_admin(Actor, admin.site).get_search_results(
+        None, Actor.objects.all(), term
+    )
+    by_key = key_condition(Actor, term, ACTOR_KEYS)
+    expected = set(django_way.values_list("pk", flat=True))
+    expected |= set(Actor.objects.filter(by_key).values_list("pk", flat=True))
+    assert found == expected
+
+
+def search_sql(model, condition) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        list(model.objects.filter(condition).values_list("pk", flat=True))
+    return captured.captured_queries[-1]["sql"]
+
+
+@pytest.mark.django_db
+def test_the_condition_is_one_id_set_not_an_or_across_tables(people):
+    sql = search_sql(Designation, key_condition(Designation, "kim", TARGET_KEYS, ["reference"]))
+    assert "UNION ALL" in sql
+    # Nothing joined into the outer query, so no row is repeated and none needs DISTINCT.
+    assert " JOIN " not in sql.split(" WHERE ")[0]
+
+
+# --- PostgreSQL: the ORM's own SQL uses the trigram indexes ------------------------------------
+
+
+def is_page_query(sql: str) -> bool:
+    """The changelist's own query of designations (not a count, a filter's or a session's)."""
+    return sql.startswith(
+        ('SELECT "sanctions_designation"', 'SELECT DISTINCT "sanctions_designation"')
+    )
+
+
+def explain(sql: str) -> str:
+    with connection.cursor() as cursor:
+        # Statistics of these rows, not of whatever an earlier test left; and at test sizes a
+        # scan is cheapest, so forbidding it shows which indexes can serve.
+        cursor.execute("ANALYZE nkhr_actor, nkhr_alias, sanctions_designation")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    return plan
+
+
+def orm_sql(queryset) -> str:
+    with CaptureQueriesContext(connection) as captured:
+        list(queryset)
+    return captured.captured_queries[-1]["sql"]
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgres_search_uses_the_trigram_indexes(people):
+    condition = key_condition(Designation, "kim yong", TARGET_KEYS, ["reference"])
+    plan = explain(orm_sql(Designation.objects.filter(condition).order_by("-listed", "id")[:25]))
+    for index in (
+        "nkhr_actor_name_key_trgm",
+        "nkhr_alias_name_key_trgm",
+        "sanctions_designation_reference_utrgm",
+    ):
+        assert index in plan, plan
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgres_admin_search_uses_the_trigram_indexes(people, staff_client):
+    with CaptureQueriesContext(connection) as captured:
+        staff_client.get(admin_url(Designation, "changelist"), {"q": "Kim"})
+    page = next(q["sql"] for q in captured.captured_queries if is_page_query(q["sql"]))
+    plan = explain(page)
+    # (At this size a column inside another index, as the designation's id or the alias's
+    # name, may be read from that index instead.)
+    for index in ("nkhr_actor_name_utrgm", "nkhr_actor_name_key_trgm", "nkhr_alias_name_key_trgm"):
+        assert index in plan, plan
+
+
+# --- SQLite: the FTS5 trigram tables are used and stay in step ---------------------------------
+
+
+def fts_rowids(table: str, column: str, text: str) -> set:
+    fts = fts_table(table, column)
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s', [f'"{text}"'])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def rowid_of(model, pk) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT rowid FROM "{model._meta.db_table}" WHERE id = %s', [pk])
+        return cursor.fetchone()[0]
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_search_reads_the_fts_tables(people):
+    sql = search_sql(Designation, key_condition(Designation, "kim yong", TARGET_KEYS))
+    assert fts_table("nkhr_actor", "name_key") in sql
+    assert fts_table("nkhr_alias", "name_key") in sql
+    assert "MATCH" in sql
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_fts_follows_inserts_updates_and_deletes():
+    person = factories.PersonFactory(name="Pak Pong Ju")
+    alias = factories.AliasFactory(actor=person, name="Bak Bong-ju")
+    person_row, alias_row = rowid_of(Actor, person.pk), rowid_of(Alias, alias.pk)
+    assert fts_rowids("nkhr_actor", "name_key", "pakpon") == {person_row}
+    assert fts_rowids("nkhr_alias", "name", "bong-ju") == {alias_row}
+
+    person.name = "Choe Ryong Hae"
+    person.save()
+    alias.name = "Choe Ryong-hae"
+    alias.save()
+    assert fts_rowids("nkhr_actor", "name_key", "pakpon") == set()
+    assert fts_rowids("nkhr_actor", "name_key", name_key("ryong hae")) == {person_row}
+    assert fts_rowids("nkhr_alias", "name", "bong-ju") == set()
+    assert fts_rowids("nkhr_alias", "name", "ryong-hae") == {alias_row}
+    found = Actor.objects.filter(key_condition(Actor, "choe ryong", ACTOR_KEYS))
+    assert list(found) == [person]
+
+    alias.delete()
+    assert fts_rowids("nkhr_alias", "name", "ryong-hae") == set()
+    person.delete()
+    assert fts_rowids("nkhr_actor", "name_key", name_key("ryong hae")) == set()
+    assert not Actor.objects.filter(key_condition(Actor, "choe ryong", ACTOR_KEYS)).exists()
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_short_terms_are_matched_without_the_fts_table():
+    # Under three characters a trigram table matches nothing; the plain lookup still does.
+    person = factories.PersonFactory(name="O Kuk Ryol")
+    assert list(Actor.objects.filter(key_condition(Actor, "o", ACTOR_KEYS))) == [person]
+
+
+# --- the cross-resource search puts the closest names first ------------------------------------
+
+
+@pytest.mark.django_db
+def test_search_keeps_the_exact_name_among_many_containing_it():
+    # More names containing "kim" that sort before it than a kind gives hits.
+    for number in range(30):
+        factories.OrganisationFactory(name=f"Akim Trading {number:02}")
+    exact = factories.PersonFactory(name="Kim")
+    prefix = factories.PersonFactory(name="Kimchaek Shipping")
+    data = APIClient().get("/api/v1/search/", {"q": "Kim", "type": "actors"}).json()
+    ids = [hit["id"] for hit in data["results"]]
+    assert ids[:2] == [exact.pk, prefix.pk]
+
+
+# --- the admin's searched changelists -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_searched_changelist_has_no_distinct_and_no_unbounded_count(people, staff_client):
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(admin_url(Designation, "changelist"), {"q": "Kim"})
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 2
+    sqls = [query["sql"] for query in captured.captured_queries]
+    page = [sql for sql in sqls if is_page_query(sql)]
+    assert page
+    assert "DISTINCT" not in page[0]
+    counts = [sql for sql in sqls if "COUNT(" in sql]
+    assert counts
+    assert all("LIMIT" in sql for sql in counts), counts
+
+
+@pytest.mark.django_db
+def test_changelist_count_stops_at_the_limit(staff_client, monkeypatch):
+    monkeypatch.setattr(BoundedCountPaginator, "count_limit", 3)
+    person = factories.PersonFactory(name="Kim Chol")
+    for _ in range(5):
+        factories.DesignationFactory(target=person)
+    response = staff_client.get(admin_url(Designation, "changelist"), {"q": "kim"})
+    changelist = response.context["cl"]
+    assert changelist.result_count == 3
+    assert changelist.paginator.count_capped
+    assert changelist.full_result_count is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Designation, Actor])
+def test_searched_changelist_queries_do_not_grow_with_page_size(staff_client, monkeypatch, model):
+    model_admin = admin.site._registry[model]
+    for number in range(12):
+        person = factories.PersonFactory(name=f"Kim Song {number}")
+        factories.AliasFactory(actor=person, name=f"Gim Seong {number}")
+        factories.DesignationFactory(target=person)
+    url = admin_url(model, "changelist") + "?q=kim+song"
+    staff_client.get(url)  # content types and session, outside the count
+    monkeypatch.setattr(model_admin, "list_per_page", 2)
+    small = count_queries(staff_client, url)
+    monkeypatch.setattr(model_admin, "list_per_page", 20)
+    assert count_queries(staff_client, url) == small
