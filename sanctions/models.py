@@ -12,6 +12,7 @@ from nkhr.models import (
     InstrumentKindMixin,
     KeyedRow,
 )
+from nkhr.models.instruments import instrument_name
 
 
 class SanctionsRegime(InstrumentKindMixin, Instrument):
@@ -86,6 +87,10 @@ class DesignationRound(CitedRecord):
         return self.title
 
 
+def designation_name(target_name: str, regime_title: str, regime_symbol: str) -> str:
+    return f"{target_name} — {instrument_name(regime_title, regime_symbol)}"
+
+
 class Designation(CitedRecord):
     """That an authority listed a target (a person or an entity) under a regime."""
 
@@ -123,6 +128,8 @@ class Designation(CitedRecord):
     )
 
     public_id_source = "slug_seed"
+    # Its name (`__str__`) from columns, for lists read as values (`nkhr.api.reading`).
+    name_from_values = (("target__name", "regime__title", "regime__symbol"), designation_name)
 
     class Meta:
         ordering = ["-listed", "id"]
@@ -149,7 +156,7 @@ class Designation(CitedRecord):
         ]
 
     def __str__(self):
-        return f"{self.target} — {self.regime}"
+        return designation_name(self.target.name, self.regime.title, self.regime.symbol)
 
     @property
     def slug_seed(self) -> str:

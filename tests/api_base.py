@@ -34,10 +34,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from django.utils.http import http_date
 from rest_framework.test import APIClient
 
 from nkhr.api.pagination import MAX_LIMIT
+from nkhr.api.reading import reader_for
 from nkhr.api.urls import RESOURCES
+from nkhr.models import Publication
 from tests.factories import SourceFactory
 
 API_ROOT = "/api/v1/"
@@ -528,3 +531,55 @@ class RecordAPITest:
         for _ in range(99):
             self.make_linked_record()
         assert count_queries(client, f"{self.list_url}?limit=100") == one
+
+    # --- lists read from values --------------------------------------------------------------
+
+    def test_list_and_detail_are_read_from_values(self):
+        for brief in (False, True):
+            assert reader_for(self.viewset.serializer_class, brief) is not None
+            assert reader_for(self.viewset.serializer_class, brief, detail=True) is not None
+
+    def linked_records_with_drafts_around(self) -> list:
+        """Linked records whose linked records are all drafts: the public must not see
+        those links, nested rows or citations, whichever path reads them."""
+        listed = [self.make_linked_record() for _ in range(3)]
+        for label in RECORD_APPS:
+            for model in apps.get_app_config(label).get_models():
+                if model._meta.concrete_model is not self.model._meta.concrete_model and any(
+                    f.name == "publication" for f in model._meta.fields
+                ):
+                    model._base_manager.update(publication=Publication.DRAFT)
+        return listed
+
+    @pytest.mark.parametrize("reader", ["anonymous", "analyst"])
+    @pytest.mark.parametrize("query", ["", "brief=true", "format=csv", "mode=cursor"])
+    def test_values_list_equals_serializer_list(self, db, monkeypatch, reader, query):
+        assert self.linked_records_with_drafts_around()
+        client = analyst_client() if reader == "analyst" else APIClient()
+        url = f"{self.list_url}?{query}"
+        from_values = client.get(url)
+        monkeypatch.setattr(self.viewset, "read_values", False)
+        from_serializer = client.get(url)
+        assert from_values.status_code == from_serializer.status_code == 200
+        assert from_values.content == from_serializer.content
+
+    @pytest.mark.parametrize("reader", ["anonymous", "analyst"])
+    @pytest.mark.parametrize("query", ["", "brief=true"])
+    def test_values_detail_equals_serializer_detail(self, db, monkeypatch, reader, query):
+        records = self.linked_records_with_drafts_around()
+        client = analyst_client() if reader == "analyst" else APIClient()
+        urls = [f"{self.detail_url(record)}?{query}" for record in records]
+        from_values = [client.get(url) for url in urls]
+        monkeypatch.setattr(self.viewset, "read_values", False)
+        for url, response in zip(urls, from_values, strict=True):
+            expected = client.get(url)
+            assert response.status_code == expected.status_code == 200
+            assert response.content == expected.content
+            assert response.get("ETag") == expected.get("ETag")
+            if not query:
+                assert response["Last-Modified"] == expected["Last-Modified"]
+        if query == "brief=true":
+            # A brief page shows the record alone: its own last change.
+            for record, response in zip(records, from_values, strict=True):
+                record.refresh_from_db()
+                assert response["Last-Modified"] == http_date(record.updated.timestamp())

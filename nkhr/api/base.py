@@ -18,6 +18,7 @@ from nkhr.api.permissions import is_visible
 from nkhr.api.registry import brief, record_url
 from nkhr.dates import PartialDate
 from nkhr.models import Citation, Publication, Source
+from nkhr.models.sources import LOCATOR_FIELDS, format_locator
 from nkhr.prefetch import related_rows
 
 
@@ -108,6 +109,8 @@ class VisibleListSerializer(serializers.ListSerializer):
 class CitationListSerializer(VisibleListSerializer):
     """Citations of sources the reader may see."""
 
+    visibility_column = "source__publication"
+
     def shown(self, citation, request) -> bool:
         return is_visible(citation.source, request)
 
@@ -121,6 +124,7 @@ class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):
     locator = serializers.CharField(read_only=True)
 
     _parent_field = "content_type"
+    value_fields = {"locator": (LOCATOR_FIELDS, format_locator)}
 
     class Meta:
         model = Citation

@@ -40,10 +40,14 @@ class RecordPagination(LimitOffsetPagination):
 
     count_capped = False
     page_length = 0
+    # The rows to count when the page is read with joins the count does not need.
+    counted_queryset = None
 
     def get_count(self, queryset):
         if self.request.query_params.get("count") == "exact":
             return super().get_count(queryset)
+        if self.counted_queryset is not None:
+            queryset = self.counted_queryset
         counted = queryset.order_by()[: COUNT_LIMIT + 1].count()
         self.count_capped = counted > COUNT_LIMIT
         return min(counted, COUNT_LIMIT)

@@ -32,17 +32,17 @@ def is_covered_by_concrete_route(model: type[models.Model]) -> bool:
     return model._meta.proxy and model._meta.concrete_model in _BASENAMES
 
 
-_PK_PLACEHOLDER = "__pk__"
+PK_PLACEHOLDER = "__pk__"
 
 
 @functools.cache
-def _detail_path(basename: str) -> str:
+def detail_path(basename: str) -> str:
     # Reversed once per route: a page of a hundred designations links several hundred
     # records, and URL reversing is the costliest part of a brief link.
-    return reverse(f"api:{basename}-detail", kwargs={"pk": _PK_PLACEHOLDER})
+    return reverse(f"api:{basename}-detail", kwargs={"pk": PK_PLACEHOLDER})
 
 
-def _site_root(request) -> str:
+def site_root(request) -> str:
     root = getattr(request, "_nkhr_site_root", None)
     if root is None:
         root = request._nkhr_site_root = request.build_absolute_uri("/").rstrip("/")
@@ -54,8 +54,8 @@ def record_url(instance, request=None) -> str | None:
     if basename is None:
         return None
     # Django's reverse, not DRF's: links must not inherit this response's ?format=.
-    path = _detail_path(basename).replace(_PK_PLACEHOLDER, str(instance.pk))
-    return _site_root(request) + path if request is not None else path
+    path = detail_path(basename).replace(PK_PLACEHOLDER, str(instance.pk))
+    return site_root(request) + path if request is not None else path
 
 
 def record_name(instance) -> str:

@@ -7,7 +7,6 @@ so a CSV re-imports without loss.
 
 import csv
 import io
-import json
 
 import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -23,12 +22,16 @@ def _is_brief(value) -> bool:
 def flatten_cell(value):
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value
     if _is_brief(value):
         return value["id"]
     if isinstance(value, list) and value and all(_is_brief(item) for item in value):
         return MULTI_VALUE_SEPARATOR.join(item["id"] for item in value)
     if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+        if not value:
+            return ""
+        return orjson.dumps(value, default=str, option=orjson.OPT_SORT_KEYS).decode()
     if isinstance(value, bool):
         return "true" if value else "false"
     return value

@@ -5,6 +5,8 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connections
+from django.http import Http404
 from django.utils.http import http_date, parse_etags
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,6 +22,7 @@ from rest_framework.response import Response
 
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
+from nkhr.api.reading import Reading, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
 from nkhr.prefetch import prefetched_lists
 
@@ -101,6 +104,9 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
     pagination_class = RecordPagination
     filter_backends = [StrictFilterBackend, OrderingFilter]
     ordering_fields: list[str] = ["id", "created", "updated"]
+    # Lists are read from values, not instances, where the serializer allows it
+    # (`nkhr.api.reading`); the serializer path gives the same output.
+    read_values = True
 
     @property
     def brief(self) -> bool:
@@ -119,18 +125,49 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
             queryset = queryset.order_by(*ordering, "pk")
         return queryset
 
+    def list(self, request, *args, **kwargs):
+        reader = self.values_reader()
+        if reader is None:
+            return super().list(request, *args, **kwargs)
+        records = self.filter_queryset(self.get_queryset())
+        queryset = reader.values(records)
+        reader.keep_join_order(connections[queryset.db])
+        if self.paginator is not None:
+            self.paginator.counted_queryset = records
+        page = self.paginate_queryset(queryset)
+        data = reader.read(list(queryset) if page is None else page, Reading(request))
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def get_serializer(self, *args, **kwargs):
         if self.request is not None and self.request.method == "GET":
             kwargs.setdefault("brief", self.brief)
         return super().get_serializer(*args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        response = Response(self.get_serializer(instance).data)
+        reader = self.values_reader(detail=True)
+        if reader is None:
+            instance = self.get_object()
+            data, latest = self.get_serializer(instance).data, latest_update(instance)
+        else:
+            lookup = kwargs[self.lookup_url_kwarg or self.lookup_field]
+            queryset = self.filter_queryset(self.get_queryset()).filter(pk=lookup)
+            rows = list(reader.values(queryset)[:1])
+            if not rows:
+                raise Http404
+            reading = Reading(request)
+            data, latest = reader.read(rows, reading)[0], reading.latest
+        response = Response(data)
         if not self.brief:
-            response["ETag"] = representation_etag(response.data)
-        response["Last-Modified"] = http_date(latest_update(instance).timestamp())
+            response["ETag"] = representation_etag(data)
+        response["Last-Modified"] = http_date(latest.timestamp())
         return response
+
+    def values_reader(self, detail: bool = False):
+        """The reader of this resource's serializer from values (`nkhr.api.reading`), or
+        None where the serializer path is used."""
+        if not self.read_values:
+            return None
+        return reader_for(self.get_serializer_class(), self.brief, detail)
 
     def check_if_match(self, instance) -> None:
         header = self.request.headers.get("If-Match")

@@ -186,6 +186,10 @@ class Alias(SourcedRow):
             self.script = detect_script(self.name)
 
 
+def position_held_name(person_name: str, position_name: str) -> str:
+    return f"{person_name} — {position_name}"
+
+
 class PositionHeld(CitedRecord):
     """That a person held a position (an office), from when to when, as far as known."""
 
@@ -216,6 +220,8 @@ class PositionHeld(CitedRecord):
     as_of_precision = precision_field(_("reported as of"))
 
     public_id_source = "slug_seed"
+    # Its name (`__str__`) from columns, for lists read as values (`nkhr.api.reading`).
+    name_from_values = (("person__name", "position__name"), position_held_name)
 
     class Meta:
         ordering = ["person", "start", "position"]
@@ -232,7 +238,7 @@ class PositionHeld(CitedRecord):
         ]
 
     def __str__(self):
-        return f"{self.person} — {self.position}"
+        return position_held_name(self.person.name, self.position.name)
 
     @property
     def slug_seed(self) -> str:

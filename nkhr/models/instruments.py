@@ -18,6 +18,10 @@ from nkhr.models.rows import Provision
 from nkhr.text import compact, name_key
 
 
+def instrument_name(title: str, symbol: str) -> str:
+    return f"{title} ({symbol})" if symbol else title
+
+
 class Instrument(CitedRecord):
     """A formal instrument adopted by an actor: resolution, treaty, regime, programme, act."""
 
@@ -128,7 +132,7 @@ class Instrument(CitedRecord):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.symbol})" if self.symbol else self.title
+        return instrument_name(self.title, self.symbol)
 
     def refresh_derived(self):
         self.title_key = name_key(self.short_title or self.title)

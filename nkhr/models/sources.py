@@ -1,13 +1,34 @@
 """Where facts come from: sources, and citations that tie a record to a place in a source."""
 
+import functools
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from nkhr.dates import partial_date_constraints, precision_field
 from nkhr.models.base import PUBLIC_ID_MAX_LENGTH, PublicRecord, TimeStampedModel
 from nkhr.text import compact
+
+LOCATOR_LABELS = (_("section"), _("footnote"), _("paragraph"), _("page"))
+
+
+@functools.cache
+def _locator_labels(language: str | None) -> tuple[str, ...]:
+    # Translated once per language: a page of citations would look each up again.
+    with translation.override(language):
+        return tuple(str(label) for label in LOCATOR_LABELS)
+
+
+def format_locator(section: str, footnote: str, paragraph: str, page: str) -> str:
+    """A place in a source as one line: "section 2.b.(1), footnote 1"."""
+    labels = _locator_labels(translation.get_language())
+    values = (section, footnote, paragraph, page)
+    return ", ".join(
+        f"{label} {value}" for label, value in zip(labels, values, strict=True) if value
+    )
 
 
 class Source(PublicRecord):
@@ -123,10 +144,4 @@ class Citation(TimeStampedModel):
     @property
     def locator(self) -> str:
         """The place in the source as one line: "section 2.b.(1), footnote 1"."""
-        parts = [
-            (_("section"), self.section),
-            (_("footnote"), self.footnote),
-            (_("paragraph"), self.paragraph),
-            (_("page"), self.page),
-        ]
-        return ", ".join(f"{label} {value}" for label, value in parts if value)
+        return format_locator(self.section, self.footnote, self.paragraph, self.page)

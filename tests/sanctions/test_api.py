@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from sanctions.models import Designation, SanctionsRegime
@@ -298,3 +300,25 @@ def test_regimes_list_shows_only_regimes():
     assert (
         APIClient().get(f"/api/v1/sanctions-regimes/{ResolutionFactory().pk}/").status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_list_counts_ids_without_joining_linked_records():
+    DesignationFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as queries:
+        response = APIClient().get("/api/v1/designations/?limit=2")
+    assert response.json()["count"] == 3
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert len(counts) == 1
+    assert "JOIN" not in counts[0]
+
+
+@pytest.mark.django_db
+def test_round_totals_follow_a_chain_deeper_than_the_page_joins():
+    top = DesignationRoundFactory(reported_persons=31, reported_entities=13)
+    middle = DesignationRoundFactory(parent=top, regime=top.regime, authority=top.authority)
+    lower = DesignationRoundFactory(parent=middle, regime=top.regime, authority=top.authority)
+    lowest = DesignationRoundFactory(parent=lower, regime=top.regime, authority=top.authority)
+    DesignationFactory(round=lowest, regime=top.regime, authority=top.authority)
+    listed = APIClient().get("/api/v1/designations/").json()["results"]
+    assert listed[0]["round_totals"] == {"round": top.pk, "persons": 31, "entities": 13}
