@@ -54,36 +54,48 @@ def _column_condition(model, name: str, lookup: str, value) -> models.Q:
 Spec = tuple[str, str, object]  # (lookup path, lookup, value)
 
 
-def _owner_ids(field, path: str, lookup: str, value) -> models.QuerySet:
+def _capped(model, ids: models.QuerySet, cap: int | None, column: str = "pk"):
+    """At most `cap` of the ids (any `cap` of them), as an `IN (… LIMIT cap)` that both
+    databases accept inside a union; all of them when `cap` is None."""
+    if cap is None:
+        return ids
+    return model._base_manager.filter(**{f"{column}__in": ids[:cap]}).order_by().values(column)
+
+
+def _owner_ids(field, path: str, lookup: str, value, cap: int | None) -> models.QuerySet:
     """Owner ids (`field` is a reverse relation: the actors of aliases) of the related rows
     whose `path` matches, read from the related table alone."""
     related, owner = field.related_model, field.field.attname
     if "__" in path:
-        condition = models.Q(pk__in=_union(_branches(related, [(path, lookup, value)])))
+        branches = _branches(related, [(path, lookup, value)], cap)
+        condition = models.Q(pk__in=_union(branches))
     else:
         condition = _column_condition(related, path, lookup, value)
-    return related._base_manager.filter(condition).order_by().values(owner)
+    owners = related._base_manager.filter(condition).order_by().values(owner)
+    return _capped(related, owners, cap, owner)
 
 
-def _branches(model, specs: Iterable[Spec]) -> list[models.QuerySet]:
+def _branches(model, specs: Iterable[Spec], cap: int | None = None) -> list[models.QuerySet]:
     """Queries for the ids of `model`'s rows matching each spec. Specs through one foreign
-    key share a branch (`fk IN (…)`), so the table is read once for all of them."""
+    key share a branch (`fk IN (…)`), so the table is read once for all of them. With a
+    `cap`, each branch gives at most that many ids."""
     branches, through = [], {}
     for path, lookup, value in specs:
         name, _, rest = path.partition("__")
         if not rest:
             condition = _column_condition(model, name, lookup, value)
-            branches.append(model._base_manager.filter(condition).order_by().values("pk"))
+            ids = model._base_manager.filter(condition).order_by().values("pk")
+            branches.append(_capped(model, ids, cap))
             continue
         field = model._meta.get_field(name)
         if field.many_to_one or (field.one_to_one and not field.auto_created):
             through.setdefault(field, []).append((rest, lookup, value))
         else:
-            branches.append(_owner_ids(field, rest, lookup, value))
+            branches.append(_owner_ids(field, rest, lookup, value, cap))
     for field, related_specs in through.items():
-        related_ids = _union(_branches(field.related_model, related_specs))
+        related_ids = _union(_branches(field.related_model, related_specs, cap))
         matching = model._base_manager.filter(**{f"{field.attname}__in": related_ids})
-        branches.append(matching.order_by().values("pk"))
+        branches.append(_capped(model, matching.order_by().values("pk"), cap))
     return branches
 
 
@@ -107,15 +119,29 @@ def _key_specs(term: str, paths: Iterable[tuple[str, KeyFunction]]) -> list[Spec
 
 
 def key_condition(
-    model, term: str, paths: Iterable[tuple[str, KeyFunction]], text_paths: Iterable[str] = ()
+    model,
+    term: str,
+    paths: Iterable[tuple[str, KeyFunction]],
+    text_paths: Iterable[str] = (),
+    candidates: int | None = None,
 ) -> models.Q | None:
     """Rows with any key path containing the term's key or any text path containing the
-    term (case-insensitively); None when the term has nothing to search for."""
+    term (case-insensitively); None when the term has nothing to search for.
+
+    With `candidates`, for a ranked search that shows a few top hits: each branch gives at
+    most that many rows (a common name matches a fifth of a million actors; reading them
+    all to show 25 is the cost of a search), and every row whose own key equals the term's
+    key is added, so the exact hits always rank first."""
     if not compact(term):
         return None
+    paths = list(paths)
     specs = _key_specs(term, paths)
     specs += [(path, "icontains", term.strip()) for path in text_paths]
-    return _in_any(model, _branches(model, specs))
+    branches = _branches(model, specs, candidates)
+    if candidates is not None:
+        exact = [(path, "exact", key) for path, _, key in _key_specs(term, paths)]
+        branches += _branches(model, [spec for spec in exact if "__" not in spec[0]])
+    return _in_any(model, branches)
 
 
 def _search_field_lookup(field_name: str) -> tuple[str, str]:

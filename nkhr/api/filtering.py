@@ -91,8 +91,10 @@ class RecordFilterSet(django_filters.FilterSet):
         paths = [(path, name_key) for path in self.search_name_keys]
         return paths + [(path, compact) for path in self.search_compact_keys]
 
-    def search_condition(self, value: str) -> Q | None:
-        return key_condition(self._meta.model, value, self.search_key_paths(), self.search_text)
+    def search_condition(self, value: str, candidates: int | None = None) -> Q | None:
+        return key_condition(
+            self._meta.model, value, self.search_key_paths(), self.search_text, candidates
+        )
 
     def search_rank(self, value: str):
         """An expression ordering exact, then prefix matches of the record's own keys first."""

@@ -16,6 +16,9 @@ from nkhr.api.viewsets import ERRORS
 from nkhr.text import compact, name_key
 
 PER_KIND_LIMIT = 25
+# Rows each searched column contributes before ranking: a few top hits per kind are shown,
+# exact names always among them (`nkhr.search.key_condition`).
+CANDIDATES = 500
 MAX_RESULTS = 100
 
 
@@ -102,7 +105,8 @@ class SearchView(APIView):
             if hasattr(queryset.model, "aliases"):
                 queryset = queryset.prefetch_related("aliases")
             filterset = filterset_class(data={}, queryset=queryset, request=request)
-            matches = filterset.filter_search(queryset, "search", query)
+            condition = filterset.search_condition(query, candidates=CANDIDATES)
+            matches = queryset if condition is None else queryset.filter(condition)
             # The closest names first, so that an exact "Kim" is among the kind's few hits
             # however many names contain "kim"; the resource's own order breaks ties.
             ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nkhr.admin.base import BoundedCountPaginator
+from nkhr.api import search as search_api
 from nkhr.db import fts_table
 from nkhr.models import Actor, Alias
 from nkhr.search import admin_search_condition, key_condition
@@ -221,6 +222,19 @@ def test_search_keeps_the_exact_name_among_many_containing_it():
     data = APIClient().get("/api/v1/search/", {"q": "Kim", "type": "actors"}).json()
     ids = [hit["id"] for hit in data["results"]]
     assert ids[:2] == [exact.pk, prefix.pk]
+
+
+@pytest.mark.django_db
+def test_search_reads_a_few_candidates_per_column_and_every_exact_name(monkeypatch):
+    # Far more names contain "kim" than a search reads: the exact one is still found first.
+    monkeypatch.setattr(search_api, "CANDIDATES", 3)
+    others = [factories.OrganisationFactory(name=f"Akim Trading {n:02}") for n in range(12)]
+    exact = factories.PersonFactory(name="Kim")
+    data = APIClient().get("/api/v1/search/", {"q": "Kim", "type": "actors"}).json()
+    ids = [hit["id"] for hit in data["results"]]
+    assert ids[0] == exact.pk
+    assert 1 < len(ids) < len(others) + 1
+    assert set(ids[1:]) <= {other.pk for other in others}
 
 
 # --- the admin's searched changelists -----------------------------------------------------------
