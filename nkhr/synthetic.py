@@ -478,8 +478,10 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
             cursor.execute(definition)
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        if postgresql:
-            cursor.execute(f"ANALYZE {', '.join(quoted)}")
+        # Planner statistics for the new rows: without them SQLite lists a page of
+        # designations by sorting all of them instead of walking the listing-order index.
+        for table in quoted:
+            cursor.execute(f"ANALYZE {table}")
     if notice:
         notice(
             f"{len(indexes)} indexes and {len(keys)} foreign keys rebuilt",
