@@ -23,13 +23,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from nkhr.api.fields import PartialDateField, RecordRelatedField
-from nkhr.api.registry import PK_PLACEHOLDER, basename_for, detail_path, site_root
+from nkhr.api.registry import record_path, site_root
 from nkhr.dates import PartialDate
 from nkhr.models.publication import Publication, can_view_unpublished
 
@@ -85,7 +86,6 @@ class Reading:
     be shown, and the rows of each nested level keyed by their parent."""
 
     def __init__(self, request):
-        self.request = request
         self.root = site_root(request) if request is not None else ""
         self.sees_unpublished = can_view_unpublished(getattr(request, "user", None))
         self.timezone = timezone.get_current_timezone() if settings.USE_TZ else None
@@ -99,10 +99,9 @@ class Reading:
 
 def _has_field(model, name: str) -> bool:
     try:
-        field = model._meta.get_field(name)
-    except Exception:
+        return model._meta.get_field(name).concrete
+    except FieldDoesNotExist:
         return False
-    return field.concrete
 
 
 class Columns:
@@ -140,23 +139,17 @@ class Columns:
 
 class RecordUrl:
     """A record's API URL from its id column (and kind column: some kinds have routes of
-    their own), the route's path reversed once per kind."""
+    their own)."""
 
     def __init__(self, model, pk_column: str, kind_column: str | None):
         self.model = model
         self.pk = pk_column
         self.kind = kind_column
-        self.paths: dict[str | None, str | None] = {}
-
-    def path(self, kind: str | None) -> str | None:
-        if kind not in self.paths:
-            basename = basename_for(self.model, kind)
-            self.paths[kind] = detail_path(basename) if basename is not None else None
-        return self.paths[kind]
 
     def __call__(self, row, reading: "Reading") -> str | None:
-        path = self.path(row[self.kind] if self.kind is not None else None)
-        return reading.root + path.replace(PK_PLACEHOLDER, str(row[self.pk])) if path else None
+        kind = row[self.kind] if self.kind is not None else None
+        path = record_path(self.model, kind, row[self.pk])
+        return reading.root + path if path else None
 
 
 class BriefLink:

@@ -1,7 +1,5 @@
 """Which API route shows which model, so any record can be linked in brief form."""
 
-import functools
-
 from django.db import models
 from django.urls import reverse
 
@@ -32,14 +30,24 @@ def is_covered_by_concrete_route(model: type[models.Model]) -> bool:
     return model._meta.proxy and model._meta.concrete_model in _BASENAMES
 
 
-PK_PLACEHOLDER = "__pk__"
+_PK_PLACEHOLDER = "__pk__"
+# (model, kind) -> the detail path with a placeholder for the public id
+_PATHS: dict[tuple, str] = {}
 
 
-@functools.cache
-def detail_path(basename: str) -> str:
-    # Reversed once per route: a page of a hundred designations links several hundred
-    # records, and URL reversing is the costliest part of a brief link.
-    return reverse(f"api:{basename}-detail", kwargs={"pk": PK_PLACEHOLDER})
+def record_path(model: type[models.Model], kind: str | None, pk) -> str | None:
+    """The API path of the record `pk` of `model` (of `kind`), or None if it has no route."""
+    path = _PATHS.get((model, kind))
+    if path is None:
+        basename = basename_for(model, kind)
+        if basename is None:
+            return None  # not remembered: routes are registered as the URLconf loads
+        # Reversed once per route: a page of a hundred designations links several hundred
+        # records, and URL reversing is the costliest part of a brief link. Django's
+        # reverse, not DRF's: links must not inherit this response's ?format=.
+        path = reverse(f"api:{basename}-detail", kwargs={"pk": _PK_PLACEHOLDER})
+        _PATHS[model, kind] = path
+    return path.replace(_PK_PLACEHOLDER, str(pk))
 
 
 def site_root(request) -> str:
@@ -50,11 +58,9 @@ def site_root(request) -> str:
 
 
 def record_url(instance, request=None) -> str | None:
-    basename = basename_for(type(instance), getattr(instance, "kind", None))
-    if basename is None:
+    path = record_path(type(instance), getattr(instance, "kind", None), instance.pk)
+    if path is None:
         return None
-    # Django's reverse, not DRF's: links must not inherit this response's ?format=.
-    path = detail_path(basename).replace(PK_PLACEHOLDER, str(instance.pk))
     return site_root(request) + path if request is not None else path
 
 
