@@ -73,6 +73,11 @@ class PartialDate:
         return self.date
 
 
+def partial_date_text(date: datetime.date | None, precision: str) -> str | None:
+    """A stored `<date>`/`<date>_precision` pair as written (`2015-06`), or None."""
+    return None if date is None else str(PartialDate(date, precision))
+
+
 def precision_field(date_field_label):
     """The `<name>_precision` column that goes with a partial date column."""
     return models.CharField(

@@ -12,7 +12,7 @@ from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 
-from nkhr.dates import PartialDate
+from nkhr.dates import partial_date_text
 from nkhr.models import Actor, Alias, Citation, PositionHeld, Publication
 from sanctions.models import Designation, DesignationMeasure
 
@@ -54,8 +54,8 @@ def schema_for(kind: str) -> str:
 
 
 def _date(row: dict, name: str) -> list[str]:
-    value = row[name]
-    return [str(PartialDate(value, row[f"{name}_precision"]))] if value is not None else []
+    text = partial_date_text(row[name], row[f"{name}_precision"])
+    return [text] if text else []
 
 
 def _country(code: str) -> list[str]:

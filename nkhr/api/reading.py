@@ -31,7 +31,7 @@ from rest_framework.settings import api_settings
 
 from nkhr.api.fields import PartialDateField, RecordRelatedField
 from nkhr.api.registry import record_path, site_root
-from nkhr.dates import PartialDate
+from nkhr.dates import partial_date_text
 from nkhr.models.publication import Publication, can_view_unpublished
 
 PUBLISHED = Publication.PUBLISHED
@@ -281,9 +281,7 @@ class ValuesReader:
         source = field.source
         if isinstance(field, PartialDateField):
             date, precision = columns.add(source), columns.add(f"{source}_precision")
-            return lambda row, reading: (
-                None if row[date] is None else str(PartialDate(row[date], row[precision]))
-            )
+            return lambda row, reading: partial_date_text(row[date], row[precision])
         if isinstance(field, RecordRelatedField):
             relation = model._meta.get_field(source)
             if relation.auto_created or not (relation.many_to_one or relation.one_to_one):

@@ -104,8 +104,8 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
     pagination_class = RecordPagination
     filter_backends = [StrictFilterBackend, OrderingFilter]
     ordering_fields: list[str] = ["id", "created", "updated"]
-    # Lists are read from values, not instances, where the serializer allows it
-    # (`nkhr.api.reading`); the serializer path gives the same output.
+    # Lists and details are read from values, not instances, where the serializer allows
+    # it (`nkhr.api.reading`); the serializer path gives the same output.
     read_values = True
 
     @property
