@@ -382,6 +382,8 @@ class RowList:
     def represent(self, ids, reading) -> dict:
         rows = self.rows.fetch(ids, self.reader.columns.names)
         if self.visibility is not None:
+            # A hidden row still dates the page: hiding it changed what the page shows.
+            self.reader.columns.note_updated(rows, reading)
             rows = [row for row in rows if reading.visible(row[self.visibility])]
         grouped = defaultdict(list)
         for row, data in zip(rows, self.reader.read(rows, reading), strict=True):

@@ -6,9 +6,10 @@ import io
 
 import pytest
 from django.contrib.auth.models import User
+from django.utils.http import http_date
 from rest_framework.test import APIClient
 
-from nkhr.models import Actor, Alias, Citation, Source
+from nkhr.models import Actor, Alias, Citation, Publication, Source
 from tests.factories import AliasFactory, PersonFactory, SanctionsRegimeFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +57,21 @@ def test_session_writes_keep_csrf_protection():
 
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("read_values", [True, False])
+def test_hiding_a_cited_source_moves_last_modified(monkeypatch, read_values):
+    from nkhr.api.views import ActorViewSet
+
+    monkeypatch.setattr(ActorViewSet, "read_values", read_values)
+    person = PersonFactory()
+    long_ago = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    Actor.objects.filter(pk=person.pk).update(updated=long_ago)
+    Citation.objects.update(updated=long_ago)
+    hidden = datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC)
+    Source.objects.update(publication=Publication.DRAFT, updated=hidden)
+
+    response = APIClient().get(f"/api/v1/actors/{person.pk}/")
+
+    assert response.json()["citations"] == []  # the public does not see a draft's citation
+    assert response["Last-Modified"] == http_date(hidden.timestamp())
