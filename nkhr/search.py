@@ -14,10 +14,14 @@ union is answered from its column's index: a GIN trigram index on PostgreSQL
 rechecks the lookup itself, so both databases find exactly the rows the lookup defines.
 """
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
+from functools import reduce
 
 from django.db import connection, models
+from django.db.models import OuterRef, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
 from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table
@@ -165,28 +169,123 @@ def search_words(term: str) -> list[str]:
     return words
 
 
+# --- rows tested one by one: the shape for common terms ----------------------------------------
+
+
+def _to_many_step(model, path: str):
+    """Where `path` first crosses a to-many relation: (the joined to-one prefix, the
+    relation, the path left beyond it), or None if it reaches its column by to-one joins."""
+    parts, current = path.split("__"), model
+    for index, name in enumerate(parts[:-1]):
+        if name == "pk":
+            break
+        field = current._meta.get_field(name)
+        if not (field.many_to_one or (field.one_to_one and not field.auto_created)):
+            return parts[:index], current, field, "__".join(parts[index + 1 :])
+        current = field.related_model
+    return None
+
+
+def _tested_per_row(model, specs: Sequence[Spec]) -> models.Q:
+    """Any of the specs, as a condition each row of `model` is tested against: to-one
+    relations joined, to-many ones as one subquery per relation (so no row is repeated).
+
+    The database can then walk the rows in the listing's order and stop at the page; the
+    right shape when the term is common, the wrong one when it is rare (every row tested)."""
+    condition, exists = models.Q(), {}
+    for path, lookup, value in specs:
+        step = _to_many_step(model, path)
+        if step is None:
+            condition |= models.Q(**{f"{path}__{lookup}": value})
+            continue
+        prefix, owner, relation, rest = step
+        key = (tuple(prefix), relation)
+        exists.setdefault(key, (prefix, owner, relation, models.Q()))
+        exists[key] = (*exists[key][:3], exists[key][3] | models.Q(**{f"{rest}__{lookup}": value}))
+    for prefix, owner, relation, related_condition in exists.values():
+        related = relation.related_model
+        parent = OuterRef("__".join([*prefix, "pk"]))
+        rows = related._base_manager.filter(
+            related_condition, **{_parent_lookup(owner, relation): parent}
+        )
+        # The first such row's id, rather than EXISTS: PostgreSQL turns an EXISTS inside an
+        # OR into a hash of every matching row (120,000 aliases for "Pak") built before the
+        # first row is tested; a scalar subquery is run per row, stopping at its first hit.
+        condition |= models.Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
+    return condition
+
+
+def _parent_lookup(model, relation) -> str:
+    """The lookup on a to-many relation's rows that names their parent `model` row."""
+    if relation.many_to_many and not relation.auto_created:
+        return relation.related_query_name()
+    return relation.field.name
+
+
+def _specs_by_column(model, spec: Spec):
+    """The model and bare column a spec's path ends at, with its lookup and value."""
+    path, lookup, value = spec
+    *relations, column = path.split("__")
+    current = model
+    for name in relations:
+        current = current._meta.get_field(name).related_model
+    return current, column, lookup, value
+
+
+def is_common(model, specs: Iterable[Spec], rows: int) -> bool:
+    """Whether some spec's column matches at least `rows` rows of its own table (read from
+    its index, stopping at `rows`): the term is then too common to collect every match."""
+    for spec in specs:
+        owner, column, lookup, value = _specs_by_column(model, spec)
+        matching = owner._base_manager.filter(_column_condition(owner, column, lookup, value))
+        if matching.order_by().values("pk")[rows - 1 : rows].exists():
+            return True
+    return False
+
+
+# --- the admin's search ------------------------------------------------------------------------
+
+
 def admin_search_condition(
     model,
     term: str,
     search_fields: Iterable[str],
     key_paths: Iterable[tuple[str, KeyFunction]] = (),
-) -> models.Q | None:
+    common_rows: int | None = None,
+) -> tuple[models.Q | None, bool]:
     """The admin's search: every word of the term in some `search_fields` column (as
     Django's admin matches them), or the whole term's key in some key path. None when
-    there is nothing to search for."""
+    there is nothing to search for.
+
+    Also whether rows are tested one by one: with `common_rows`, a term matching at least
+    that many rows in some column is searched by testing each row in the listing's order
+    (a page of "Kim" is found among the first few hundred designations), any other by the
+    ids matching each column, from its index. Both find the same rows."""
     fields = [_search_field_lookup(str(name)) for name in search_fields]
     words = search_words(term) if fields else []
     word_specs = [[(path, lookup, word) for path, lookup in fields] for word in words]
     specs = _key_specs(term, key_paths) if compact(term) else []
+    if not specs and not word_specs:
+        return None, False
+    every = [*specs, *(spec for one_word in word_specs for spec in one_word)]
+    if common_rows is not None and is_common(model, every, common_rows):
+        if len(word_specs) == 1:
+            return _tested_per_row(model, specs + word_specs[0]), True
+        conditions = [_tested_per_row(model, specs)] if specs else []
+        if word_specs:
+            conditions.append(
+                reduce(operator.and_, [_tested_per_row(model, w) for w in word_specs])
+            )
+        return reduce(operator.or_, conditions), True
     if len(word_specs) == 1:
-        return _in_any(model, _branches(model, specs + word_specs[0]))
+        return _in_any(model, _branches(model, specs + word_specs[0])), False
     branches = _branches(model, specs)
     if word_specs:
         every_word = model._base_manager.all()
         for one_word in word_specs:
             every_word = every_word.filter(pk__in=_union(_branches(model, one_word)))
         branches.append(every_word.order_by().values("pk"))
-    return _in_any(model, branches)
+    return _in_any(model, branches), False
 
 
 def key_rank(model, term: str, paths: Iterable[tuple[str, KeyFunction]]) -> models.Expression:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
@@ -120,16 +121,48 @@ class KeySearchMixin:
     """
 
     key_search_fields: Sequence[tuple[str, Callable[[str], str]]] = ()
+    # A term matching this many rows in some searched column is common: its rows are tested
+    # one by one in the listing's order and its pages are not counted (see `get_paginator`).
+    common_search_rows = 2_000
 
     def get_search_results(self, request, queryset, search_term):
-        condition = admin_search_condition(
-            self.model, search_term, self.get_search_fields(request), self.key_search_fields
+        condition, tested_per_row = admin_search_condition(
+            self.model,
+            search_term,
+            self.get_search_fields(request),
+            self.key_search_fields,
+            common_rows=self.common_search_rows,
         )
         if condition is None:
             return queryset, False
+        request.search_tested_per_row = tested_per_row
         # Filtering the incoming queryset keeps the changelist's other filters in force; the
-        # condition is `pk IN (…)`, so it repeats no row.
+        # condition repeats no row (`pk IN (…)`, or to-many relations tested by EXISTS).
         return queryset.filter(condition), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        if getattr(request, "search_tested_per_row", False) and not self.list_editable:
+            # Changelists page with `p`, autocomplete with `page`.
+            number = request.GET.get(PAGE_VAR) or request.GET.get("page") or 1
+            return LookaheadPaginator(
+                queryset, per_page, orphans, allow_empty_first_page, page_number=number
+            )
+        return super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedChangeList
+
+
+class BoundedChangeList(ChangeList):
+    """A changelist that offers no "Show all" when its count is a lower bound: a common
+    term's matches are read a page at a time."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        if getattr(self.paginator, "count_capped", False):
+            self.can_show_all = False
+            if self.show_all:
+                self.result_list = self.paginator.page(self.page_num).object_list
 
 
 class BoundedCountPaginator(Paginator):
@@ -144,6 +177,37 @@ class BoundedCountPaginator(Paginator):
         counted = self.object_list.order_by()[: self.count_limit + 1].count()
         self.count_capped = counted > self.count_limit
         return min(counted, self.count_limit)
+
+
+class LookaheadPaginator(Paginator):
+    """For a search of a common term: reads the page asked for and one row past it, in one
+    query, instead of counting. Testing rows one by one finds a page of "Kim" among the
+    first few hundred designations, but counting ten thousand matches means testing sixty
+    thousand rows. The count is what is known (the rows up to this page, and one more if
+    there is another page) and `count_capped` says there may be more."""
+
+    count_capped = False
+
+    def __init__(self, *args, page_number=1, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            self.page_number = max(int(page_number), 1)
+        except (TypeError, ValueError):
+            self.page_number = 1
+        self.rows = None
+
+    @cached_property
+    def count(self):
+        offset = (self.page_number - 1) * self.per_page
+        self.rows = list(self.object_list[offset : offset + self.per_page + 1])
+        self.count_capped = len(self.rows) > self.per_page
+        return offset + len(self.rows)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number == self.page_number and self.rows is not None:
+            return self._get_page(self.rows[: self.per_page], number, self)
+        return super().page(number)
 
 
 # --- autocomplete widgets that cost no query per inline row ----------------------------------

@@ -3,6 +3,8 @@ plain lookups, is answered from indexes (trigram indexes on PostgreSQL, FTS5 tri
 kept in step by triggers on SQLite), puts the closest names first, and the admin's
 searched changelists neither count whole tables nor run a query per row."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.db import connection, models
@@ -65,12 +67,22 @@ def test_search_finds_what_plain_lookups_find(people, term):
     assert set(found) == expected
 
 
+ADMIN_TERMS = ["Kim Yong", "kim", "Chong Kyong", "su  yong", '"Ri Su"', "KPi.00", "zz"]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("term", ["Kim Yong", "kim", "Chong Kyong", "su  yong", '"Ri Su"'])
-def test_admin_search_finds_what_django_admin_search_finds_and_more_by_key(people, term):
+@pytest.mark.parametrize("common_rows", [None, 1], ids=["ids-per-column", "tested-per-row"])
+@pytest.mark.parametrize("term", ADMIN_TERMS)
+def test_admin_search_finds_what_django_admin_search_finds_and_more_by_key(
+    people, term, common_rows
+):
     fields = ["name", "aliases__name", "id"]
-    condition = admin_search_condition(Actor, term, fields, ACTOR_KEYS)
-    found = set(Actor.objects.filter(condition).values_list("pk", flat=True))
+    condition, tested_per_row = admin_search_condition(
+        Actor, term, fields, ACTOR_KEYS, common_rows=common_rows
+    )
+    found = list(Actor.objects.filter(condition).values_list("pk", flat=True))
+    assert len(found) == len(set(found))
+    found = set(found)
     plain_admin = type("PlainActorAdmin", (admin.ModelAdmin,), {"search_fields": fields})
     django_way, _ = plain_admin(Actor, admin.site).get_search_results(
         None, Actor.objects.all(), term
@@ -79,6 +91,23 @@ def test_admin_search_finds_what_django_admin_search_finds_and_more_by_key(peopl
     expected = set(django_way.values_list("pk", flat=True))
     expected |= set(Actor.objects.filter(by_key).values_list("pk", flat=True))
     assert found == expected
+    assert tested_per_row == (common_rows == 1 and bool(expected))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ADMIN_TERMS)
+def test_both_shapes_of_the_admin_search_find_the_same_rows_through_relations(people, term):
+    # Designations are searched by their target's name and aliases: a to-one join, then a
+    # to-many relation, tested per row by a subquery.
+    model_admin = admin.site._registry[Designation]
+    fields, keys = model_admin.search_fields, model_admin.key_search_fields
+    found = {}
+    for common_rows in (None, 1):
+        condition, _ = admin_search_condition(Designation, term, fields, keys, common_rows)
+        rows = list(Designation.objects.filter(condition).values_list("pk", flat=True))
+        assert len(rows) == len(set(rows))
+        found[common_rows] = set(rows)
+    assert found[None] == found[1]
 
 
 def search_sql(model, condition) -> str:
@@ -282,3 +311,77 @@ def test_searched_changelist_queries_do_not_grow_with_page_size(staff_client, mo
     small = count_queries(staff_client, url)
     monkeypatch.setattr(model_admin, "list_per_page", 20)
     assert count_queries(staff_client, url) == small
+
+
+# --- a common term: rows tested in the listing's order, pages read without a count -----------
+
+
+@pytest.fixture
+def many_kims(staff_client):
+    """Five designations of people named Kim, listed on different days."""
+    for day in range(1, 6):
+        person = factories.PersonFactory(name=f"Kim Chol {day}")
+        factories.AliasFactory(actor=person, name=f"Gim Cheol {day}")
+        factories.DesignationFactory(
+            target=person, listed=datetime.date(2020, 1, day), listed_precision="day"
+        )
+    factories.DesignationFactory(target=factories.PersonFactory(name="Ri Su Yong"))
+
+
+@pytest.mark.django_db
+def test_a_common_term_is_read_a_page_at_a_time_without_a_count(
+    many_kims, staff_client, monkeypatch
+):
+    model_admin = admin.site._registry[Designation]
+    monkeypatch.setattr(model_admin, "common_search_rows", 2)
+    monkeypatch.setattr(model_admin, "list_per_page", 2)
+    url = admin_url(Designation, "changelist")
+
+    pages = []
+    for number in (1, 2, 3):
+        with CaptureQueriesContext(connection) as captured:
+            response = staff_client.get(url, {"q": "kim", "p": number})
+        assert response.status_code == 200
+        changelist = response.context["cl"]
+        sqls = [query["sql"] for query in captured.captured_queries]
+        assert not [sql for sql in sqls if "COUNT(" in sql]
+        page = [sql for sql in sqls if is_page_query(sql)]
+        assert len(page) == 1 and "UNION" not in page[0]
+        assert changelist.paginator.count_capped == (number < 3)
+        assert changelist.can_show_all == (number == 3)  # the last page knows the total
+        pages.append([designation.target.name for designation in changelist.result_list])
+    # The listing's order (latest listed first), each row once, nothing but the matches.
+    assert pages == [["Kim Chol 5", "Kim Chol 4"], ["Kim Chol 3", "Kim Chol 2"], ["Kim Chol 1"]]
+    first = staff_client.get(url, {"q": "kim"}).content.decode()
+    assert "3+ designations" in first and "3+ results" in first
+
+
+@pytest.mark.django_db
+def test_a_rare_term_is_counted_exactly(many_kims, staff_client, monkeypatch):
+    monkeypatch.setattr(admin.site._registry[Designation], "common_search_rows", 2)
+    response = staff_client.get(admin_url(Designation, "changelist"), {"q": "Ri Su"})
+    changelist = response.context["cl"]
+    assert changelist.result_count == 1 and not changelist.paginator.count_capped
+    assert "1 designation" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_show_all_still_pages_a_common_term(many_kims, staff_client, monkeypatch):
+    model_admin = admin.site._registry[Designation]
+    monkeypatch.setattr(model_admin, "common_search_rows", 2)
+    monkeypatch.setattr(model_admin, "list_per_page", 2)
+    response = staff_client.get(admin_url(Designation, "changelist"), {"q": "kim", "all": ""})
+    assert len(response.context["cl"].result_list) == 2
+
+
+@pytest.mark.django_db
+def test_autocomplete_pages_a_common_term(many_kims, staff_client, monkeypatch):
+    monkeypatch.setattr(admin.site._registry[Actor], "common_search_rows", 2)
+    params = {
+        "app_label": "sanctions",
+        "model_name": "designation",
+        "field_name": "target",
+        "term": "kim",
+    }
+    first = staff_client.get("/admin/autocomplete/", params).json()
+    assert len(first["results"]) == 5 and not first["pagination"]["more"]
