@@ -232,6 +232,9 @@ class Report(CitedRecord):
         ordering = ["-date", "title"]
         verbose_name = _("report or document")
         verbose_name_plural = _("reports and documents")
+        # The list's order, ties broken by id as the API does: a page is read from the
+        # index, not sorted out of every row.
+        indexes = [models.Index(fields=["-date", "title", "id"], name="report_date_order")]
         constraints = [
             *partial_date_constraints("date"),
             models.CheckConstraint(

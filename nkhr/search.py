@@ -29,6 +29,10 @@ from nkhr.text import compact
 
 KeyFunction = Callable[[str], str]
 
+# A term matching this many rows in some searched column is common: a list's page of it is
+# found by testing rows in the list's order, not by collecting every match first.
+COMMON_ROWS = 2_000
+
 # Lookups whose pattern is "contains": the ones an FTS5 trigram table can narrow down.
 _CONTAINS_LOOKUPS = {"contains", "icontains"}
 
@@ -146,6 +150,25 @@ def key_condition(
         exact = [(path, "exact", key) for path, _, key in _key_specs(term, paths)]
         branches += _branches(model, [spec for spec in exact if "__" not in spec[0]])
     return _in_any(model, branches)
+
+
+def list_search_condition(
+    model,
+    term: str,
+    paths: Iterable[tuple[str, KeyFunction]],
+    text_paths: Iterable[str] = (),
+    common_rows: int | None = None,
+) -> tuple[models.Q | None, bool]:
+    """`key_condition` for a list read in its own order, and whether rows are tested one
+    by one: a term matching at least `common_rows` rows in some searched column is (see
+    `admin_search_condition`)."""
+    if not compact(term):
+        return None, False
+    specs = _key_specs(term, list(paths))
+    specs += [(path, "icontains", term.strip()) for path in text_paths]
+    if common_rows is not None and is_common(model, specs, common_rows):
+        return _tested_per_row(model, specs), True
+    return _in_any(model, _branches(model, specs)), False
 
 
 def _search_field_lookup(field_name: str) -> tuple[str, str]:

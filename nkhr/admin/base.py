@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.models import Citation, CitedRecord
-from nkhr.search import admin_search_condition
+from nkhr.search import COMMON_ROWS, admin_search_condition
 
 TIMESTAMP_FIELDS = ("created", "updated")
 
@@ -123,7 +123,7 @@ class KeySearchMixin:
     key_search_fields: Sequence[tuple[str, Callable[[str], str]]] = ()
     # A term matching this many rows in some searched column is common: its rows are tested
     # one by one in the listing's order and its pages are not counted (see `get_paginator`).
-    common_search_rows = 2_000
+    common_search_rows = COMMON_ROWS
 
     def get_search_results(self, request, queryset, search_term):
         condition, tested_per_row = admin_search_condition(

@@ -13,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
 from nkhr.dates import PartialDate
-from nkhr.search import key_condition, key_rank
+from nkhr.search import COMMON_ROWS, key_condition, key_rank, list_search_condition
 from nkhr.text import compact, name_key
 
 # Query parameters that are not filters but are understood by every list.
@@ -74,6 +74,9 @@ class RecordFilterSet(django_filters.FilterSet):
     search_compact_keys: tuple[str, ...] = ()
     # Free-text fields matched as typed (case-insensitive contains).
     search_text: tuple[str, ...] = ()
+    # A term matching this many rows in a searched column is tested row by row in the
+    # list's order (`nkhr.search.list_search_condition`).
+    common_search_rows = COMMON_ROWS
 
     @classmethod
     def get_filters(cls):
@@ -84,7 +87,16 @@ class RecordFilterSet(django_filters.FilterSet):
         return filters
 
     def filter_search(self, queryset, name, value):
-        condition = self.search_condition(value)
+        condition, tested_per_row = list_search_condition(
+            self._meta.model,
+            value,
+            self.search_key_paths(),
+            self.search_text,
+            common_rows=self.common_search_rows,
+        )
+        if tested_per_row and self.request is not None:
+            # A common term: the pagination reads a page and one row more, not a count.
+            self.request.search_tested_per_row = True
         return queryset if condition is None else queryset.filter(condition)
 
     def search_key_paths(self) -> list:

@@ -44,7 +44,7 @@ class RecordPagination(LimitOffsetPagination):
     counted_queryset = None
 
     def get_count(self, queryset):
-        if self.request.query_params.get("count") == "exact":
+        if self._exact(self.request):
             return super().get_count(queryset)
         if self.counted_queryset is not None:
             queryset = self.counted_queryset
@@ -65,6 +65,10 @@ class RecordPagination(LimitOffsetPagination):
             )
         return super().get_next_link()
 
+    @staticmethod
+    def _exact(request) -> bool:
+        return request.query_params.get("count") == "exact"
+
     def _cursor_mode(self, request) -> bool:
         return "cursor" in request.query_params or request.query_params.get("mode") == "cursor"
 
@@ -78,12 +82,26 @@ class RecordPagination(LimitOffsetPagination):
         self.limit = self.get_limit(request)
         if self.limit is None:
             return None
+        if getattr(request, "search_tested_per_row", False) and not self._exact(request):
+            return self._page_and_one_more(queryset, request)
         self.count = self.get_count(queryset)
         self.offset = self.get_offset(request)
         if self.count == 0 or (self.offset > self.count and not self.count_capped):
             self.page_length = 0
             return []
         page = list(queryset[self.offset : self.offset + self.limit])
+        self.page_length = len(page)
+        return page
+
+    def _page_and_one_more(self, queryset, request) -> list:
+        """A common term's page, read with one row past it instead of a count (its rows are
+        tested in the list's order: counting ten thousand would test sixty thousand). The
+        count is then a lower bound: `count_capped` says so, and `next` follows the rows."""
+        self.offset = self.get_offset(request)
+        rows = list(queryset[self.offset : self.offset + self.limit + 1])
+        self.count_capped = len(rows) > self.limit
+        self.count = self.offset + len(rows)
+        page = rows[: self.limit]
         self.page_length = len(page)
         return page
 
@@ -99,11 +117,13 @@ class RecordPagination(LimitOffsetPagination):
         response_schema = super().get_paginated_response_schema(schema)
         response_schema["required"] = ["results"]
         response_schema["properties"]["count"]["description"] = (
-            f"Offset pages only. At most {COUNT_LIMIT:,} unless `count=exact`."
+            f"Offset pages only. At most {COUNT_LIMIT:,} unless `count=exact`; for a "
+            "search of a common term, the rows up to this page and one more."
         )
         response_schema["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": f"True when there are more than {COUNT_LIMIT:,} rows (offset pages).",
+            "description": "True when `count` is a lower bound: there are more rows than "
+            f"{COUNT_LIMIT:,}, or (a common term's search) than this page reaches.",
         }
         return response_schema
 

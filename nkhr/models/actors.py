@@ -84,6 +84,9 @@ class Actor(CitedRecord):
         ordering = ["name", "id"]
         verbose_name = _("actor")
         verbose_name_plural = _("actors")
+        # The list's order, ties broken by id as the API does: a page is read from the
+        # index, not sorted out of every row.
+        indexes = [models.Index(fields=["name", "id"], name="actor_name_order")]
         constraints = [
             *partial_date_constraints("established", "dissolved"),
             date_order_constraint("established", "dissolved"),

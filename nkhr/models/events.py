@@ -63,6 +63,9 @@ class Event(CitedRecord):
         ordering = ["-start", "title"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        # The list's order, ties broken by id as the API does: a page is read from the
+        # index, not sorted out of every row.
+        indexes = [models.Index(fields=["-start", "title", "id"], name="event_start_order")]
         constraints = [
             *partial_date_constraints("start", "end"),
             date_order_constraint("start", "end"),

@@ -94,6 +94,13 @@ class Legislation(CitedRecord):
         ordering = ["jurisdiction", "-introduced", "title"]
         verbose_name = _("legislation")
         verbose_name_plural = _("legislation")
+        # The list's order, ties broken by id as the API does: a page is read from the
+        # index, not sorted out of every row.
+        indexes = [
+            models.Index(
+                fields=["jurisdiction", "-introduced", "title", "id"], name="legislation_order"
+            )
+        ]
         constraints = [
             *partial_date_constraints("introduced", "enacted", "in_force"),
             models.UniqueConstraint(
