@@ -215,21 +215,19 @@ def _tested_per_row(model, specs: Sequence[Spec]) -> models.Q:
 
     The database can then walk the rows in the listing's order and stop at the page; the
     right shape when the term is common, the wrong one when it is rare (every row tested)."""
-    condition, exists = models.Q(), {}
+    condition, per_relation = models.Q(), {}
     for path, lookup, value in specs:
         step = _to_many_step(model, path)
         if step is None:
             condition |= models.Q(**{f"{path}__{lookup}": value})
             continue
         prefix, owner, relation, rest = step
-        key = (tuple(prefix), relation)
-        exists.setdefault(key, (prefix, owner, relation, models.Q()))
-        exists[key] = (*exists[key][:3], exists[key][3] | models.Q(**{f"{rest}__{lookup}": value}))
-    for prefix, owner, relation, related_condition in exists.values():
-        related = relation.related_model
-        parent = OuterRef("__".join([*prefix, "pk"]))
-        rows = related._base_manager.filter(
-            related_condition, **{_parent_lookup(owner, relation): parent}
+        key = ("__".join([*prefix, "pk"]), owner, relation)
+        matched = models.Q(**{f"{rest}__{lookup}": value})
+        per_relation[key] = per_relation.get(key, models.Q()) | matched
+    for (parent, owner, relation), related_condition in per_relation.items():
+        rows = relation.related_model._base_manager.filter(
+            related_condition, **{parent_lookup(owner, relation): OuterRef(parent)}
         )
         # The first such row's id, rather than EXISTS: PostgreSQL turns an EXISTS inside an
         # OR into a hash of every matching row (120,000 aliases for "Pak") built before the
@@ -238,8 +236,9 @@ def _tested_per_row(model, specs: Sequence[Spec]) -> models.Q:
     return condition
 
 
-def _parent_lookup(model, relation) -> str:
-    """The lookup on a to-many relation's rows that names their parent `model` row."""
+def parent_lookup(model, relation) -> str:
+    """The lookup on the rows of `model`'s to-many `relation` that names their parent row
+    (the actor of aliases, the legislation of sponsorships …)."""
     if relation.many_to_many and not relation.auto_created:
         return relation.related_query_name()
     return relation.field.name

@@ -33,6 +33,7 @@ from nkhr.api.fields import PartialDateField, RecordRelatedField
 from nkhr.api.registry import record_path, site_root
 from nkhr.dates import partial_date_text
 from nkhr.models.publication import Publication, can_view_unpublished
+from nkhr.search import parent_lookup
 
 PUBLISHED = Publication.PUBLISHED
 # The column naming the parent of a nested row.
@@ -197,15 +198,6 @@ class BriefLink:
         }
 
 
-def _relation_key(model, relation) -> str:
-    """The lookup on the related model that names the parent, for `…__in=ids`."""
-    if relation.many_to_many and not relation.auto_created:
-        return relation.related_query_name()
-    if relation.auto_created:  # a reverse foreign key or many-to-many
-        return relation.field.name
-    raise Unreadable(f"{model.__name__}.{relation.name} is not a list relation")
-
-
 class RelatedRows:
     """The rows of a relation for a page of parents, grouped by parent, in the related
     model's own order (as prefetching gives them)."""
@@ -219,7 +211,9 @@ class RelatedRows:
             self.content_type_field = relation.content_type_field_name
             self.owner = model
         else:
-            self.parent_key = _relation_key(model, relation)
+            if not (relation.many_to_many or relation.auto_created):
+                raise Unreadable(f"{model.__name__}.{relation.name} is not a list relation")
+            self.parent_key = parent_lookup(model, relation)
         # Rows are grouped by parent, so ordering by the parent (a join, when its own order
         # is by a column of its own) sorts nothing.
         self.ordering = [
