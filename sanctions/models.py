@@ -136,9 +136,12 @@ class Designation(CitedRecord):
         verbose_name = _("designation")
         verbose_name_plural = _("designations")
         indexes = [
-            # The default order, and the same order within one authority (the common filter).
+            # The default order, and the same order within one authority or regime (the
+            # common filters: a regime's designations can all be listed in a few years, so
+            # walking the default order to find them reads most of the table).
             models.Index(fields=["-listed", "id"], name="designation_listed_order"),
             models.Index(fields=["authority", "-listed", "id"], name="designation_authority_order"),
+            models.Index(fields=["regime", "-listed", "id"], name="designation_regime_order"),
         ]
         constraints = [
             *partial_date_constraints("listed", "delisted"),
