@@ -147,9 +147,14 @@ def key_condition(
     specs += [(path, "icontains", term.strip()) for path in text_paths]
     branches = _branches(model, specs, candidates)
     if candidates is not None:
-        exact = [(path, "exact", key) for path, _, key in _key_specs(term, paths)]
-        branches += _branches(model, [spec for spec in exact if "__" not in spec[0]])
+        branches += _exact_key_branches(model, term, paths)
     return _in_any(model, branches)
+
+
+def _exact_key_branches(model, term: str, paths) -> list[models.QuerySet]:
+    """The rows whose own key equals the term's: kept whole beside capped candidates."""
+    exact = [(path, "exact", key) for path, _, key in _key_specs(term, paths)]
+    return _branches(model, [spec for spec in exact if "__" not in spec[0]])
 
 
 def list_search_condition(
@@ -274,6 +279,7 @@ def admin_search_condition(
     search_fields: Iterable[str],
     key_paths: Iterable[tuple[str, KeyFunction]] = (),
     common_rows: int | None = None,
+    candidates: int | None = None,
 ) -> tuple[models.Q | None, bool]:
     """The admin's search: every word of the term in some `search_fields` column (as
     Django's admin matches them), or the whole term's key in some key path. None when
@@ -282,7 +288,12 @@ def admin_search_condition(
     Also whether rows are tested one by one: with `common_rows`, a term matching at least
     that many rows in some column is searched by testing each row in the listing's order
     (a page of "Kim" is found among the first few hundred designations), any other by the
-    ids matching each column, from its index. Both find the same rows."""
+    ids matching each column, from its index. Both find the same rows.
+
+    With `candidates` as well (an autocomplete, ranked by closeness), a common term's
+    columns give at most that many rows each, and every row whose own key equals the
+    term's key is added, as in `key_condition`."""
+    key_paths = list(key_paths)
     fields = [_search_field_lookup(str(name)) for name in search_fields]
     words = search_words(term) if fields else []
     word_specs = [[(path, lookup, word) for path, lookup in fields] for word in words]
@@ -290,7 +301,10 @@ def admin_search_condition(
     if not specs and not word_specs:
         return None, False
     every = [*specs, *(spec for one_word in word_specs for spec in one_word)]
-    if common_rows is not None and is_common(model, every, common_rows):
+    common = common_rows is not None and is_common(model, every, common_rows)
+    if common and candidates is not None:
+        return _capped_admin_search(model, term, key_paths, specs, word_specs, candidates), False
+    if common:
         if len(word_specs) == 1:
             return _tested_per_row(model, specs + word_specs[0]), True
         conditions = [_tested_per_row(model, specs)] if specs else []
@@ -308,6 +322,16 @@ def admin_search_condition(
             every_word = every_word.filter(pk__in=_union(_branches(model, one_word)))
         branches.append(every_word.order_by().values("pk"))
     return _in_any(model, branches), False
+
+
+def _capped_admin_search(model, term, key_paths, specs, word_specs, cap: int) -> models.Q:
+    branches = _branches(model, specs + (word_specs[0] if len(word_specs) == 1 else []), cap)
+    if len(word_specs) > 1:
+        every_word = model._base_manager.all()
+        for one_word in word_specs:
+            every_word = every_word.filter(pk__in=_union(_branches(model, one_word, cap)))
+        branches.append(_capped(model, every_word.order_by().values("pk"), cap))
+    return _in_any(model, branches + _exact_key_branches(model, term, key_paths))
 
 
 def key_rank(model, term: str, paths: Iterable[tuple[str, KeyFunction]]) -> models.Expression:

@@ -11,6 +11,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from nkhr.admin import base as base_admin
 from nkhr.admin.base import BoundedCountPaginator
 from nkhr.api import search as search_api
 from nkhr.db import fts_table
@@ -378,14 +379,38 @@ def test_show_all_still_pages_a_common_term(many_kims, staff_client, monkeypatch
     assert len(response.context["cl"].result_list) == 2
 
 
+AUTOCOMPLETE = {"app_label": "sanctions", "model_name": "designation", "field_name": "target"}
+
+
+def autocomplete_names(client, term: str) -> list[str]:
+    response = client.get("/admin/autocomplete/", {**AUTOCOMPLETE, "term": term})
+    assert response.status_code == 200
+    return [row["text"] for row in response.json()["results"]]
+
+
 @pytest.mark.django_db
-def test_autocomplete_pages_a_common_term(many_kims, staff_client, monkeypatch):
-    monkeypatch.setattr(admin.site._registry[Actor], "common_search_rows", 2)
-    params = {
-        "app_label": "sanctions",
-        "model_name": "designation",
-        "field_name": "target",
-        "term": "kim",
-    }
-    first = staff_client.get("/admin/autocomplete/", params).json()
-    assert len(first["results"]) == 5 and not first["pagination"]["more"]
+def test_autocomplete_offers_the_closest_names_first(staff_client):
+    for name in ["Pak Kim", "Kimberly Cho", "Kim", "Ahn Kimun"]:
+        factories.PersonFactory(name=name)
+    names = autocomplete_names(staff_client, "kim")
+    assert names[:2] == ["Kim", "Kimberly Cho"]  # the exact name, then one starting with it
+    assert set(names[2:]) == {"Ahn Kimun", "Pak Kim"}  # then the rest, in the list's order
+    assert names[2:] == sorted(names[2:])
+
+
+@pytest.mark.django_db
+def test_autocomplete_of_a_common_term_reads_a_few_candidates_and_every_exact_name(
+    many_kims, staff_client, monkeypatch
+):
+    actor_admin = admin.site._registry[Actor]
+    monkeypatch.setattr(actor_admin, "common_search_rows", 2)
+    monkeypatch.setattr(base_admin, "AUTOCOMPLETE_CANDIDATES", 2)
+    for number in range(20):
+        factories.PersonFactory(name=f"Kim Yong {number}")
+    factories.PersonFactory(name="Kim")
+    names = autocomplete_names(staff_client, "kim")
+    assert names[0] == "Kim"
+    # Each searched column gave two candidates at most, not all 26 people named Kim.
+    columns = len(actor_admin.search_fields) + len(actor_admin.key_search_fields)
+    assert 1 < len(names) <= 2 * columns + 1 < 26
+    assert all("Kim" in name for name in names)
