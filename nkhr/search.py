@@ -29,6 +29,10 @@ from nkhr.text import compact
 
 KeyFunction = Callable[[str], str]
 
+# How a search was answered, noted on the request for the pagination and the reading:
+# by the ids matching each column (`pk IN (…)`), or by testing rows in the list's order.
+BY_IDS, BY_ROWS = "ids", "rows"
+
 # A term matching this many rows in some searched column is common: a list's page of it is
 # found by testing rows in the list's order, not by collecting every match first.
 COMMON_ROWS = 2_000
@@ -70,36 +74,50 @@ def _capped(model, ids: models.QuerySet, cap: int | None, column: str = "pk"):
     return model._base_manager.filter(**{f"{column}__in": ids[:cap]}).order_by().values(column)
 
 
-def _owner_ids(field, path: str, lookup: str, value, cap: int | None) -> models.QuerySet:
+def _any_of(model, specs: Sequence[Spec], cap: int | None) -> models.Q:
+    """Any of the specs on `model`: its own columns tested together (PostgreSQL ORs their
+    indexes into one bitmap and reads each matching row once, a third of the time of one
+    branch per column for "Kim"), the others through their relations' ids."""
+    conditions = [
+        _column_condition(model, path, lookup, value)
+        for path, lookup, value in specs
+        if "__" not in path
+    ]
+    related = [spec for spec in specs if "__" in spec[0]]
+    if related:
+        conditions.append(models.Q(pk__in=_union(_branches(model, related, cap))))
+    return reduce(operator.or_, conditions)
+
+
+def _owner_ids(field, specs: Sequence[Spec], cap: int | None) -> models.QuerySet:
     """Owner ids (`field` is a reverse relation: the actors of aliases) of the related rows
-    whose `path` matches, read from the related table alone."""
+    matching any of the specs, read from the related table alone."""
     related, owner = field.related_model, field.field.attname
-    if "__" in path:
-        branches = _branches(related, [(path, lookup, value)], cap)
-        condition = models.Q(pk__in=_union(branches))
-    else:
-        condition = _column_condition(related, path, lookup, value)
-    owners = related._base_manager.filter(condition).order_by().values(owner)
+    owners = related._base_manager.filter(_any_of(related, specs, cap)).order_by().values(owner)
     return _capped(related, owners, cap, owner)
 
 
 def _branches(model, specs: Iterable[Spec], cap: int | None = None) -> list[models.QuerySet]:
-    """Queries for the ids of `model`'s rows matching each spec. Specs through one foreign
-    key share a branch (`fk IN (…)`), so the table is read once for all of them. With a
-    `cap`, each branch gives at most that many ids."""
-    branches, through = [], {}
+    """Queries for the ids of `model`'s rows matching any spec: one for its own columns,
+    one per relation (`fk IN (…)` through a foreign key, the owners of matching rows
+    through a reverse one), so each table is read once. With a `cap`, each branch gives
+    at most that many ids."""
+    own, through, reverse = [], {}, {}
     for path, lookup, value in specs:
         name, _, rest = path.partition("__")
         if not rest:
-            condition = _column_condition(model, name, lookup, value)
-            ids = model._base_manager.filter(condition).order_by().values("pk")
-            branches.append(_capped(model, ids, cap))
+            own.append((path, lookup, value))
             continue
         field = model._meta.get_field(name)
         if field.many_to_one or (field.one_to_one and not field.auto_created):
             through.setdefault(field, []).append((rest, lookup, value))
         else:
-            branches.append(_owner_ids(field, rest, lookup, value, cap))
+            reverse.setdefault(field, []).append((rest, lookup, value))
+    branches = []
+    if own:
+        ids = model._base_manager.filter(_any_of(model, own, cap)).order_by().values("pk")
+        branches.append(_capped(model, ids, cap))
+    branches += [_owner_ids(field, related_specs, cap) for field, related_specs in reverse.items()]
     for field, related_specs in through.items():
         related_ids = _union(_branches(field.related_model, related_specs, cap))
         matching = model._base_manager.filter(**{f"{field.attname}__in": related_ids})

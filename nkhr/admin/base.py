@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy as _
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.models import Citation, CitedRecord
-from nkhr.search import COMMON_ROWS, admin_search_condition, key_rank
+from nkhr.search import BY_IDS, BY_ROWS, COMMON_ROWS, admin_search_condition, key_rank
 
 TIMESTAMP_FIELDS = ("created", "updated")
 
@@ -143,7 +143,7 @@ class KeySearchMixin:
         )
         if condition is None:
             return queryset, False
-        request.search_tested_per_row = tested_per_row
+        request.search_shape = BY_ROWS if tested_per_row else BY_IDS
         # Filtering the incoming queryset keeps the changelist's other filters in force; the
         # condition repeats no row (`pk IN (…)`, or to-many relations tested per row).
         queryset = queryset.filter(condition)
@@ -155,7 +155,7 @@ class KeySearchMixin:
         return queryset, False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        if getattr(request, "search_tested_per_row", False) and not self.list_editable:
+        if getattr(request, "search_shape", None) == BY_ROWS and not self.list_editable:
             # Changelists page with `p`, autocomplete with `page`.
             number = request.GET.get(PAGE_VAR) or request.GET.get("page") or 1
             return LookaheadPaginator(

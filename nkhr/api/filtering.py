@@ -13,7 +13,14 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 
 from nkhr.dates import PartialDate
-from nkhr.search import COMMON_ROWS, key_condition, key_rank, list_search_condition
+from nkhr.search import (
+    BY_IDS,
+    BY_ROWS,
+    COMMON_ROWS,
+    key_condition,
+    key_rank,
+    list_search_condition,
+)
 from nkhr.text import compact, name_key
 
 # Query parameters that are not filters but are understood by every list.
@@ -94,9 +101,9 @@ class RecordFilterSet(django_filters.FilterSet):
             self.search_text,
             common_rows=self.common_search_rows,
         )
-        if tested_per_row and self.request is not None:
-            # A common term: the pagination reads a page and one row more, not a count.
-            self.request.search_tested_per_row = True
+        if condition is not None and self.request is not None:
+            # A common term's page is read with one row more, not counted (pagination).
+            self.request.search_shape = BY_ROWS if tested_per_row else BY_IDS
         return queryset if condition is None else queryset.filter(condition)
 
     def search_key_paths(self) -> list:

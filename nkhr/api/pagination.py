@@ -4,6 +4,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 from rest_framework.utils.urls import replace_query_param
 
+from nkhr.search import BY_ROWS
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
 # Counting stops here unless `?count=exact`: a count over a million rows costs more than the
@@ -82,7 +84,7 @@ class RecordPagination(LimitOffsetPagination):
         self.limit = self.get_limit(request)
         if self.limit is None:
             return None
-        if getattr(request, "search_tested_per_row", False) and not self._exact(request):
+        if getattr(request, "search_shape", None) == BY_ROWS and not self._exact(request):
             return self._page_and_one_more(queryset, request)
         self.count = self.get_count(queryset)
         self.offset = self.get_offset(request)

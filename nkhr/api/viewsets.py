@@ -25,6 +25,7 @@ from nkhr.api.pagination import RecordPagination
 from nkhr.api.reading import Reading, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
 from nkhr.prefetch import prefetched_lists
+from nkhr.search import BY_IDS
 
 BRIEF_PARAMETER = OpenApiParameter(
     "brief",
@@ -131,7 +132,10 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
             return super().list(request, *args, **kwargs)
         records = self.filter_queryset(self.get_queryset())
         queryset = reader.values(records)
-        reader.keep_join_order(connections[queryset.db])
+        if getattr(request, "search_shape", None) != BY_IDS:
+            # Not under `pk IN (ids)`: with the order written, PostgreSQL would walk the
+            # whole table to meet the few ids instead of starting from them.
+            reader.keep_join_order(connections[queryset.db])
         if self.paginator is not None:
             self.paginator.counted_queryset = records
         page = self.paginate_queryset(queryset)

@@ -414,3 +414,17 @@ def test_autocomplete_of_a_common_term_reads_a_few_candidates_and_every_exact_na
     columns = len(actor_admin.search_fields) + len(actor_admin.key_search_fields)
     assert 1 < len(names) <= 2 * columns + 1 < 26
     assert all("Kim" in name for name in names)
+
+
+@postgres_only
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "join_order_kept"), [({}, True), ({"search": "Ri Su"}, False)])
+def test_a_list_searched_by_ids_lets_postgres_start_from_the_ids(people, query, join_order_kept):
+    # The page's join order is kept as written (the listed table first) except under
+    # `pk IN (ids)`, where that order walks every designation to meet a few ids (1.8 s at
+    # a million designations, against 0.1 s starting from the ids).
+    with CaptureQueriesContext(connection) as captured:
+        response = APIClient().get("/api/v1/designations/", query)
+    assert response.status_code == 200 and response.json()["results"]
+    sqls = [item["sql"] for item in captured.captured_queries]
+    assert any("join_collapse_limit" in sql for sql in sqls) == join_order_kept
