@@ -78,6 +78,12 @@ def partial_date_text(date: datetime.date | None, precision: str) -> str | None:
     return None if date is None else str(PartialDate(date, precision))
 
 
+def with_precisions(*names: str) -> list[str]:
+    """Each partial date's column followed by its precision's, in the order serializers,
+    forms and exports list them: `with_precisions("start", "end")`."""
+    return [column for name in names for column in (name, f"{name}_precision")]
+
+
 def precision_field(date_field_label):
     """The `<name>_precision` column that goes with a partial date column."""
     return models.CharField(

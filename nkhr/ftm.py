@@ -12,7 +12,7 @@ from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 
-from nkhr.dates import partial_date_text
+from nkhr.dates import partial_date_text, with_precisions
 from nkhr.models import Actor, Alias, Citation, PositionHeld, Publication
 from sanctions.models import Designation, DesignationMeasure
 
@@ -80,10 +80,7 @@ ACTOR_COLUMNS = (
     "kind",
     "country",
     "description",
-    "established",
-    "established_precision",
-    "dissolved",
-    "dissolved_precision",
+    *with_precisions("established", "dissolved"),
     "url",
     "wikidata_id",
     "parent_id",
@@ -125,12 +122,7 @@ OCCUPANCY_COLUMNS = (
     "updated",
     "person_id",
     "position_id",
-    "start",
-    "start_precision",
-    "end",
-    "end_precision",
-    "as_of",
-    "as_of_precision",
+    *with_precisions("start", "end", "as_of"),
 )
 
 
@@ -160,10 +152,7 @@ SANCTION_COLUMNS = (
     "authority__name",
     "authority__country",
     "reference",
-    "listed",
-    "listed_precision",
-    "delisted",
-    "delisted_precision",
+    *with_precisions("listed", "delisted"),
     "basis",
 )
 

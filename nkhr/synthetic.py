@@ -47,7 +47,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
 from mechanisms.models import Report
-from nkhr.dates import DatePrecision
+from nkhr.dates import DatePrecision, with_precisions
 from nkhr.models import (
     Actor,
     Alias,
@@ -644,18 +644,14 @@ ACTOR_COLUMNS = (
     "kind",
     "country",
     "parent_id",
-    "established",
-    "established_precision",
+    *with_precisions("established"),
 )
 ALIAS_COLUMNS = ("actor_id", "source_id", "name", "name_key", "kind", "language", "script")
 POSITION_HELD_COLUMNS = (
     "id",
     "person_id",
     "position_id",
-    "start",
-    "start_precision",
-    "end",
-    "end_precision",
+    *with_precisions("start", "end"),
 )
 DESIGNATION_COLUMNS = (
     "id",
@@ -663,10 +659,7 @@ DESIGNATION_COLUMNS = (
     "authority_id",
     "target_id",
     "round_id",
-    "listed",
-    "listed_precision",
-    "delisted",
-    "delisted_precision",
+    *with_precisions("listed", "delisted"),
     "basis",
     "reference",
 )
@@ -681,15 +674,13 @@ LEGISLATION_COLUMNS = (
     "bill_number_key",
     "title",
     "status",
-    "introduced",
-    "introduced_precision",
+    *with_precisions("introduced"),
     "summary",
 )
 ACTION_COLUMNS = (
     "legislation_id",
     "order",
-    "date",
-    "date_precision",
+    *with_precisions("date"),
     "kind",
     "chamber",
     "description",
@@ -704,8 +695,7 @@ REPORT_COLUMNS = (
     "symbol",
     "symbol_key",
     "author_id",
-    "date",
-    "date_precision",
+    *with_precisions("date"),
     "country",
     "summary",
 )
@@ -714,8 +704,7 @@ EVENT_COLUMNS = (
     "title",
     "title_key",
     "kind",
-    "start",
-    "start_precision",
+    *with_precisions("start"),
     "location",
     "country",
 )

@@ -2,6 +2,7 @@ from mechanisms.models import Mechanism, MechanismFunction, Report
 from nkhr.api.base import RecordSerializer, RowSerializer
 from nkhr.api.fields import RecordRelatedField
 from nkhr.api.serializers import RECORD_FIELDS, document_url_field
+from nkhr.dates import with_precisions
 
 
 class MechanismFunctionSerializer(RowSerializer):
@@ -27,10 +28,7 @@ class MechanismSerializer(RecordSerializer):
             "parent_body",
             "actor",
             "country",
-            "established",
-            "established_precision",
-            "ended",
-            "ended_precision",
+            *with_precisions("established", "ended"),
             "establishing_instrument",
             "mandate",
             "functions",
@@ -52,8 +50,7 @@ class ReportSerializer(RecordSerializer):
             "author",
             "publisher",
             "mechanism",
-            "date",
-            "date_precision",
+            *with_precisions("date"),
             "treaty",
             "reporting_cycle",
             "concerns",

@@ -17,6 +17,7 @@ from nkhr.admin.base import (
     filtered_changelist_url,
     partial_date_column,
 )
+from nkhr.dates import with_precisions
 from nkhr.imports import RecordImportExportMixin
 from nkhr.models import (
     Actor,
@@ -135,12 +136,7 @@ class PositionHeldInline(RowInline):
     fk_name = "person"
     fields = [
         "position",
-        "start",
-        "start_precision",
-        "end",
-        "end_precision",
-        "as_of",
-        "as_of_precision",
+        *with_precisions("start", "end", "as_of"),
     ]
     autocomplete_fields = ["position"]
     select_related = ["person", "position"]
@@ -244,8 +240,7 @@ class LegislativeActionInline(RowInline):
     model = LegislativeAction
     fields = [
         "order",
-        "date",
-        "date_precision",
+        *with_precisions("date"),
         "kind",
         "chamber",
         "actor",

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from nkhr.api.base import RecordSerializer, RowSerializer
 from nkhr.api.fields import RecordRelatedField
 from nkhr.api.serializers import RECORD_FIELDS, InstrumentSerializer
+from nkhr.dates import with_precisions
 from sanctions.models import Designation, DesignationMeasure, DesignationRound, SanctionsRegime
 
 
@@ -54,8 +55,7 @@ class DesignationRoundSerializer(RecordSerializer):
             "authority",
             "parent",
             "occasions",
-            "announced",
-            "announced_precision",
+            *with_precisions("announced"),
             "reported_persons",
             "reported_entities",
             "notice_url",
@@ -89,10 +89,7 @@ class DesignationSerializer(RecordSerializer):
             "target_kind",
             "round",
             "round_totals",
-            "listed",
-            "listed_precision",
-            "delisted",
-            "delisted_precision",
+            *with_precisions("listed", "delisted"),
             "basis",
             "reference",
             "measures",
