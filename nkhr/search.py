@@ -320,9 +320,7 @@ def admin_search_condition(
         return None, False
     every = [*specs, *(spec for one_word in word_specs for spec in one_word)]
     common = common_rows is not None and is_common(model, every, common_rows)
-    if common and candidates is not None:
-        return _capped_admin_search(model, term, key_paths, specs, word_specs, candidates), False
-    if common:
+    if common and candidates is None:
         if len(word_specs) == 1:
             return _tested_per_row(model, specs + word_specs[0]), True
         conditions = [_tested_per_row(model, specs)] if specs else []
@@ -331,25 +329,25 @@ def admin_search_condition(
                 reduce(operator.and_, [_tested_per_row(model, w) for w in word_specs])
             )
         return reduce(operator.or_, conditions), True
-    if len(word_specs) == 1:
-        return _in_any(model, _branches(model, specs + word_specs[0])), False
-    branches = _branches(model, specs)
-    if word_specs:
-        every_word = model._base_manager.all()
-        for one_word in word_specs:
-            every_word = every_word.filter(pk__in=_union(_branches(model, one_word)))
-        branches.append(every_word.order_by().values("pk"))
+    cap = candidates if common else None
+    branches = _words_by_ids(model, specs, word_specs, cap)
+    if cap is not None:
+        branches += _exact_key_branches(model, term, key_paths)
     return _in_any(model, branches), False
 
 
-def _capped_admin_search(model, term, key_paths, specs, word_specs, cap: int) -> models.Q:
-    branches = _branches(model, specs + (word_specs[0] if len(word_specs) == 1 else []), cap)
-    if len(word_specs) > 1:
+def _words_by_ids(model, specs, word_specs, cap: int | None) -> list[models.QuerySet]:
+    """Id branches for the key specs, or every word in some column (the words' id sets
+    intersected); a single word shares its branches with the keys."""
+    if len(word_specs) == 1:
+        return _branches(model, specs + word_specs[0], cap)
+    branches = _branches(model, specs, cap)
+    if word_specs:
         every_word = model._base_manager.all()
         for one_word in word_specs:
             every_word = every_word.filter(pk__in=_union(_branches(model, one_word, cap)))
         branches.append(_capped(model, every_word.order_by().values("pk"), cap))
-    return _in_any(model, branches + _exact_key_branches(model, term, key_paths))
+    return branches
 
 
 def key_rank(model, term: str, paths: Iterable[tuple[str, KeyFunction]]) -> models.Expression:

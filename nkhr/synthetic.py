@@ -822,8 +822,15 @@ class Seeder:
         )
         self._cite(Actor, (self.authority_id(i) for i in range(plan.authorities)))
 
-        # Bodies before positions, which belong to them. Aliases are collected while the
-        # bodies stream to the database, and written next.
+        def insert_with_aliases(actor_rows, count: int):
+            # A batch's aliases are collected while its actors stream to the database.
+            for start in range(0, count, BATCH_SIZE):
+                aliases = []
+                stop = min(start + BATCH_SIZE, count)
+                insert(Actor, ACTOR_COLUMNS, actor_rows(start, stop, aliases), RECORD)
+                insert(Alias, ALIAS_COLUMNS, aliases, STAMPS)
+
+        # Bodies before positions, which belong to them.
         rng = self.rng("bodies")
         position_bodies = {}
 
@@ -841,11 +848,7 @@ class Seeder:
                 if i < plan.positions:
                     position_bodies[i] = names.name
 
-        for start in range(0, plan.bodies, BATCH_SIZE):
-            aliases = []
-            stop = min(start + BATCH_SIZE, plan.bodies)
-            insert(Actor, ACTOR_COLUMNS, bodies(start, stop, aliases), RECORD)
-            insert(Alias, ALIAS_COLUMNS, aliases, STAMPS)
+        insert_with_aliases(bodies, plan.bodies)
         self._cite(Actor, self.ids("org", plan.bodies))
 
         # A position is an office inside a body ("Director of …"), so it can be held.
@@ -893,11 +896,7 @@ class Seeder:
                 source = sources[i % SOURCES]
                 aliases.extend((actor_id, source, *alias) for alias in names.aliases)
 
-        for start in range(0, plan.persons, BATCH_SIZE):
-            aliases = []
-            stop = min(start + BATCH_SIZE, plan.persons)
-            insert(Actor, ACTOR_COLUMNS, persons(start, stop, aliases), RECORD)
-            insert(Alias, ALIAS_COLUMNS, aliases, STAMPS)
+        insert_with_aliases(persons, plan.persons)
         self._cite(Actor, self.ids("person", plan.persons))
 
     def positions_held(self):
