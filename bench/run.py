@@ -379,21 +379,27 @@ def search_floor(query: str):
 
     from nkhr.api.registry import is_covered_by_concrete_route
     from nkhr.api.search import CANDIDATES, PER_KIND_LIMIT, SearchView
+    from nkhr.search import sharing_candidates
 
     def floor():
         hits = []
-        for _resource, viewset in SearchView.resources:
-            model = viewset.queryset.model
-            if is_covered_by_concrete_route(model):
-                continue
-            queryset = model._default_manager.published()
-            filterset = viewset.filterset_class(data={}, queryset=queryset)
-            fields = {f.name for f in model._meta.fields}
-            # What the hit is called: its name or title (a designation, its target's name).
-            name = next((f for f in ("name", "title") if f in fields), "target__name")
-            condition = filterset.search_condition(query, candidates=CANDIDATES)
-            matches = queryset.filter(condition).order_by(filterset.search_rank(query), "pk")
-            hits += list(matches.values("pk", name)[:PER_KIND_LIMIT])
+        searched = [
+            viewset
+            for _resource, viewset in SearchView.resources
+            if not is_covered_by_concrete_route(viewset.queryset.model)
+        ]
+        linked = set().union(*(viewset.filterset_class.linked_models() for viewset in searched))
+        # The search's own shape: a linked model's candidates read once, as it does.
+        with sharing_candidates(linked):
+            for viewset in searched:
+                model, filterset = viewset.queryset.model, viewset.filterset_class
+                queryset = model._default_manager.published()
+                fields = {f.name for f in model._meta.fields}
+                # What the hit is called: its name or title (a designation, its target's).
+                name = next((f for f in ("name", "title") if f in fields), "target__name")
+                condition = filterset.search_condition(query, candidates=CANDIDATES)
+                matches = queryset.filter(condition).order_by(filterset.search_rank(query), "pk")
+                hits += list(matches.values("pk", name)[:PER_KIND_LIMIT])
         return orjson.dumps(hits)
 
     return floor

@@ -16,6 +16,8 @@ rechecks the lookup itself, so both databases find exactly the rows the lookup d
 
 import operator
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import reduce
 
 from django.db import connection, models
@@ -24,7 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
-from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table
+from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table, listed_ids
 from nkhr.text import compact
 
 KeyFunction = Callable[[str], str]
@@ -39,6 +41,38 @@ COMMON_ROWS = 2_000
 
 # Lookups whose pattern is "contains": the ones an FTS5 trigram table can narrow down.
 _CONTAINS_LOOKUPS = {"contains", "icontains"}
+
+# Inside `sharing_candidates()`: the models shared, and the capped candidate ids read so far
+# by (model, specs, cap).
+_shared_candidates: ContextVar[tuple[set, dict] | None] = ContextVar(
+    "shared_candidates", default=None
+)
+
+
+@contextmanager
+def sharing_candidates(models: Iterable):
+    """Within it, the capped candidates of these models for the same specs are read once,
+    then reused as a list of ids. The cross-resource search looks for actors by name, then
+    for designations by their target's name: the same trigram scans of names and aliases,
+    which cost most of either query."""
+    token = _shared_candidates.set((set(models), {}))
+    try:
+        yield
+    finally:
+        _shared_candidates.reset(token)
+
+
+def linked_models(model, paths: Iterable[str]) -> set:
+    """The models that search paths of `model` reach through a forward link (a
+    designation's target): the ones whose candidates a search of `model` can share."""
+    linked = set()
+    for path in paths:
+        name, _, rest = path.partition("__")
+        if rest:
+            field = model._meta.get_field(name)
+            if field.many_to_one or (field.one_to_one and not field.auto_created):
+                linked.add(field.related_model)
+    return linked
 
 
 def _column_condition(model, name: str, lookup: str, value) -> models.Q:
@@ -119,10 +153,23 @@ def _branches(model, specs: Iterable[Spec], cap: int | None = None) -> list[mode
         branches.append(_capped(model, ids, cap))
     branches += [_owner_ids(field, related_specs, cap) for field, related_specs in reverse.items()]
     for field, related_specs in through.items():
-        related_ids = _union(_branches(field.related_model, related_specs, cap))
+        related_ids = _union(_candidate_branches(field.related_model, related_specs, cap))
         matching = model._base_manager.filter(**{f"{field.attname}__in": related_ids})
         branches.append(_capped(model, matching.order_by().values("pk"), cap))
     return branches
+
+
+def _candidate_branches(model, specs: Sequence[Spec], cap: int | None) -> list[models.QuerySet]:
+    """`_branches`, or inside `sharing_candidates()` (with a cap) one branch of the ids
+    they gave, read the first time these specs are searched on this model."""
+    sharing = _shared_candidates.get()
+    if sharing is None or cap is None or model not in sharing[0]:
+        return _branches(model, specs, cap)
+    shared, key = sharing[1], (model, tuple(specs), cap)
+    if key not in shared:
+        shared[key] = [next(iter(row.values())) for row in _union(_branches(model, specs, cap))]
+    ids = listed_ids(model, shared[key])
+    return [model._base_manager.filter(pk__in=ids).order_by().values("pk")]
 
 
 def _union(branches: Sequence[models.QuerySet]) -> models.QuerySet:
@@ -163,7 +210,7 @@ def key_condition(
     paths = list(paths)
     specs = _key_specs(term, paths)
     specs += [(path, "icontains", term.strip()) for path in text_paths]
-    branches = _branches(model, specs, candidates)
+    branches = _candidate_branches(model, specs, candidates)
     if candidates is not None:
         branches += _exact_key_branches(model, term, paths)
     return _in_any(model, branches)

@@ -19,6 +19,7 @@ from nkhr.search import (
     COMMON_ROWS,
     key_condition,
     key_rank,
+    linked_models,
     list_search_condition,
 )
 from nkhr.text import compact, name_key
@@ -106,18 +107,30 @@ class RecordFilterSet(django_filters.FilterSet):
             self.request.search_shape = BY_ROWS if tested_per_row else BY_IDS
         return queryset if condition is None else queryset.filter(condition)
 
-    def search_key_paths(self) -> list:
-        paths = [(path, name_key) for path in self.search_name_keys]
-        return paths + [(path, compact) for path in self.search_compact_keys]
+    # The search's parts depend on the class alone: the cross-resource search uses them
+    # without building a filter set per resource (which copies every filter).
+    @classmethod
+    def search_key_paths(cls) -> list:
+        paths = [(path, name_key) for path in cls.search_name_keys]
+        return paths + [(path, compact) for path in cls.search_compact_keys]
 
-    def search_condition(self, value: str, candidates: int | None = None) -> Q | None:
+    @classmethod
+    def search_condition(cls, value: str, candidates: int | None = None) -> Q | None:
         return key_condition(
-            self._meta.model, value, self.search_key_paths(), self.search_text, candidates
+            cls._meta.model, value, cls.search_key_paths(), cls.search_text, candidates
         )
 
-    def search_rank(self, value: str):
+    @classmethod
+    def linked_models(cls) -> set:
+        """Models searched through a link (a designation's target), whose candidates a
+        cross-resource search reads once (`nkhr.search.sharing_candidates`)."""
+        paths = [path for path, _ in cls.search_key_paths()] + list(cls.search_text)
+        return linked_models(cls._meta.model, paths)
+
+    @classmethod
+    def search_rank(cls, value: str):
         """An expression ordering exact, then prefix matches of the record's own keys first."""
-        return key_rank(self._meta.model, value, self.search_key_paths())
+        return key_rank(cls._meta.model, value, cls.search_key_paths())
 
 
 class StrictFilterBackend(DjangoFilterBackend):

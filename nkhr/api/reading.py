@@ -98,7 +98,7 @@ class Reading:
         return publication is None or publication == PUBLISHED or self.sees_unpublished
 
 
-def _has_field(model, name: str) -> bool:
+def has_column(model, name: str) -> bool:
     try:
         return model._meta.get_field(name).concrete
     except FieldDoesNotExist:
@@ -122,7 +122,7 @@ class Columns:
         return name
 
     def add_updated(self, model, prefix: str = "") -> None:
-        if self.track_updated and _has_field(model, "updated"):
+        if self.track_updated and has_column(model, "updated"):
             column = self.add(prefix + "updated")
             if column not in self.updated:
                 self.updated.append(column)
@@ -158,7 +158,7 @@ class BriefLink:
     it), from the columns of the related model under `prefix`."""
 
     def __init__(self, model, prefix: str, columns: Columns, pk_column: str):
-        self.names = [columns.add(prefix + n) for n in ("name", "title") if _has_field(model, n)]
+        self.names = [columns.add(prefix + n) for n in ("name", "title") if has_column(model, n)]
         self.name_from = None
         if not self.names:
             if not hasattr(model, "name_from_values"):
@@ -166,9 +166,9 @@ class BriefLink:
             needed, function = model.name_from_values
             self.name_from = ([columns.add(prefix + column) for column in needed], function)
         self.pk = columns.add(pk_column)
-        self.kind = columns.add(prefix + "kind") if _has_field(model, "kind") else None
+        self.kind = columns.add(prefix + "kind") if has_column(model, "kind") else None
         self.publication = (
-            columns.add(prefix + "publication") if _has_field(model, "publication") else None
+            columns.add(prefix + "publication") if has_column(model, "publication") else None
         )
         self.url = RecordUrl(model, self.pk, self.kind)
         self.model_name = model._meta.model_name
@@ -270,7 +270,7 @@ class ValuesReader:
             return lambda row, reading: function(*[row[n] for n in names])
         if name == "url" and isinstance(field, serializers.SerializerMethodField):
             return RecordUrl(
-                model, "pk", columns.add("kind") if _has_field(model, "kind") else None
+                model, "pk", columns.add("kind") if has_column(model, "kind") else None
             )
         source = field.source
         if isinstance(field, PartialDateField):
@@ -287,7 +287,7 @@ class ValuesReader:
             return self._nest(RowList(model, field, columns.track_updated))
         if isinstance(field, serializers.SerializerMethodField | serializers.BaseSerializer):
             raise Unreadable(f"{name}: computed by the serializer")
-        if not _has_field(model, source.split(".")[0]):
+        if not has_column(model, source.split(".")[0]):
             raise Unreadable(f"{name}: {source} is not stored")
         column = columns.add(source.replace(".", "__"))
         if isinstance(field, AS_STORED):
@@ -369,7 +369,7 @@ class RowList:
         self.rows = RelatedRows(model, field.source)
         self.reader = ValuesReader(field.child, track_updated)
         shown_by = getattr(field, "visibility_column", None)
-        if shown_by is None and _has_field(self.rows.model, "publication"):
+        if shown_by is None and has_column(self.rows.model, "publication"):
             shown_by = "publication"
         self.visibility = self.reader.columns.add(shown_by) if shown_by else None
 

@@ -1,5 +1,8 @@
 """`/api/v1/search/?q=`: one query across every kind of record, ranked by relevance."""
 
+import functools
+from collections import defaultdict
+
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -11,8 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nkhr.api.permissions import ReadOnlyViewPermission
-from nkhr.api.registry import brief, is_covered_by_concrete_route
+from nkhr.api.reading import PARENT, BriefLink, Columns, Reading, RelatedRows, has_column
+from nkhr.api.registry import is_covered_by_concrete_route
 from nkhr.api.viewsets import ERRORS
+from nkhr.search import sharing_candidates
 from nkhr.text import compact, name_key
 
 PER_KIND_LIMIT = 25
@@ -35,15 +40,39 @@ def relevance(query: str, names: list[str]) -> int:
     return best
 
 
-def searchable_names(record) -> list[str]:
-    names = [
-        getattr(record, attr, "")
-        for attr in ("name", "title", "short_title", "symbol", "bill_number")
-    ]
-    aliases = getattr(record, "aliases", None)
-    if aliases is not None:
-        names += [alias.name for alias in aliases.all()]
-    return [name for name in names if name]
+# The columns a hit's relevance is judged on, where its model has them (and its aliases).
+NAMED_BY = ("name", "title", "short_title", "symbol", "bill_number")
+
+
+class HitReader:
+    """A kind's hits as `.values()` rows: the brief link's columns and the names ranked,
+    without model instances (a designation would bring its four linked records)."""
+
+    def __init__(self, model):
+        self.columns = Columns()
+        self.link = BriefLink(model, "", self.columns, "pk")
+        self.names = [self.columns.add(field) for field in NAMED_BY if has_column(model, field)]
+        self.aliases = RelatedRows(model, "aliases") if hasattr(model, "aliases") else None
+
+    def hits(self, matches, reading: Reading) -> list[tuple[dict, list[str]]]:
+        """Each matching record's brief link and the names it goes by."""
+        rows = list(matches.values(*self.columns.names))
+        aliases = defaultdict(list)
+        if self.aliases is not None and rows:
+            for alias in self.aliases.fetch([row["pk"] for row in rows], ["name"]):
+                aliases[alias[PARENT]].append(alias["name"])
+        return [
+            (
+                self.link(row, reading),
+                [row[column] for column in self.names if row[column]] + aliases[row["pk"]],
+            )
+            for row in rows
+        ]
+
+
+@functools.cache
+def hit_reader(model) -> HitReader:
+    return HitReader(model)
 
 
 class SearchView(APIView):
@@ -92,35 +121,34 @@ class SearchView(APIView):
             raise serializers.ValidationError({"q": ["Null characters are not allowed."]})
         if wanted and wanted not in known:
             raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
+        reading = Reading(request)
+        searched = [
+            (resource, viewset)
+            for resource, viewset in self.resources
+            if resource == wanted
+            # a regime is found once, as an instrument linked to its own route
+            or not (wanted or is_covered_by_concrete_route(viewset.queryset.model))
+        ]
+        linked = set().union(*(viewset.filterset_class.linked_models() for _, viewset in searched))
         hits = []
-        for resource, viewset in self.resources:
-            if wanted and resource != wanted:
-                continue
-            if not wanted and is_covered_by_concrete_route(viewset.queryset.model):
-                continue  # a regime is found once, as an instrument linked to its own route
-            filterset_class = viewset.filterset_class
-            # The resource's joins (a designation is named by its target and regime), not
-            # its prefetches: a hit needs its name, not its rows.
-            queryset = viewset.queryset.prefetch_related(None).visible_to(request.user)
-            if hasattr(queryset.model, "aliases"):
-                queryset = queryset.prefetch_related("aliases")
-            filterset = filterset_class(data={}, queryset=queryset, request=request)
-            condition = filterset.search_condition(query, candidates=CANDIDATES)
-            matches = queryset if condition is None else queryset.filter(condition)
-            # The closest names first, so that an exact "Kim" is among the kind's few hits
-            # however many names contain "kim"; the resource's own order breaks ties.
-            ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
-            matches = matches.order_by(filterset.search_rank(query), *ordering, "pk")
-            matches = matches[:PER_KIND_LIMIT]
-            for record in matches:
-                hit = brief(record, request)
-                hits.append(
-                    {
-                        "resource": resource,
-                        **hit,
-                        "score": relevance(query, searchable_names(record)),
-                    }
-                )
+        with sharing_candidates(linked):
+            for resource, viewset in searched:
+                hits += self._hits(resource, viewset, query, reading)
         hits.sort(key=lambda hit: (-hit["score"], hit["name"].casefold(), hit["id"]))
         hits = hits[:MAX_RESULTS]
         return Response({"count": len(hits), "results": hits})
+
+    def _hits(self, resource, viewset, query, reading) -> list[dict]:
+        filterset_class = viewset.filterset_class
+        matches = viewset.queryset.visible_to(self.request.user)
+        condition = filterset_class.search_condition(query, candidates=CANDIDATES)
+        if condition is not None:
+            matches = matches.filter(condition)
+        # The closest names first, so that an exact "Kim" is among the kind's few hits
+        # however many names contain "kim"; the resource's own order breaks ties.
+        ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
+        matches = matches.order_by(filterset_class.search_rank(query), *ordering, "pk")
+        return [
+            {"resource": resource, **link, "score": relevance(query, names)}
+            for link, names in hit_reader(matches.model).hits(matches[:PER_KIND_LIMIT], reading)
+        ]

@@ -8,12 +8,14 @@ import datetime
 import pytest
 from django.contrib import admin
 from django.db import connection, models
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nkhr.admin import base as base_admin
 from nkhr.admin.base import BoundedCountPaginator
 from nkhr.api import search as search_api
+from nkhr.api.registry import brief
 from nkhr.db import fts_table
 from nkhr.models import Actor, Alias
 from nkhr.search import admin_search_condition, key_condition
@@ -269,6 +271,53 @@ def test_search_reads_a_few_candidates_per_column_and_every_exact_name(monkeypat
     assert ids[0] == exact.pk
     assert 1 < len(ids) < len(others) + 1
     assert set(ids[1:]) <= {other.pk for other in others}
+
+
+def _search_statements(**params) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = APIClient().get("/api/v1/search/", params)
+    assert response.status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+@pytest.mark.django_db
+def test_search_reads_actor_candidates_once_for_actors_and_designations(people):
+    # Designations are found by their target's names: the same scan of actors and
+    # aliases as the actors' own search, read once and reused as a list of ids.
+    statements = _search_statements(q="Kim Yong Chol")
+    actor_key = f"%{name_key('Kim Yong Chol')}%"
+    alias_scans = [sql for sql in statements if '"nkhr_alias"' in sql and actor_key in sql]
+    assert len(alias_scans) == 1, alias_scans
+
+
+@pytest.mark.django_db
+def test_search_statements_do_not_grow_with_the_hits(people):
+    few = len(_search_statements(q="Jong Kyong Thaek"))
+    for number in range(15):
+        person = factories.PersonFactory(name=f"Jong Kyong Thaek {number}")
+        factories.AliasFactory(actor=person, name=f"Chong Gyong Thaek {number}")
+        factories.DesignationFactory(target=person)
+    many = _search_statements(q="Jong Kyong Thaek")
+    assert len(many) == few
+
+
+@pytest.mark.django_db
+def test_search_finds_a_designation_by_reference_when_no_actor_matches():
+    designation = factories.DesignationFactory(reference="KPi.066")
+    hits = APIClient().get("/api/v1/search/", {"q": "KPi.066"}).json()["results"]
+    assert [(hit["resource"], hit["id"]) for hit in hits] == [("designations", designation.pk)]
+
+
+@pytest.mark.django_db
+def test_search_hits_name_and_link_records_as_their_brief_form(people):
+    hits = APIClient().get("/api/v1/search/", {"q": "Kim Yong Chol"}).json()["results"]
+    assert {hit["resource"] for hit in hits} == {"actors", "designations"}
+    for hit in hits:
+        model = Actor if hit["resource"] == "actors" else Designation
+        record = model.objects.get(pk=hit["id"])
+        assert {key: hit[key] for key in ("id", "url", "name", "kind")} == brief(
+            record, RequestFactory().get("/")
+        )
 
 
 # --- the admin's searched changelists -----------------------------------------------------------
