@@ -10,8 +10,7 @@ consults only tables that exist.
 
 import json
 
-from django.db import connection, migrations
-from django.db.models.expressions import RawSQL
+from django.db import migrations, models
 
 
 class VendorOnlySQL(migrations.RunSQL):
@@ -40,14 +39,28 @@ class SQLiteOnlySQL(VendorOnlySQL):
     vendor = "sqlite"
 
 
-def listed_ids(model, ids: list) -> RawSQL:
-    """A subquery of the given primary keys, sent as one parameter (an array, on SQLite a
-    JSON list): Django prepares each element of a literal `IN` list, which for a thousand
-    ids costs more than the query."""
-    if connection.vendor == "postgresql":
-        array_type = model._meta.pk.db_type(connection)
-        return RawSQL(f"SELECT unnest(%s::{array_type}[])", [list(ids)])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(ids))])
+class InList(models.Lookup):
+    """`field__in_list=[…]`: the values as one parameter (`= ANY(array)` on PostgreSQL, a
+    JSON list read by `json_each` on SQLite). `__in` prepares every element of its list
+    and writes a placeholder each, which for a thousand ids costs more than the query; and
+    `IN (subquery)` would be a join, which a page that keeps its written join order
+    (`ValuesReader.keep_join_order`) cannot start from."""
+
+    lookup_name = "in_list"
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
+
+
+# On every field and on links (which take only the lookups registered on them).
+models.Field.register_lookup(InList)
+models.ForeignObject.register_lookup(InList)
 
 
 def trigram_index(table: str, column: str) -> PostgresOnlySQL:

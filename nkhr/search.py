@@ -26,7 +26,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
-from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table, listed_ids
+from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table
 from nkhr.text import compact
 
 KeyFunction = Callable[[str], str]
@@ -50,12 +50,12 @@ _shared_candidates: ContextVar[tuple[set, dict] | None] = ContextVar(
 
 
 @contextmanager
-def sharing_candidates(models: Iterable):
+def sharing_candidates(shared_models: Iterable):
     """Within it, the capped candidates of these models for the same specs are read once,
     then reused as a list of ids. The cross-resource search looks for actors by name, then
     for designations by their target's name: the same trigram scans of names and aliases,
     which cost most of either query."""
-    token = _shared_candidates.set((set(models), {}))
+    token = _shared_candidates.set((set(shared_models), {}))
     try:
         yield
     finally:
@@ -167,9 +167,10 @@ def _candidate_branches(model, specs: Sequence[Spec], cap: int | None) -> list[m
         return _branches(model, specs, cap)
     shared, key = sharing[1], (model, tuple(specs), cap)
     if key not in shared:
-        shared[key] = [next(iter(row.values())) for row in _union(_branches(model, specs, cap))]
-    ids = listed_ids(model, shared[key])
-    return [model._base_manager.filter(pk__in=ids).order_by().values("pk")]
+        rows = _union(_branches(model, specs, cap))
+        # Each id once: a name and an alias of one actor both match.
+        shared[key] = list(dict.fromkeys(next(iter(row.values())) for row in rows))
+    return [model._base_manager.filter(pk__in_list=shared[key]).order_by().values("pk")]
 
 
 def _union(branches: Sequence[models.QuerySet]) -> models.QuerySet:

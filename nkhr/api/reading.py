@@ -232,7 +232,9 @@ class RelatedRows:
         if self.generic:
             content_type = ContentType.objects.get_for_model(self.owner)
             queryset = queryset.filter(**{self.content_type_field: content_type})
-        queryset = queryset.filter(**{f"{self.parent_key}__in": ids})
+        if not ids:
+            return []
+        queryset = queryset.filter(**{f"{self.parent_key}__in_list": ids})
         return list(queryset.values(*columns, **{PARENT: models.F(self.parent_key)}))
 
 

@@ -1,0 +1,49 @@
+"""`nkhr.db`: the `in_list` lookup, one parameter for a list of values on both databases."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from nkhr.models import Actor, Alias, Citation
+from tests import factories
+
+
+@pytest.fixture
+def people():
+    return [factories.PersonFactory(name=f"Person {number}") for number in range(3)]
+
+
+@pytest.mark.django_db
+def test_in_list_matches_the_listed_primary_keys(people):
+    wanted = [people[0].pk, people[2].pk, "no-such-actor"]
+    assert set(Actor.objects.filter(pk__in_list=wanted)) == {people[0], people[2]}
+    assert list(Actor.objects.filter(pk__in_list=[])) == []
+
+
+@pytest.mark.django_db
+def test_in_list_follows_links_and_generic_ids(people):
+    alias = factories.AliasFactory(actor=people[1], name="Another name")
+    factories.AliasFactory(actor=people[0], name="Not this one")
+    assert list(Alias.objects.filter(actor__in_list=[people[1].pk])) == [alias]
+    factories.CitationFactory(record=people[2])
+    cited = Citation.objects.filter(object_id__in_list=[people[2].pk])
+    assert set(cited) == set(Citation.objects.filter(object_id=people[2].pk))
+    assert cited.count() >= 1
+
+
+@pytest.mark.django_db
+def test_in_list_sends_one_parameter_however_long_the_list(people):
+    many = [people[0].pk] + [f"unknown-{number}" for number in range(500)]
+    with CaptureQueriesContext(connection) as captured:
+        assert list(Actor.objects.filter(pk__in_list=many)) == [people[0]]
+    (query,) = captured.captured_queries
+    # A placeholder per value would be 501 of them; the list is one literal.
+    assert query["sql"].count("unknown-") == 500
+    assert ("= ANY(" in query["sql"]) == (connection.vendor == "postgresql")
+    assert ("json_each(" in query["sql"]) == (connection.vendor == "sqlite")
+
+
+@pytest.mark.django_db
+def test_in_list_keeps_quotes_and_non_ascii_intact():
+    person = factories.PersonFactory(name="O'Brien 김")
+    assert list(Actor.objects.filter(name__in_list=["O'Brien 김", 'Say "no"'])) == [person]
