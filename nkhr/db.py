@@ -8,8 +8,6 @@ with its table by triggers. `SEARCH_INDEXED` names the SQLite ones, so that the 
 consults only tables that exist.
 """
 
-import json
-
 from django.db import migrations, models
 
 
@@ -40,11 +38,12 @@ class SQLiteOnlySQL(VendorOnlySQL):
 
 
 class InList(models.Lookup):
-    """`field__in_list=[…]`: the values as one parameter (`= ANY(array)` on PostgreSQL, a
-    JSON list read by `json_each` on SQLite). `__in` prepares every element of its list
-    and writes a placeholder each, which for a thousand ids costs more than the query; and
-    `IN (subquery)` would be a join, which a page that keeps its written join order
-    (`ValuesReader.keep_join_order`) cannot start from."""
+    """`field__in_list=[…]`: the values as they are, without `__in`'s per-element
+    preparation (which for a thousand ids costs more than the query). On PostgreSQL the
+    list is one parameter, `= ANY(array)`: a plain condition, where `IN (subquery)` would
+    be a join that a page keeping its written join order (`ValuesReader.keep_join_order`)
+    could not start from. On SQLite a placeholder per value, so that the planner knows how
+    few there are (a list it cannot count makes it walk a whole table in another order)."""
 
     lookup_name = "in_list"
 
@@ -55,7 +54,8 @@ class InList(models.Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*lhs_params, self.rhs]
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(self.rhs)]
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
 
 
 # On every field and on links (which take only the lookups registered on them).
