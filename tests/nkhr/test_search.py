@@ -4,6 +4,7 @@ kept in step by triggers on SQLite), puts the closest names first, and the admin
 searched changelists neither count whole tables nor run a query per row."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib import admin
@@ -208,6 +209,23 @@ def test_sqlite_search_reads_the_fts_tables(people):
     assert fts_table("nkhr_actor", "name_key") in sql
     assert fts_table("nkhr_alias", "name_key") in sql
     assert "MATCH" in sql
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_sqlite_capped_candidates_stop_reading_the_fts_table_at_the_cap():
+    # A common term's FTS5 matches are read only up to the cap, not all of them first.
+    kims = [factories.PersonFactory(name=f"Kim Chol {number}") for number in range(6)]
+    exact = factories.PersonFactory(name="Kim")
+    condition = key_condition(Actor, "kim", ACTOR_KEYS, candidates=2)
+    sql = search_sql(Actor, condition)
+    fts_reads = re.findall(r'MATCH \'"kim"\'( LIMIT \d+)?\)', sql)
+    assert fts_reads and set(fts_reads) == {" LIMIT 2"}
+    found = set(Actor.objects.filter(condition))
+    # At most two candidates from each column's table, and the exact name always.
+    assert exact in found
+    assert 1 < len(found - {exact}) <= 4
+    assert found - {exact} <= set(kims) | {alias.actor for alias in Alias.objects.all()}
 
 
 @sqlite_only
