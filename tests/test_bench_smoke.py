@@ -48,6 +48,7 @@ def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     *designation_exports, follow_the_money = results["exports"]
     assert [row["rows"] for row in designation_exports] == [200, 200, 200]
     assert follow_the_money["rows"] > 200  # actors and occupancies too
+    assert all(0 < row["first_line_s"] <= row["seconds"] for row in results["exports"])
     assert len(results["admin"]) == 3
     assert all(row["requests"] > 0 and row["errors"] == 0 for row in results["http"])
     assert "API/floor" in completed.stdout
