@@ -122,13 +122,7 @@ class SearchView(APIView):
         if wanted and wanted not in known:
             raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
         reading = Reading(request)
-        searched = [
-            (resource, viewset)
-            for resource, viewset in self.resources
-            if resource == wanted
-            # a regime is found once, as an instrument linked to its own route
-            or not (wanted or is_covered_by_concrete_route(viewset.queryset.model))
-        ]
+        searched = self._searched(wanted)
         linked = set().union(*(viewset.filterset_class.linked_models() for _, viewset in searched))
         hits = []
         with sharing_candidates(linked):
@@ -137,6 +131,18 @@ class SearchView(APIView):
         hits.sort(key=lambda hit: (-hit["score"], hit["name"].casefold(), hit["id"]))
         hits = hits[:MAX_RESULTS]
         return Response({"count": len(hits), "results": hits})
+
+    def _searched(self, wanted: str | None) -> list:
+        if wanted:
+            return [
+                (resource, viewset) for resource, viewset in self.resources if resource == wanted
+            ]
+        # A regime is found once, as an instrument linked to its own route.
+        return [
+            (resource, viewset)
+            for resource, viewset in self.resources
+            if not is_covered_by_concrete_route(viewset.queryset.model)
+        ]
 
     def _hits(self, resource, viewset, query, reading) -> list[dict]:
         filterset_class = viewset.filterset_class
