@@ -1,5 +1,5 @@
-"""Database helpers for migrations that only one backend can carry out, and the indexes that
-serve substring search (`nkhr.search`) on each backend.
+"""Database helpers for migrations that only one backend can carry out, the indexes that
+serve substring search (`nkhr.search`) on each backend, and the `in_list` lookup.
 
 A searched column gets, on PostgreSQL, a GIN trigram index (on the column for a stored key
 matched with `contains`, on `UPPER(column)` for text matched with `icontains`, as Django

@@ -192,9 +192,8 @@ def _chunks(queryset, columns) -> Iterator[list[dict]]:
 def _grouped(queryset, parent: str, value: str, ids: list) -> dict[str, list]:
     """`value` of each row of `queryset` whose `parent` is in `ids`, by parent, in order."""
     grouped = defaultdict(list)
-    for parent_id, item in queryset.filter(**{f"{parent}__in_list": ids}).values_list(
-        parent, value
-    ):
+    rows = queryset.filter(**{f"{parent}__in_list": ids}).values_list(parent, value)
+    for parent_id, item in rows:
         grouped[parent_id].append(item)
     return grouped
 

@@ -228,12 +228,12 @@ class RelatedRows:
         ]
 
     def fetch(self, ids: list, columns: list[str]) -> list[dict]:
+        if not ids:
+            return []
         queryset = self.model._default_manager.order_by(*self.ordering)
         if self.generic:
             content_type = ContentType.objects.get_for_model(self.owner)
             queryset = queryset.filter(**{self.content_type_field: content_type})
-        if not ids:
-            return []
         queryset = queryset.filter(**{f"{self.parent_key}__in_list": ids})
         return list(queryset.values(*columns, **{PARENT: models.F(self.parent_key)}))
 
