@@ -37,7 +37,14 @@ from django.utils.translation import gettext_lazy as _
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.models import Citation, CitedRecord
-from nkhr.search import BY_IDS, BY_ROWS, COMMON_ROWS, admin_search_condition, key_rank
+from nkhr.search import (
+    BY_IDS,
+    BY_ROWS,
+    COMMON_ROWS,
+    admin_search_condition,
+    key_rank,
+    page_and_one_more,
+)
 
 TIMESTAMP_FIELDS = ("created", "updated")
 
@@ -218,14 +225,15 @@ class LookaheadPaginator(Paginator):
     @cached_property
     def count(self):
         offset = (self.page_number - 1) * self.per_page
-        self.rows = list(self.object_list[offset : offset + self.per_page + 1])
-        self.count_capped = len(self.rows) > self.per_page
-        return offset + len(self.rows)
+        self.rows, count, self.count_capped = page_and_one_more(
+            self.object_list, offset, self.per_page
+        )
+        return count
 
     def page(self, number):
         number = self.validate_number(number)
         if number == self.page_number and self.rows is not None:
-            return self._get_page(self.rows[: self.per_page], number, self)
+            return self._get_page(self.rows, number, self)
         return super().page(number)
 
 

@@ -4,7 +4,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 from rest_framework.utils.urls import replace_query_param
 
-from nkhr.search import BY_ROWS
+from nkhr.search import BY_ROWS, page_and_one_more
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -96,14 +96,10 @@ class RecordPagination(LimitOffsetPagination):
         return page
 
     def _page_and_one_more(self, queryset, request) -> list:
-        """A common term's page, read with one row past it instead of a count (its rows are
-        tested in the list's order: counting ten thousand would test sixty thousand). The
-        count is then a lower bound: `count_capped` says so, and `next` follows the rows."""
+        """A common term's page, not counted: `count` is a lower bound, `count_capped` says
+        so, and `next` follows the rows."""
         self.offset = self.get_offset(request)
-        rows = list(queryset[self.offset : self.offset + self.limit + 1])
-        self.count_capped = len(rows) > self.limit
-        self.count = self.offset + len(rows)
-        page = rows[: self.limit]
+        page, self.count, self.count_capped = page_and_one_more(queryset, self.offset, self.limit)
         self.page_length = len(page)
         return page
 
