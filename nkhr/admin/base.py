@@ -332,14 +332,42 @@ class SelectRelatedInlineMixin:
         return queryset.select_related(*self.select_related) if self.select_related else queryset
 
 
-class RowInline(SelectRelatedInlineMixin, PrimedAutocompleteMixin, admin.TabularInline):
+class HiddenPublicIdInlineMixin:
+    """Rows whose primary key is an editable public id (positions held, funding priorities)
+    keep that id in a hidden input, as rows with an automatic key do.
+
+    Django's inline templates render the hidden key only when the key is automatic, not
+    editable, or excluded from the form; an editable key merely left out of `fields` is
+    validated on submit but never rendered, so the page could not be saved unchanged.
+    Excluding it says what is meant: the id is never typed in a row (a new row's id is
+    made from its name)."""
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or ())
+        pk = self.model._meta.pk
+        if pk.editable and pk.name not in exclude and pk.name not in (self.fields or ()):
+            exclude.append(pk.name)
+        return exclude
+
+
+class RowInline(
+    HiddenPublicIdInlineMixin,
+    SelectRelatedInlineMixin,
+    PrimedAutocompleteMixin,
+    admin.TabularInline,
+):
     """Base inline for the rows of a record: no empty rows by default, no per-row query."""
 
     formset = PrimedInlineFormSet
     extra = 0
 
 
-class CitationInline(SelectRelatedInlineMixin, PrimedAutocompleteMixin, GenericTabularInline):
+class CitationInline(
+    HiddenPublicIdInlineMixin,
+    SelectRelatedInlineMixin,
+    PrimedAutocompleteMixin,
+    GenericTabularInline,
+):
     """Where a record's facts come from. Proxies (a Resolution, a SanctionsRegime) cite as
     their concrete model, as `CitedRecord.citations` does, so both see the same rows."""
 

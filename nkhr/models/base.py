@@ -52,6 +52,49 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        # Remember the stored values (Django's documented pattern for "what changed"), so a
+        # save that changes nothing writes nothing: no history version, `updated` kept.
+        instance = super().from_db(db, field_names, values)
+        instance._stored_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def changed_fields(self) -> list[str] | None:
+        """The columns whose value differs from what was loaded from the database (derived
+        keys recomputed first), or None when the instance was not loaded from it."""
+        stored = getattr(self, "_stored_values", None)
+        if stored is None or self._state.adding:
+            return None
+        self.refresh_derived()
+        changed = []
+        for field in self._meta.concrete_fields:
+            name = field.attname
+            if name == "updated" or name not in stored or stored[name] is models.DEFERRED:
+                continue
+            try:
+                differs = field.get_prep_value(getattr(self, name)) != field.get_prep_value(
+                    stored[name]
+                )
+            except (TypeError, ValueError, ValidationError):
+                differs = True
+            if differs:
+                changed.append(field.name)
+        return changed
+
+    def save(self, *args, **kwargs):
+        if not kwargs.get("force_insert"):
+            changed = self.changed_fields()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and changed is not None:
+                changed = [name for name in changed if name in update_fields]
+            if changed == []:
+                return
+        super().save(*args, **kwargs)
+        self._stored_values = {
+            field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
+        }
+
     def partial_date(self, name: str) -> PartialDate | None:
         """The partial date stored in `<name>` and `<name>_precision`, or None."""
         value = getattr(self, name)
