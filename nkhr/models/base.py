@@ -52,6 +52,19 @@ class TimeStampedModel(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if not kwargs.get("force_insert"):
+            changed = self.changed_fields()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and changed is not None:
+                changed = [name for name in changed if name in update_fields]
+            if changed == []:
+                return
+        super().save(*args, **kwargs)
+        self._stored_values = {
+            field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
+        }
+
     @classmethod
     def from_db(cls, db, field_names, values):
         # Remember the stored values (Django's documented pattern for "what changed"), so a
@@ -81,19 +94,6 @@ class TimeStampedModel(models.Model):
             if differs:
                 changed.append(field.name)
         return changed
-
-    def save(self, *args, **kwargs):
-        if not kwargs.get("force_insert"):
-            changed = self.changed_fields()
-            update_fields = kwargs.get("update_fields")
-            if update_fields is not None and changed is not None:
-                changed = [name for name in changed if name in update_fields]
-            if changed == []:
-                return
-        super().save(*args, **kwargs)
-        self._stored_values = {
-            field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
-        }
 
     def partial_date(self, name: str) -> PartialDate | None:
         """The partial date stored in `<name>` and `<name>_precision`, or None."""
