@@ -1,39 +1,64 @@
 # NKHR Records: `make run` serves the admin and API with the paper's data; `make test` runs
-# every test. Both create .venv and install requirements.txt on first use.
+# every test. `make run` and `make serve` install the runtime only (requirements.txt, wheels,
+# no compiler); `make test`, `make lint` and `make bench` add requirements-dev.txt.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-requirements
+# One stamp per requirements set, so a runtime-only venv is topped up (not rebuilt) for tests.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check clean-db bench
+.PHONY: install install-dev run serve test lint format check bench
 
-$(STAMP): requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install it, or set PYTHON=/path/to/python3.11" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $(STAMP)
 
-install: $(STAMP)
+$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+# PyICU (for followthemoney, tests only) compiles: say what the system lacks before pip fails.
+$(DEV_STAMP): requirements-dev.txt $(RUNTIME_STAMP)
+	scripts/system-packages $(if $(filter install,$(SYSTEM_PACKAGES)),--install) build
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # A random SECRET_KEY for this checkout, kept out of git.
-.env:
+.env: | $(BIN)/python
 	$(BIN)/python -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 
+# The development server, DEBUG off; whitenoise serves the static files from the apps'
+# folders (no collectstatic, edits show at once).
 run: install .env
 	$(BIN)/python manage.py bootstrap
-	$(BIN)/python manage.py runserver --insecure $(HOST):$(PORT)
+	STATIC_FROM_APPS=true $(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
 
-test: install
+# As in production (docs/deploy.md): gunicorn with WEB_CONCURRENCY workers (default
+# 2 x cores + 1, at most 8; nkhr/gunicorn.conf.py), static files collected and served by
+# whitenoise, logs on stdout.
+serve: install .env
+	$(BIN)/python manage.py bootstrap
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn --config nkhr/gunicorn.conf.py --bind $(HOST):$(PORT)
+
+test: install-dev
+	scripts/system-packages $(if $(filter install,$(SYSTEM_PACKAGES)),--install) test
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -48,5 +73,5 @@ check: install .env
 SCALE ?= 10000
 BENCH_DATABASE_URL := $(if $(filter command line,$(origin DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/nkhr_bench)
 
-bench: install
+bench: install-dev
 	DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)
