@@ -51,7 +51,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nkhr.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# whitenoise serves the static files from the WSGI process: what `collectstatic` gathered
+# into STATIC_ROOT, with gzip copies made there. STATIC_FROM_APPS=true (DEBUG, `make run`,
+# the tests) serves them from the apps' folders instead, looked up on each request, so no
+# collectstatic is needed and edits show at once.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+STATIC_FROM_APPS = env.bool("STATIC_FROM_APPS", default=DEBUG)
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = STATIC_FROM_APPS
 
 # Reads are public unless API_PUBLIC_READ=false; writes need the model's Django permission.
 API_PUBLIC_READ = env.bool("API_PUBLIC_READ", default=True)
@@ -176,13 +188,25 @@ if not DEBUG:
     CSRF_COOKIE_HTTPONLY = False  # the admin's JavaScript reads it
     X_FRAME_OPTIONS = "DENY"
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # Behind an HTTPS proxy (docs/deploy.md): all of these on, and the header the proxy sets
+    # to tell Django the request came over HTTPS (SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto).
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if proxy_ssl_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+        # Only safe when the proxy sets (or strips) this header on every request.
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + proxy_ssl_header.upper().replace("-", "_"),
+            "https",
+        )
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # stdout, one line per record, for the service manager or container runtime to collect.
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
