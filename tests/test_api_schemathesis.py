@@ -13,6 +13,7 @@ client, so the test ids are the same on every xdist worker.
 """
 
 import functools
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -25,6 +26,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import CacheConfig, ReportsConfig, SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -64,6 +66,14 @@ CHECKS = [
     response_headers_conformance,
 ]
 CLIENTS = ["anonymous", "superuser"]
+# Schemathesis keeps no cache of its own here (by default .schemathesis/ in the working
+# directory), and any report goes to pytest's git-ignored folder.
+CONFIG = SchemathesisConfig(
+    cache=CacheConfig(enabled=False),
+    reports=ReportsConfig(
+        directory=str(Path(__file__).resolve().parent.parent / ".pytest_cache" / "schemathesis")
+    ),
+)
 
 
 def operation_labels(schema) -> list[str]:
@@ -73,13 +83,15 @@ def operation_labels(schema) -> list[str]:
 # Collection cannot call the app (each request opens a transaction, and the database is the
 # test's only once a test runs), so the test ids come from the same generator the schema view
 # uses; `test_served_schema_has_the_collected_operations` proves the two agree.
-LABELS = operation_labels(schemathesis.openapi.from_dict(SchemaGenerator().get_schema(public=True)))
+LABELS = operation_labels(
+    schemathesis.openapi.from_dict(SchemaGenerator().get_schema(public=True), config=CONFIG)
+)
 
 
 @functools.cache
 def served_schema():
     """The schema as `/api/v1/schema/` serves it, loaded once per process (inside a test)."""
-    return schemathesis.openapi.from_wsgi(SCHEMA_PATH, get_wsgi_application())
+    return schemathesis.openapi.from_wsgi(SCHEMA_PATH, get_wsgi_application(), config=CONFIG)
 
 
 def served_operation(label: str):
