@@ -1,11 +1,12 @@
-"""Writes that span more than one row or carry a workflow rule: publication transitions,
-and bringing a deleted record back with the rows deleted with it."""
+"""Writes that span more than one row or carry a workflow rule: a record's nested rows,
+publication transitions, and bringing a deleted record back with the rows deleted with it."""
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -13,6 +14,71 @@ from django.utils.translation import gettext_noop
 from nkhr.history import dependent_rows, is_tracked
 from nkhr.models.base import PublicRecord
 from nkhr.models.publication import PUBLISH, Publication
+
+# --- a record's nested rows (aliases, bill actions, citations …) ----------------------------
+
+
+def row_identity(model, parent_fields: Iterable[str]) -> tuple[str, ...]:
+    """The fields that name a row of `model` within its record: its natural key (or, lacking
+    one, its first unique constraint) less the fields tying it to the record."""
+    fields = getattr(model, "natural_key_fields", ()) or next(
+        (c.fields for c in model._meta.constraints if isinstance(c, models.UniqueConstraint)),
+        (),
+    )
+    parents = set(parent_fields)
+    return tuple(name for name in fields if name not in parents)
+
+
+def same_row(current, new) -> bool:
+    """Whether `new` says what the stored row `current` says (ids and timestamps aside)."""
+    return all(
+        getattr(current, field.attname) == getattr(new, field.attname)
+        for field in current._meta.concrete_fields
+        if not (field.primary_key or field.name in ("created", "updated") or not field.editable)
+    )
+
+
+def write_rows(
+    existing: Iterable[models.Model],
+    wanted: Iterable[models.Model],
+    identity: Iterable[str],
+    *,
+    save: Callable[[models.Model], None],
+    before_write: Callable[[models.Model], None] = lambda row: None,
+) -> None:
+    """Make a record's rows of one kind `wanted` (unsaved rows already tied to the record),
+    the one writer of nested rows for the API and imports (the admin's formsets keep rows
+    by their primary key the same way).
+
+    A wanted row that matches a stored one by `identity` and says the same is kept as it
+    is, with its primary key and no history version; a changed row replaces the stored one
+    and a stored row not wanted is deleted (deletions first, so that no intermediate state
+    breaks a constraint, such as two primary sponsors while roles are swapped); new rows
+    are added. `save` writes one row (it may validate first); `before_write` runs before
+    each write or deletion (who and why, for history)."""
+    identity = tuple(identity)
+
+    def key(row):
+        return tuple(getattr(row, row._meta.get_field(name).attname) for name in identity)
+
+    current = {key(row): row for row in existing}
+    kept, to_save = set(), []
+    for row in wanted:
+        stored = current.get(key(row))
+        if stored is not None and stored.pk not in kept and same_row(stored, row):
+            kept.add(stored.pk)
+        else:
+            to_save.append(row)
+    for row in current.values():
+        if row.pk not in kept:
+            before_write(row)
+            row.delete()
+    for row in to_save:
+        before_write(row)
+        save(row)
+
+
+# --- publication -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,3 @@
-
 import pytest
 
 # The generic contracts assert in these modules: show their failures' values as pytest does

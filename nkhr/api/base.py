@@ -4,7 +4,8 @@
 renders related records in brief form (`{id, url, name, kind}`), turns each partial date
 pair into one value written as known (`2015-06`) plus `<name>_precision`, validates writes
 with the model's own rules (the same `full_clean()` the admin runs), and replaces nested
-rows (aliases, bill actions …) and citations when a write includes them.
+rows (aliases, bill actions …) and citations when a write includes them, keeping the rows
+sent back unchanged.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +21,7 @@ from nkhr.dates import PartialDate
 from nkhr.models import Citation, Publication, Source
 from nkhr.models.sources import LOCATOR_FIELDS, format_locator
 from nkhr.prefetch import related_rows
+from nkhr.services import row_identity, write_rows
 
 
 def _django_errors_to_drf(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -256,23 +258,23 @@ class RecordSerializer(
         for name, rows in nested.items():
             if name == "citations":
                 content_type = ContentType.objects.get_for_model(instance)
-                instance.citations.all().delete()
-                objects = [
-                    Citation(content_type=content_type, object_id=instance.pk, **row)
-                    for row in rows
-                ]
+                parent = {"content_type": content_type, "object_id": instance.pk}
+                related = instance.citations
             else:
-                parent_field = self.nested_rows[name]
+                parent = {self.nested_rows[name]: instance}
                 related = getattr(instance, name)
-                related.all().delete()
-                objects = [related.model(**{parent_field: instance}, **row) for row in rows]
-            for obj in objects:
+            objects = [related.model(**parent, **row) for row in rows]
+
+            def save(obj, name=name):
                 obj.refresh_derived()
                 try:
                     obj.full_clean()
                 except DjangoValidationError as exc:
                     raise serializers.ValidationError({name: exc.messages}) from exc
                 obj.save()
+
+            # Rows sent back unchanged keep their ids and history (`write_rows`).
+            write_rows(related.all(), objects, row_identity(related.model, parent), save=save)
 
     def build_relational_field(self, field_name, relation_info):
         field_class, kwargs = super().build_relational_field(field_name, relation_info)

@@ -483,6 +483,28 @@ def test_patch_with_rows_replaces_them():
 
 
 @pytest.mark.django_db
+def test_patch_resending_rows_keeps_the_unchanged_ones_with_their_ids():
+    actor = PersonFactory()
+    kept = AliasFactory(actor=actor, name="Chong Gyong Thaek")
+    AliasFactory(actor=actor, name="Jong Kyong-thaek")
+    versions = kept.history.count()
+    client = APIClient()
+    client.force_authenticate(user_with_permissions(Actor, "change"))
+    aliases = client.get(f"/api/v1/actors/{actor.pk}/").json()["aliases"]
+    aliases[1]["name"] = "Jong Kyongthaek"
+
+    response = client.patch(f"/api/v1/actors/{actor.pk}/", {"aliases": aliases}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert sorted(actor.aliases.values_list("name", flat=True)) == [
+        "Chong Gyong Thaek",
+        "Jong Kyongthaek",
+    ]
+    assert actor.aliases.get(name="Chong Gyong Thaek").pk == kept.pk
+    assert kept.history.count() == versions
+
+
+@pytest.mark.django_db
 def test_public_id_never_changes():
     actor = PersonFactory()
     client = APIClient()

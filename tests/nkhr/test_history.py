@@ -4,6 +4,7 @@ field-level diffs, and a curator can revert a record to an earlier version."""
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
+from django.db import models
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -232,6 +233,26 @@ def test_row_versions_cost_one_query_per_kind_of_row(django_assert_max_num_queri
     assert len(entries) >= 10
 
 
+def change_a_value(obj) -> None:
+    """Change a text column of `obj` (or, lacking one, a choice), so that its next save is
+    a new version."""
+    fields = [
+        field
+        for field in obj._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+        and field.editable
+        and not (field.primary_key or field.unique)
+    ]
+    text = next((field for field in fields if not field.choices), None)
+    if text is not None:
+        value = getattr(obj, text.attname) or ""
+        setattr(obj, text.attname, f"{value} (changed)"[-(text.max_length or 1000) :])
+        return
+    field = next(field for field in fields if field.choices)
+    current = getattr(obj, field.attname)
+    setattr(obj, field.attname, next(v for v, _ in field.flatchoices if v and v != current))
+
+
 TRACKED_ADMINS = [
     pytest.param(model_admin, id=model._meta.label)
     for model, model_admin in admin.site._registry.items()
@@ -242,6 +263,7 @@ TRACKED_ADMINS = [
 @pytest.mark.parametrize("model_admin", TRACKED_ADMINS)
 def test_every_history_page_and_version_page_renders(model_admin):
     obj = factory_for(model_admin.model)()
+    change_a_value(obj)
     obj.save()
     client = admin_client_for(member_of("Editor"))
 
