@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class GrantsConfig(AppConfig):
     name = "grants"
-    verbose_name = _("Funding programmes")
+    verbose_name = _("Funding")
     default_auto_field = "django.db.models.BigAutoField"
