@@ -12,6 +12,8 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
@@ -192,6 +194,49 @@ def instance_of(version):
         if versioned_field.is_cached(version):
             field.set_cached_value(instance, versioned_field.get_cached_value(version))
     return instance
+
+
+def numbered_versions(history, pk_name: str):
+    """`history` (versions of one or more records or rows) with `version_number`: 1 for each
+    record's first version, 2 for its second …, counted over all its versions whatever part
+    of them is read. Curators say "version 3 of this record", not a global history id."""
+    return history.annotate(
+        version_number=Window(
+            RowNumber(),
+            partition_by=[F(pk_name)],
+            order_by=[F("history_date").asc(), F("history_id").asc()],
+        )
+    )
+
+
+def version_number(version) -> int:
+    """The number of `version` among the versions of its own record (1 for the first)."""
+    opts = version.instance_type._meta
+    pk_name = opts.pk.attname
+    earlier = Q(history_date__lt=version.history_date) | Q(
+        history_date=version.history_date, history_id__lt=version.history_id
+    )
+    versions = type(version)._default_manager.filter(**{pk_name: getattr(version, pk_name)})
+    return versions.filter(earlier).count() + 1
+
+
+def link_fields(model) -> list:
+    """The many-to-many fields whose links are recorded with each version of `model` (its
+    `_history_m2m_fields`, django-simple-history's declaration)."""
+    concrete = model._meta.concrete_model
+    return [concrete._meta.get_field(name) for name in getattr(concrete, "_history_m2m_fields", ())]
+
+
+def links_of_version(version) -> dict[str, list]:
+    """{field name: ids of the linked records} as `version` recorded its links."""
+    links = {}
+    for field in link_fields(version.instance_type):
+        rows = getattr(version, field.name).all()
+        target = field.m2m_reverse_field_name()
+        links[field.name] = sorted(
+            getattr(row, row._meta.get_field(target).attname) for row in rows
+        )
+    return links
 
 
 def version_label(version) -> str:

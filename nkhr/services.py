@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from nkhr.history import dependent_rows, is_tracked
+from nkhr.history import dependent_rows, is_tracked, links_of_version
 from nkhr.models.base import PublicRecord
 from nkhr.models.publication import PUBLISH, Publication
 
@@ -213,9 +213,25 @@ def _restore_record(model, public_id, user):
             _("%(id)s refers to records that no longer exist (%(missing)s); restore them first.")
             % {"id": public_id, "missing": ", ".join(missing)}
         )
+    links = _links_when_deleted(model, public_id)
     _save_restored(record, user)
+    for name, ids in links.items():
+        related = model._meta.get_field(name).related_model
+        getattr(record, name).set(related._base_manager.filter(pk__in=ids))
     _restore_dependents(record, deletion.history_date, user)
     return model._base_manager.get(pk=public_id)
+
+
+def _links_when_deleted(model, public_id) -> dict[str, list]:
+    """What the record's last version before its deletion linked it to (an event's
+    instruments …): restored with it, less what was deleted since."""
+    last = (
+        model.history.filter(**{model._meta.pk.attname: public_id})
+        .exclude(history_type="-")
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    return links_of_version(last) if last is not None else {}
 
 
 def _restore_dependents(parent, deleted_at, user) -> None:

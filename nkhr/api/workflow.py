@@ -9,6 +9,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from nkhr.history import numbered_versions
 from nkhr.models.publication import Publication
 from nkhr.services import TRANSITIONS, change_publication
 
@@ -35,6 +36,7 @@ def history_entries(historical_records) -> list[dict]:
         entries.append(
             {
                 "version": newer.history_id,
+                "number": newer.version_number,
                 "date": newer.history_date,
                 "user": newer.history_user.get_username() if newer.history_user else None,
                 "channel": newer.history_channel,
@@ -50,7 +52,10 @@ def history_entries(historical_records) -> list[dict]:
 HistoryEntrySerializer = inline_serializer(
     "HistoryEntry",
     {
-        "version": serializers.IntegerField(),
+        "version": serializers.IntegerField(help_text="The version's id in the history."),
+        "number": serializers.IntegerField(
+            help_text="The version's number among the record's own: 1 for its first."
+        ),
         "date": serializers.DateTimeField(),
         "user": serializers.CharField(allow_null=True),
         "channel": serializers.CharField(),
@@ -91,9 +96,12 @@ class RecordWorkflowMixin:
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def history(self, request, *args, **kwargs):
         record = self.get_object()
-        versions = record.history.select_related("history_user").order_by(
-            "-history_date", "-history_id"
-        )[: HISTORY_LIMIT + 1]
+        pk_name = record._meta.concrete_model._meta.pk.attname
+        versions = (
+            numbered_versions(record.history.all(), pk_name)
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
+        )
         return Response(history_entries(versions)[:HISTORY_LIMIT])
 
     @extend_schema(

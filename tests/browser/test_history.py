@@ -12,7 +12,6 @@ pytestmark = [pytest.mark.browser]
 
 def test_curator_reads_a_change_in_history_and_reverts_it(page, curator, shot):
     actor = factories.PersonFactory(name="Jong Kyong Thaek", status=Actor.Status.ACTIVE)
-    first_version = actor.history.earliest()
     log_in(page, curator)
 
     page.goto(f"/admin/nkhr/actor/{actor.pk}/change/")
@@ -33,7 +32,7 @@ def test_curator_reads_a_change_in_history_and_reverts_it(page, curator, shot):
     expect(changes).to_contain_text("Status: active → deceased")
     shot(page, "1-history-with-diff")
 
-    versions.last.get_by_role("link", name=f"version {first_version.history_id}").click()
+    versions.last.get_by_role("link", name="version 1").click()
     expect(page.locator("#id_name")).to_have_value("Jong Kyong Thaek")
     shot(page, "2-earlier-version")
     page.get_by_role("button", name="Revert").click()
@@ -44,7 +43,7 @@ def test_curator_reads_a_change_in_history_and_reverts_it(page, curator, shot):
 
     page.goto(f"/admin/nkhr/actor/{actor.pk}/history/")
     expect(versions).to_have_count(3)
-    expect(versions.first).to_contain_text(f"Reverted to version {first_version.history_id}")
+    expect(versions.first).to_contain_text("Reverted to version 1")
     expect(versions.first.locator(".history-changes")).to_contain_text(
         "Name: Chong Kyong Thaek → Jong Kyong Thaek"
     )

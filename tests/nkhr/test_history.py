@@ -10,11 +10,14 @@ from rest_framework.test import APIClient
 
 from nkhr.admin.history import row_versions
 from nkhr.history import is_tracked, recording_channel
-from nkhr.models import Actor, Alias, Instrument, Publication
+from nkhr.models import Actor, Alias, Event, Instrument, Publication
+from nkhr.services import restore_deleted
 from tests.admin_base import admin_url, change_url, count_queries, factory_for, post_data_from
 from tests.factories import (
     AliasFactory,
     DesignationFactory,
+    EventFactory,
+    LegislationFactory,
     PersonFactory,
     ResolutionFactory,
 )
@@ -43,14 +46,8 @@ def version_url(obj, version) -> str:
 
 
 def form_data(response) -> dict:
-    """POST data reproducing the form of a version page (it has no inlines)."""
-    form = response.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is not None:
-            data[form.add_prefix(name)] = value
-    return data
+    """What a browser submits from a version page (read from its HTML, as for change pages)."""
+    return post_data_from(response)
 
 
 def newest(obj):
@@ -167,6 +164,47 @@ def test_history_page_shows_each_change_as_field_old_and_new_with_who_and_channe
     assert "Spelling from the UN list" in page
     assert "bulk import" in page  # the channel, as displayed
     assert "Jong Kyong Thaek&nbsp;&rarr;&nbsp;Jong Kyong-thaek" in page
+
+
+def test_versions_are_numbered_per_record_from_one():
+    person = PersonFactory(name="Ri Yong Gil")
+    PersonFactory(name="Someone else").save()  # versions of others do not count
+    AliasFactory(actor=person, name="Ri Yong-gil")
+    for name in ("Ri Yong-gil", "Ri Yonggil"):
+        person.name = name
+        person.save()
+    client = admin_client_for(member_of("Editor"))
+
+    page = client.get(history_url(person))
+
+    numbers = [version.version_number for version in page.context["page_obj"]]
+    assert numbers == [3, 2, 1]
+    text = page.content.decode()
+    assert "version 3" in text and "version 1" in text
+    # Its alias and its citation, each at its first version.
+    assert [entry["version"].version_number for entry in page.context["row_versions"]] == [1, 1]
+    api = APIClient().get(f"/api/v1/actors/{person.pk}/history/").json()
+    assert [entry["number"] for entry in api] == [3, 2, 1]
+
+
+def test_long_text_changes_are_shown_in_full_as_a_word_diff():
+    before = (
+        "The Commission of Inquiry found that systematic, widespread and gross human rights "
+        "violations have been and are being committed by the DPRK, its institutions and officials."
+    )
+    after = before.replace("widespread and gross", "widespread, gross")
+    person = PersonFactory(description=before)
+    person.description = after
+    person.save()
+    person.name = "A name of more than eighty characters is shown in full, never cut in the middle"
+    person.save()
+    client = admin_client_for(member_of("Editor"))
+
+    text = client.get(history_url(person)).content.decode()
+
+    assert "<del>widespread and</del><ins>widespread,</ins> gross" in text
+    assert "officials." in text  # the end of the text, not cut off
+    assert "never cut in the middle" in text
 
 
 def test_history_page_also_lists_changes_to_aliases_and_citations():
@@ -296,9 +334,39 @@ def test_revert_through_the_admin_restores_the_old_values_as_a_new_version():
     person.refresh_from_db()
     assert (person.name, person.description) == ("Ri Son Gwon", "Chairman")
     latest = newest(person).first()
-    assert latest.history_change_reason == f"Reverted to version {first.history_id}"
+    # Numbered among the record's own versions, as its history page shows them.
+    assert latest.history_change_reason == "Reverted to version 1"
     assert (latest.history_user, latest.history_channel) == (curator, "admin")
     assert newest(person).count() == 3
+
+
+def test_revert_brings_back_the_links_of_the_version():
+    event = EventFactory()
+    first, second = ResolutionFactory(), ResolutionFactory()
+    event.instruments.add(first)
+    linked_to_first = newest(event).first()
+    event.instruments.set([second])
+    client = admin_client_for(member_of("Curator"))
+
+    page = client.get(version_url(event, linked_to_first))
+    response = client.post(version_url(event, linked_to_first), form_data(page))
+
+    assert response.status_code == 302
+    assert list(event.instruments.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_restore_brings_back_the_links_of_a_deleted_record():
+    event = EventFactory()
+    instrument, bill = ResolutionFactory(), LegislationFactory()
+    event.instruments.add(instrument)
+    event.legislation.add(bill)
+    public_id = event.pk
+    event.delete()
+
+    restored = restore_deleted(Event, public_id, member_of("Editor"))
+
+    assert list(restored.instruments.values_list("pk", flat=True)) == [instrument.pk]
+    assert list(restored.legislation.values_list("pk", flat=True)) == [bill.pk]
 
 
 def test_revert_leaves_the_publication_state_to_the_workflow():
