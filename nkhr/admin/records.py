@@ -15,6 +15,7 @@ from nkhr.admin.base import (
     RowInline,
     admin_change_url,
     filtered_changelist_url,
+    pair_partial_dates,
     partial_date_column,
 )
 from nkhr.dates import with_precisions
@@ -129,14 +130,22 @@ class AliasInline(RowInline):
     select_related = ["source"]
 
 
+# Inlines with more columns than a 1280-pixel screen holds are stacked: each row a small
+# form, a partial date beside its precision.
+STACKED = "admin/edit_inline/stacked.html"
+
+
 class PositionHeldInline(RowInline):
     """Positions a person held; open a row to cite its sources."""
 
     model = PositionHeld
     fk_name = "person"
-    fields = [
-        "position",
-        *with_precisions("start", "end", "as_of"),
+    template = STACKED
+    fieldsets = [
+        (
+            None,
+            {"fields": ["position", *pair_partial_dates(with_precisions("start", "end", "as_of"))]},
+        )
     ]
     autocomplete_fields = ["position"]
     select_related = ["person", "position"]
@@ -238,15 +247,20 @@ class LegislativeActionInline(RowInline):
     """A bill's steps, in order."""
 
     model = LegislativeAction
-    fields = [
-        "order",
-        *with_precisions("date"),
-        "kind",
-        "chamber",
-        "actor",
-        "description",
-        "source",
-        "locator",
+    template = STACKED
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("order", *with_precisions("date")),
+                    ("kind", "chamber"),
+                    "actor",
+                    "description",
+                    ("source", "locator"),
+                ]
+            },
+        )
     ]
     autocomplete_fields = ["actor", "source"]
     select_related = ["actor", "source"]

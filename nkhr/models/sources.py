@@ -72,11 +72,30 @@ class Source(PublicRecord):
         verbose_name_plural = _("sources")
         constraints = partial_date_constraints("published")
 
+    # Characters of the title kept in a source's label: enough to tell it from the others in
+    # an autocomplete box or a citation row, short enough to fit them.
+    LABEL_TITLE_LENGTH = 48
+
     def __str__(self):
-        return self.title
+        """The symbol (if any), the title cut to its first words, and the year published or,
+        lacking it, the kind: "A/RES/72/188: Situation of human rights in the Democratic… (2017)".
+        Many UN documents share one title; their symbols and years tell them apart."""
+        title = shorten(self.title, self.LABEL_TITLE_LENGTH)
+        named = not self.symbol or self.symbol.casefold() in self.title.casefold()
+        label = title if named else f"{self.symbol}: {title}"
+        when = self.published.year if self.published else self.get_kind_display()
+        return f"{label} ({when})"
 
     def refresh_derived(self):
         self.symbol_key = compact(self.symbol)
+
+
+def shorten(text: str, length: int) -> str:
+    """`text` cut at a word boundary to at most `length` characters, with "…" when cut."""
+    if len(text) <= length:
+        return text
+    cut = text[: length - 1].rsplit(" ", 1)[0].rstrip(" ,;:-(\u2013\u2014")
+    return f"{cut}…"
 
 
 # The parts that say where in a source a fact stands; together with the record and the
