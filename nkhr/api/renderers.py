@@ -31,7 +31,9 @@ def flatten_cell(value):
     if isinstance(value, (list, dict)):
         if not value:
             return ""
-        return orjson.dumps(value, default=str, option=orjson.OPT_SORT_KEYS).decode()
+        # Error details of nested rows are keyed by position (ints): allowed, as in JSON.
+        options = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+        return orjson.dumps(value, default=str, option=options).decode()
     if isinstance(value, bool):
         return "true" if value else "false"
     return value

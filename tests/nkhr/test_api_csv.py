@@ -63,3 +63,17 @@ def test_a_list_csv_writes_back_to_the_same_records(resource, model):
         for r in curator.get(f"/api/v1/{resource}/", {"limit": 1000}).json()["results"]
     }
     assert after == before
+
+
+def test_a_refused_write_answered_as_csv_names_the_nested_row_in_error():
+    # Errors of nested rows are keyed by the row's position; as CSV they are a 400 too.
+    user = User.objects.create_superuser("writer", "", "a long passphrase")
+    client = APIClient()
+    client.force_authenticate(user)
+    response = client.post(
+        "/api/v1/actors/?format=csv",
+        {"name": "Kim", "kind": "person", "aliases": [{"name": ""}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert b"aliases" in response.content
