@@ -37,6 +37,7 @@ from import_export.formats import base_formats
 
 from nkhr.dates import PartialDate
 from nkhr.history import Channel, recording_channel
+from nkhr.import_files import ImportTemplatesMixin
 from nkhr.models import Actor, Citation, Instrument, Legislation
 from nkhr.models.publication import Publication
 from nkhr.services import TRANSITIONS, may_transition
@@ -791,13 +792,14 @@ class RecordResource(resources.ModelResource):
 # --- admin -----------------------------------------------------------------------------------
 
 
-class RecordImportExportMixin(ImportExportMixin):
+class RecordImportExportMixin(ImportTemplatesMixin, ImportExportMixin):
     """Import and export on a record's admin page.
 
-    An upload is first imported as a dry run that lists every error of every row (and
-    writes nothing); confirming imports it in one transaction. Should the confirmed import
-    fail after all (the database changed in between), nothing is written and the errors are
-    shown again instead of a success message."""
+    The page offers a template file per resource and reads the format from the file
+    (`nkhr.import_files`). An upload is first imported as a dry run that lists every error
+    of every row (and writes nothing); confirming imports it in one transaction. Should the
+    confirmed import fail after all (the database changed in between), nothing is written
+    and the errors are shown again instead of a success message."""
 
     formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
     import_error_display = ("message", "row")
