@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -84,10 +86,19 @@ def with_precisions(*names: str) -> list[str]:
     return [column for name in names for column in (name, f"{name}_precision")]
 
 
+def _precision_label(date_field_label) -> str:
+    return gettext("%(label)s precision") % {"label": date_field_label}
+
+
+# Translated when shown, in the reader's language: `_(…) % …` would fix the label in the
+# language active when the models are imported (English).
+precision_label = lazy(_precision_label, str)
+
+
 def precision_field(date_field_label):
     """The `<name>_precision` column that goes with a partial date column."""
     return models.CharField(
-        _("%(label)s precision") % {"label": date_field_label},
+        precision_label(date_field_label),
         max_length=5,
         choices=DatePrecision.choices,
         blank=True,

@@ -149,6 +149,7 @@ class HistoryAdminMixin(SimpleHistoryAdmin):
 
     object_history_template = "admin/workflow/object_history.html"
     object_history_list_template = "admin/workflow/object_history_list.html"
+    object_history_form_template = "admin/workflow/object_history_form.html"
 
     def history_view(self, request, object_id, extra_context=None):
         context = {
