@@ -10,9 +10,18 @@ def record_choice(queryset, field_name=None, *, to_many=False, **kwargs):
     """A filter on a related record by its public id (repeat the parameter for several).
 
     Only a filter across a to-many relation (`to_many`) can repeat rows and needs DISTINCT,
-    which on a large table costs a scan; a foreign key needs none."""
+    which on a large table costs a scan; a foreign key needs none.
+
+    The ids offered are those the caller may see: a draft's id answers as an unknown id
+    does, so a filter never tells the public that an unpublished record exists."""
+
+    def visible(request):
+        if hasattr(queryset, "visible_to"):
+            return queryset.visible_to(getattr(request, "user", None))
+        return queryset
+
     return django_filters.ModelMultipleChoiceFilter(
-        queryset=queryset, field_name=field_name, distinct=to_many, **kwargs
+        queryset=visible, field_name=field_name, distinct=to_many, **kwargs
     )
 
 

@@ -27,6 +27,7 @@ from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
 from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table
+from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.text import compact
 
 KeyFunction = Callable[[str], str]
@@ -57,6 +58,40 @@ _CONTAINS_LOOKUPS = {"contains", "icontains"}
 _shared_candidates: ContextVar[tuple[set, dict] | None] = ContextVar(
     "shared_candidates", default=None
 )
+
+
+_published_links_only: ContextVar[bool] = ContextVar("nkhr_published_links_only", default=False)
+
+
+@contextmanager
+def searching_as(user):
+    """Within it, conditions built for `user` match a record through a linked record (a
+    designation through its target's names) only where `user` may see that linked record:
+    the public never finds a published designation by the name of a draft target."""
+    token = _published_links_only.set(not can_view_unpublished(user))
+    try:
+        yield
+    finally:
+        _published_links_only.reset(token)
+
+
+def _visible_link(model, prefix: str) -> models.Q:
+    """The condition that the record linked through `prefix` may be seen (inside
+    `searching_as()` for the public): published, when its model has a publication state."""
+    if not _published_links_only.get():
+        return models.Q()
+    condition, current = models.Q(), model
+    parts = prefix.split("__") if prefix else []
+    for index, name in enumerate(parts):
+        current = current._meta.get_field(name).related_model
+        if _has_publication(current):
+            path = "__".join(parts[: index + 1])
+            condition &= models.Q(**{f"{path}__publication": Publication.PUBLISHED})
+    return condition
+
+
+def _has_publication(model) -> bool:
+    return any(field.name == "publication" for field in model._meta.concrete_fields)
 
 
 @contextmanager
@@ -167,6 +202,14 @@ def _branches(model, specs: Iterable[Spec], cap: int | None = None) -> list[mode
     branches += [_owner_ids(field, related_specs, cap) for field, related_specs in reverse.items()]
     for field, related_specs in through.items():
         related_ids = _union(_candidate_branches(field.related_model, related_specs, cap))
+        if _visible_link(model, field.name):
+            related_ids = (
+                field.related_model._base_manager.filter(
+                    pk__in=related_ids, publication=Publication.PUBLISHED
+                )
+                .order_by()
+                .values("pk")
+            )
         matching = model._base_manager.filter(**{f"{field.attname}__in": related_ids})
         branches.append(_capped(model, matching.order_by().values("pk"), cap))
     return branches
@@ -306,7 +349,8 @@ def _tested_per_row(model, specs: Sequence[Spec]) -> models.Q:
     for path, lookup, value in specs:
         step = _to_many_step(model, path)
         if step is None:
-            condition |= models.Q(**{f"{path}__{lookup}": value})
+            linked = "__".join(path.split("__")[:-1])
+            condition |= models.Q(**{f"{path}__{lookup}": value}) & _visible_link(model, linked)
             continue
         prefix, owner, relation, rest = step
         key = ("__".join([*prefix, "pk"]), owner, relation)
@@ -319,7 +363,10 @@ def _tested_per_row(model, specs: Sequence[Spec]) -> models.Q:
         # The first such row's id, rather than EXISTS: PostgreSQL turns an EXISTS inside an
         # OR into a hash of every matching row (120,000 aliases for "Pak") built before the
         # first row is tested; a scalar subquery is run per row, stopping at its first hit.
-        condition |= models.Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False))
+        linked = parent.removesuffix("pk").removesuffix("__")
+        condition |= models.Q(IsNull(Subquery(rows.order_by().values("pk")[:1]), False)) & (
+            _visible_link(model, linked)
+        )
     return condition
 
 

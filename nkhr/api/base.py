@@ -209,9 +209,21 @@ class RecordSerializer(
         return record_url(instance, self.context.get("request"))
 
     def to_representation(self, instance):
+        request = self.context.get("request")
         if self.brief:
-            return brief(instance, self.context.get("request"))
-        return super().to_representation(instance)
+            return brief(instance, request)
+        data = super().to_representation(instance)
+        # A value read through a link (a designation's `target_kind`) is hidden with the
+        # linked record, as the link itself is; the values reader does the same.
+        for name, field in self.fields.items():
+            hops = getattr(field, "source_attrs", ())[:-1]
+            linked = instance
+            for attr in hops:
+                linked = getattr(linked, attr, None)
+                if linked is None or not is_visible(linked, request):
+                    data[name] = None
+                    break
+        return data
 
     def get_fields(self):
         fields = super().get_fields()

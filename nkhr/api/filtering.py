@@ -6,8 +6,11 @@ keys that ignore case, spacing, punctuation and romanization (see `nkhr.text`). 
 backend refuses unknown query parameters, so a mistyped filter is a 400, not ignored.
 """
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
@@ -21,6 +24,7 @@ from nkhr.search import (
     key_rank,
     linked_models,
     list_search_condition,
+    searching_as,
 )
 from nkhr.text import compact, name_key
 
@@ -28,6 +32,33 @@ from nkhr.text import compact, name_key
 GENERAL_PARAMETERS = frozenset(
     {"format", "brief", "limit", "offset", "cursor", "mode", "ordering", "count"}
 )
+
+
+def in_utc(value: datetime.datetime) -> datetime.datetime:
+    """`value` in UTC, where every database can compare it: an offset like -23:59 moves
+    9999-12-31T23:59 past year 9999 (an OverflowError), and PostgreSQL refuses offsets
+    beyond 15:59 in a query."""
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError as exc:
+        raise ValidationError(
+            "Out of range: in UTC the time falls before year 1 or after year 9999.",
+            code="invalid",
+        ) from exc
+
+
+class UTCDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 time, compared in UTC (`in_utc`)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return None if value is None else in_utc(value)
+
+
+class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCDateTimeField
 
 
 class PartialDateFormField(forms.CharField):
@@ -64,7 +95,7 @@ class PartialDateFilter(django_filters.Filter):
 class RecordFilterSet(django_filters.FilterSet):
     """Base of every resource's FilterSet."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UTCDateTimeFilter(
         field_name="updated",
         lookup_expr="gte",
         help_text="Records changed at or after this ISO 8601 time, for incremental pulls.",
@@ -95,13 +126,14 @@ class RecordFilterSet(django_filters.FilterSet):
         return filters
 
     def filter_search(self, queryset, name, value):
-        condition, tested_per_row = list_search_condition(
-            self._meta.model,
-            value,
-            self.search_key_paths(),
-            self.search_text,
-            common_rows=self.common_search_rows,
-        )
+        with searching_as(getattr(self.request, "user", None)):
+            condition, tested_per_row = list_search_condition(
+                self._meta.model,
+                value,
+                self.search_key_paths(),
+                self.search_text,
+                common_rows=self.common_search_rows,
+            )
         if condition is not None and self.request is not None:
             # A common term's page is read with one row more, not counted (pagination).
             self.request.search_shape = BY_ROWS if tested_per_row else BY_IDS

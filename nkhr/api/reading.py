@@ -30,7 +30,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from nkhr.api.fields import PartialDateField, RecordRelatedField
-from nkhr.api.registry import record_path, site_root
+from nkhr.api.registry import HIDDEN_NAME, record_path, site_root
 from nkhr.dates import partial_date_text
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.search import parent_lookup
@@ -96,6 +96,26 @@ class Reading:
 
     def visible(self, publication) -> bool:
         return publication is None or publication == PUBLISHED or self.sees_unpublished
+
+    def all_visible(self, row, publication_columns) -> bool:
+        return all(self.visible(row[column]) for column in publication_columns)
+
+
+def link_publications(model, path: str, columns: "Columns", prefix: str = "") -> list[str]:
+    """The publication columns of the records `path` (a column of `model`, `__`-separated)
+    passes through on its way to its column: a value read through a link is shown only
+    where every linked record on the way may be seen (a designation's `target_kind` is
+    hidden with its draft target)."""
+    found, current, parts = [], model, path.split("__")
+    for index, name in enumerate(parts[:-1]):
+        field = current._meta.get_field(name)
+        if not field.is_relation:
+            break
+        current = field.related_model
+        if has_column(current, "publication"):
+            hop = "__".join(parts[: index + 1])
+            found.append(columns.add(f"{prefix}{hop}__publication"))
+    return found
 
 
 def has_column(model, name: str) -> bool:
@@ -164,7 +184,11 @@ class BriefLink:
             if not hasattr(model, "name_from_values"):
                 raise Unreadable(f"{model.__name__} has no name, title or name_from_values")
             needed, function = model.name_from_values
-            self.name_from = ([columns.add(prefix + column) for column in needed], function)
+            self.name_from = (
+                [columns.add(prefix + column) for column in needed],
+                [link_publications(model, column, columns, prefix) for column in needed],
+                function,
+            )
         self.pk = columns.add(pk_column)
         self.kind = columns.add(prefix + "kind") if has_column(model, "kind") else None
         self.publication = (
@@ -174,10 +198,18 @@ class BriefLink:
         self.model_name = model._meta.model_name
         columns.add_updated(model, prefix)
 
-    def name(self, row) -> str:
+    def name(self, row, reading: "Reading | None" = None) -> str:
         if self.name_from is not None:
-            needed, function = self.name_from
-            return function(*[row[column] for column in needed])
+            needed, publications, function = self.name_from
+            # A part named by a record the reader may not see (a draft target) is hidden.
+            return function(
+                *[
+                    row[column]
+                    if reading is None or reading.all_visible(row, links)
+                    else HIDDEN_NAME
+                    for column, links in zip(needed, publications, strict=True)
+                ]
+            )
         for column in self.names:
             if value := row[column]:
                 return value
@@ -193,7 +225,7 @@ class BriefLink:
         return {
             "id": pk,
             "url": self.url(row, reading),
-            "name": self.name(row),
+            "name": self.name(row, reading),
             "kind": kind or self.model_name,
         }
 
@@ -292,6 +324,16 @@ class ValuesReader:
         if not has_column(model, source.split(".")[0]):
             raise Unreadable(f"{name}: {source} is not stored")
         column = columns.add(source.replace(".", "__"))
+        links = link_publications(model, source.replace(".", "__"), columns)
+        if links:
+            represent = field.to_representation
+
+            def through_link(row, reading):
+                if row[column] is None or not reading.all_visible(row, links):
+                    return None
+                return represent(row[column])
+
+            return through_link
         if isinstance(field, AS_STORED):
             return AsStored(column)
         if _is_plain_iso_datetime(field):

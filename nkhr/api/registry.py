@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from nkhr.api.permissions import is_visible
+
 # model class -> router basename, filled in by nkhr.api.urls as resources are registered
 _BASENAMES: dict[type[models.Model], str] = {}
 
@@ -64,12 +66,32 @@ def record_url(instance, request=None) -> str | None:
     return site_root(request) + path if request is not None else path
 
 
-def record_name(instance) -> str:
+# What stands for a name the reader may not see (a draft target's, in a designation's name).
+HIDDEN_NAME = "(not public)"
+
+
+def record_name(instance, request=None) -> str:
     for attribute in ("name", "title"):
         value = getattr(instance, attribute, None)
         if isinstance(value, str) and value:
             return value
+    if hasattr(instance, "name_from_values"):
+        needed, function = instance.name_from_values
+        return function(*[_value_through(instance, path, request) for path in needed])
     return str(instance)
+
+
+def _value_through(instance, path: str, request):
+    """The value at `path` (`target__name`) from `instance`, or HIDDEN_NAME where a record
+    on the way may not be seen by the reader."""
+    value = instance
+    for name in path.split("__"):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+        if isinstance(value, models.Model) and not is_visible(value, request):
+            return HIDDEN_NAME
+    return value
 
 
 def record_kind(instance) -> str:
@@ -82,6 +104,6 @@ def brief(instance, request=None) -> dict:
     return {
         "id": instance.pk,
         "url": record_url(instance, request),
-        "name": record_name(instance),
+        "name": record_name(instance, request),
         "kind": record_kind(instance),
     }

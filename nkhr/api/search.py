@@ -17,7 +17,7 @@ from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.reading import PARENT, BriefLink, Columns, Reading, RelatedRows, has_column
 from nkhr.api.registry import is_covered_by_concrete_route
 from nkhr.api.viewsets import ERRORS
-from nkhr.search import sharing_candidates
+from nkhr.search import searching_as, sharing_candidates
 from nkhr.text import compact, name_key
 
 PER_KIND_LIMIT = 25
@@ -125,7 +125,7 @@ class SearchView(APIView):
         searched = self._searched(wanted)
         linked = set().union(*(viewset.filterset_class.linked_models() for _, viewset in searched))
         hits = []
-        with sharing_candidates(linked):
+        with sharing_candidates(linked), searching_as(request.user):
             for resource, viewset in searched:
                 hits += self._hits(resource, viewset, query, reading)
         hits.sort(key=lambda hit: (-hit["score"], hit["name"].casefold(), hit["id"]))

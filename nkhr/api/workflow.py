@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from nkhr.history import numbered_versions
-from nkhr.models.publication import Publication
+from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.services import TRANSITIONS, change_publication
 
 HISTORY_LIMIT = 100
@@ -97,12 +97,21 @@ class RecordWorkflowMixin:
     def history(self, request, *args, **kwargs):
         record = self.get_object()
         pk_name = record._meta.concrete_model._meta.pk.attname
-        versions = (
+        versions = list(
             numbered_versions(record.history.all(), pk_name)
             .select_related("history_user")
             .order_by("-history_date", "-history_id")[: HISTORY_LIMIT + 1]
         )
-        return Response(history_entries(versions)[:HISTORY_LIMIT])
+        public = not can_view_unpublished(request.user)
+        if public:
+            # The public reads the published versions only (numbered among all, so that a
+            # number means the same to everyone), and not who on the staff made them.
+            versions = [v for v in versions if v.publication == Publication.PUBLISHED]
+        entries = history_entries(versions)[:HISTORY_LIMIT]
+        if public:
+            for entry in entries:
+                entry["user"] = None
+        return Response(entries)
 
     @extend_schema(
         summary="Move the record through review",

@@ -79,7 +79,7 @@ class TimeStampedModel(models.Model):
         stored = getattr(self, "_stored_values", None)
         if stored is None or self._state.adding:
             return None
-        self.refresh_derived()
+        self.refresh_derived_columns()
         changed = []
         for field in self._meta.concrete_fields:
             name = field.attname
@@ -106,10 +106,22 @@ class TimeStampedModel(models.Model):
         """Recompute columns derived from others (search keys). Runs before every save,
         fixture loads included, and before validation; bulk inserts must call it themselves."""
 
+    def refresh_derived_columns(self):
+        """`refresh_derived()`, each derived column then cut to its length: a key can be
+        longer than its name (NFKD makes 18 letters of one 'ﷺ'), and its start still finds
+        the record, where an overflow would be a database error."""
+        self.refresh_derived()
+        for field in self._meta.concrete_fields:
+            if field.editable or not isinstance(field, models.CharField) or not field.max_length:
+                continue
+            value = getattr(self, field.attname)
+            if isinstance(value, str) and len(value) > field.max_length:
+                setattr(self, field.attname, value[: field.max_length])
+
     def full_clean(self, *args, **kwargs):
         # Uniqueness of derived keys (a bill number "H.R. 757" against "H.R.757") can only
         # be judged once the keys are computed.
-        self.refresh_derived()
+        self.refresh_derived_columns()
         super().full_clean(*args, **kwargs)
 
     def clean(self):
@@ -144,7 +156,7 @@ class TimeStampedModel(models.Model):
 def _stamp_before_save(sender, instance, raw=False, **kwargs):
     # A signal rather than save(): loaddata saves "raw" and skips save(), not pre_save.
     if isinstance(instance, TimeStampedModel):
-        instance.refresh_derived()
+        instance.refresh_derived_columns()
         if not raw:
             instance.updated = timezone.now()
 
@@ -215,9 +227,31 @@ class PublicRecord(TimeStampedModel):
     def natural_key(self):
         return (self.pk,)
 
+    def _names_unpublished_links(self, seed: str) -> bool:
+        """Whether `seed` holds the id of an unpublished record this one links to."""
+        for field in self._meta.concrete_fields:
+            target = field.related_model if field.many_to_one else None
+            linked_id = getattr(self, field.attname) if target is not None else None
+            if linked_id is None or not issubclass(target, PublicRecord):
+                continue
+            if str(linked_id) in seed and (
+                target._base_manager.filter(pk=linked_id)
+                .exclude(publication=Publication.PUBLISHED)
+                .exists()
+            ):
+                return True
+        return False
+
     def make_public_id(self) -> str:
-        """A free slug made from the record's name (or a random one for non-Latin names)."""
-        base = slugify(str(getattr(self, self.public_id_source, "") or ""))[:120].strip("-")
+        """A free slug made from the record's name (or a random one for non-Latin names).
+
+        An id made of linked records' ids (a designation's is its regime's and target's) is
+        random instead while one of them is unpublished: a public id is public for good, and
+        must not give away a draft's name."""
+        seed = str(getattr(self, self.public_id_source, "") or "")
+        if self._names_unpublished_links(seed):
+            seed = ""
+        base = slugify(seed)[:120].strip("-")
         if not base:
             base = f"{self._meta.model_name}-{uuid.uuid4().hex[:12]}"
         candidate, suffix = base, 2

@@ -8,7 +8,9 @@ from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
 from nkhr.models import Publication
+from tests.api_base import if_match
 from tests.factories import (
+    AliasFactory,
     CitationFactory,
     DesignationFactory,
     PersonFactory,
@@ -105,10 +107,8 @@ def test_history_route_lists_versions_with_user_channel_and_changes():
     )
     assert created.status_code == 201, created.content
     url = created.json()["url"]
-    assert (
-        client.patch(url, {"description": "Minister of Social Security"}, format="json").status_code
-        == 200
-    )
+    changed = {"description": "Minister of Social Security"}
+    assert client.patch(url, changed, format="json", **if_match(client, url)).status_code == 200
 
     history = client.get(f"{url}history/").json()
 
@@ -149,3 +149,85 @@ def test_publication_route_follows_the_workflow_and_the_roles():
         entry["reason"] for entry in editor.get(f"/api/v1/actors/{draft.pk}/history/").json()
     ]
     assert reasons[:3] == ["wrong person", "checked", "ready"]
+
+
+# --- a draft behind a published record's link ------------------------------------------------
+
+
+@pytest.fixture
+def designation_of_a_draft():
+    """A published designation whose target is a draft, named as no other record is."""
+    target = PersonFactory(id=None, name="Secret Zyxwv Person", publication=DRAFT)
+    AliasFactory(actor=target, name="Zyxwv Alias")
+    return DesignationFactory(id=None, target=target)
+
+
+def everything_the_public_reads(designation) -> dict[str, bytes]:
+    public = client_in(None)
+    return {
+        "search": public.get("/api/v1/search/", {"q": "zyxwv"}).content,
+        "list search": public.get("/api/v1/designations/", {"search": "zyxwv"}).content,
+        "list": public.get("/api/v1/designations/").content,
+        "detail": public.get(f"/api/v1/designations/{designation.pk}/").content,
+        "csv": public.get("/api/v1/designations/", {"format": "csv"}).content,
+        "brief": public.get("/api/v1/designations/", {"brief": "1"}).content,
+        "regime": public.get(f"/api/v1/sanctions-regimes/{designation.regime_id}/").content,
+        "export": b"".join(public.get("/api/v1/export/").streaming_content),
+        "ftm": b"".join(public.get("/api/v1/export/ftm/").streaming_content),
+        "history": public.get(f"/api/v1/designations/{designation.pk}/history/").content,
+    }
+
+
+def test_a_draft_target_leaks_through_no_channel_of_its_published_designation(
+    designation_of_a_draft,
+):
+    designation = designation_of_a_draft
+    for channel, body in everything_the_public_reads(designation).items():
+        # The query is typed in lower case: "Zyxwv" would only come from the target's names.
+        assert b"Zyxwv" not in body, channel
+        assert designation.target_id.encode() not in body, channel
+    detail = client_in(None).get(f"/api/v1/designations/{designation.pk}/").json()
+    assert (detail["target"], detail["target_kind"]) == (None, None)
+    # Analysts still see it all.
+    analyst = client_in("Analyst").get(f"/api/v1/designations/{designation.pk}/").json()
+    assert analyst["target"]["name"] == "Secret Zyxwv Person"
+    assert analyst["target_kind"] == "person"
+    hits = client_in("Analyst").get("/api/v1/search/", {"q": "zyxwv"}).json()["results"]
+    assert designation.pk in {hit["id"] for hit in hits}
+
+
+def test_a_generated_id_never_carries_a_draft_name(designation_of_a_draft):
+    assert "zyxwv" not in designation_of_a_draft.pk
+    published = DesignationFactory(id=None, target=PersonFactory(name="Kim Published"))
+    assert published.target_id in published.pk
+
+
+def test_filtering_by_a_draft_answers_as_for_an_unknown_id(designation_of_a_draft):
+    draft_id = designation_of_a_draft.target_id
+    public = client_in(None)
+    by_draft = public.get("/api/v1/designations/", {"target": draft_id})
+    unknown = public.get("/api/v1/designations/", {"target": "no-such-actor"})
+    assert by_draft.status_code == unknown.status_code == 400
+    assert set(by_draft.json()) == set(unknown.json()) == {"target"}
+    assert ids(client_in("Analyst").get("/api/v1/designations/", {"target": draft_id})) == {
+        designation_of_a_draft.pk
+    }
+
+
+def test_the_public_history_shows_published_versions_without_staff_names():
+    curator = User.objects.create_user(username="curator-7")
+    person = PersonFactory(name="Ri Yong Gil", publication=DRAFT)
+    person._history_user = curator
+    person.description = "A draft's note"
+    person.save()
+    person.publication = Publication.PUBLISHED
+    person.save()
+
+    public = client_in(None).get(f"/api/v1/actors/{person.pk}/history/").json()
+    staff = client_in("Analyst").get(f"/api/v1/actors/{person.pk}/history/").json()
+
+    assert [entry["number"] for entry in public] == [3]
+    assert {entry["user"] for entry in public} == {None}
+    assert "A draft's note" not in json.dumps([e["changes"] for e in public])
+    assert [entry["number"] for entry in staff] == [3, 2, 1]
+    assert "curator-7" in {entry["user"] for entry in staff}
