@@ -5,9 +5,13 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
+from nkhr.api.urls import RESOURCES
 from nkhr.models import Publication
+from nkhr.models.base import PublicRecord
+from tests.admin_base import factory_for
 from tests.api_base import if_match
 from tests.factories import (
     AliasFactory,
@@ -231,3 +235,104 @@ def test_the_public_history_shows_published_versions_without_staff_names():
     assert "A draft's note" not in json.dumps([e["changes"] for e in public])
     assert [entry["number"] for entry in staff] == [3, 2, 1]
     assert "curator-7" in {entry["user"] for entry in staff}
+
+
+def draft_links() -> list:
+    """(resource, model, link field) for every link from a resource's records to a kind of
+    record that can be a draft: each is probed with a draft behind it."""
+    cases = []
+    for resource, viewset, _ in RESOURCES:
+        model = viewset.queryset.model
+        for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+            target = field.related_model
+            if not field.is_relation or target is None or field.name == "content_type":
+                continue
+            if not issubclass(target, PublicRecord) or not field.editable:
+                continue
+            cases.append(pytest.param(resource, model, field, id=f"{resource}.{field.name}"))
+    return cases
+
+
+def draft_of(model, marker: str):
+    """A draft of `model` (its concrete model) named `marker`."""
+    concrete = model._meta.concrete_model
+    names = {f.name for f in concrete._meta.concrete_fields} & {"name", "title"}
+    factory = factory_for(concrete if not model._meta.proxy else model)
+    return factory(publication=DRAFT, **dict.fromkeys(names, marker))
+
+
+@pytest.mark.parametrize(("resource", "model", "field"), draft_links())
+def test_a_draft_behind_any_link_is_met_in_no_public_channel(resource, model, field):
+    marker = "Qqzzq Hidden Record"
+    record = factory_for(model)()
+    draft = draft_of(field.related_model, marker)
+    if field.many_to_many:
+        if not field.remote_field.through._meta.auto_created:
+            pytest.skip("a link written as rows of its own (sponsorships, relations)")
+        getattr(record, field.name).add(draft)
+    else:
+        setattr(record, field.name, draft)
+        try:
+            record.full_clean(exclude=["id"])
+        except ValidationError:
+            pytest.skip(f"a {field.related_model.__name__} of another kind cannot be linked")
+        record.save()
+    public = client_in(None)
+    bodies = {
+        "list": public.get(f"/api/v1/{resource}/").content,
+        "detail": public.get(f"/api/v1/{resource}/{record.pk}/").content,
+        "csv": public.get(f"/api/v1/{resource}/", {"format": "csv"}).content,
+        "brief": public.get(f"/api/v1/{resource}/", {"brief": "1"}).content,
+        "search": public.get("/api/v1/search/", {"q": "qqzzq"}).content,
+        "export": b"".join(public.get("/api/v1/export/").streaming_content),
+        "ftm": b"".join(public.get("/api/v1/export/ftm/").streaming_content),
+    }
+    for channel, body in bodies.items():
+        assert b"Qqzzq" not in body, channel
+        assert f'"{draft.pk}"'.encode() not in body, channel
+
+
+def draft_links_of_rows() -> list:
+    """(resource, model, row model, parent field, link field) for every link from a row
+    shown inside a resource's records (a bill's sponsors, an alias's source …) to a kind
+    of record that can be a draft."""
+    cases = []
+    for resource, viewset, _ in RESOURCES:
+        model = viewset.queryset.model
+        for relation in model._meta.related_objects:
+            row_model = relation.related_model
+            if issubclass(row_model, PublicRecord) or relation.many_to_many:
+                continue
+            for field in row_model._meta.concrete_fields:
+                target = field.related_model
+                if field.many_to_one and field is not relation.field and target is not None:
+                    if issubclass(target, PublicRecord):
+                        case_id = f"{resource}.{relation.name}.{field.name}"
+                        cases.append(
+                            pytest.param(
+                                resource, model, row_model, relation.field.name, field, id=case_id
+                            )
+                        )
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("resource", "model", "row_model", "parent", "field"), draft_links_of_rows()
+)
+def test_a_draft_behind_a_row_is_met_in_no_public_channel(
+    resource, model, row_model, parent, field
+):
+    record = factory_for(model)()
+    draft = draft_of(field.related_model, "Qqzzq Hidden Record")
+    factory_for(row_model)(**{parent: record, field.name: draft})
+    public = client_in(None)
+    bodies = {
+        "list": public.get(f"/api/v1/{resource}/").content,
+        "detail": public.get(f"/api/v1/{resource}/{record.pk}/").content,
+        "csv": public.get(f"/api/v1/{resource}/", {"format": "csv"}).content,
+        "export": b"".join(public.get("/api/v1/export/").streaming_content),
+        "ftm": b"".join(public.get("/api/v1/export/ftm/").streaming_content),
+    }
+    for channel, body in bodies.items():
+        assert b"Qqzzq" not in body, channel
+        assert f'"{draft.pk}"'.encode() not in body, channel
