@@ -33,7 +33,6 @@ from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
-from import_export.formats import base_formats
 
 from nkhr.dates import PartialDate
 from nkhr.history import Channel, recording_channel
@@ -41,6 +40,8 @@ from nkhr.import_files import ImportTemplatesMixin
 from nkhr.models import Actor, Citation, Instrument, Legislation
 from nkhr.models.publication import Publication
 from nkhr.services import TRANSITIONS, may_transition
+from nkhr.spreadsheets import FORMATS as SPREADSHEET_SAFE_FORMATS
+from nkhr.spreadsheets import NativeTypesExportMixin
 
 # --- matching a cell to a record -------------------------------------------------------------
 
@@ -792,7 +793,7 @@ class RecordResource(resources.ModelResource):
 # --- admin -----------------------------------------------------------------------------------
 
 
-class RecordImportExportMixin(ImportTemplatesMixin, ImportExportMixin):
+class RecordImportExportMixin(ImportTemplatesMixin, NativeTypesExportMixin, ImportExportMixin):
     """Import and export on a record's admin page.
 
     The page offers a template file per resource and reads the format from the file
@@ -801,7 +802,8 @@ class RecordImportExportMixin(ImportTemplatesMixin, ImportExportMixin):
     confirmed import fail after all (the database changed in between), nothing is written
     and the errors are shown again instead of a success message."""
 
-    formats = [base_formats.CSV, base_formats.XLSX, base_formats.JSON]
+    # CSV and XLSX cells that a spreadsheet would run are quoted, and unquoted on import.
+    formats = SPREADSHEET_SAFE_FORMATS
     import_error_display = ("message", "row")
 
     def process_result(self, result, request):

@@ -5,9 +5,11 @@ PostgreSQL in production (`postgres://user@host:5432/name`). `DEBUG` is off unle
 and with `DEBUG` off the process refuses to start without a `SECRET_KEY`.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "import_export",
+    "axes",
     "nkhr",
     "mechanisms",
     "sanctions",
@@ -53,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "nkhr.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and redirects
     "django.middleware.security.SecurityMiddleware",
+    "nkhr.security.ContentSecurityPolicyMiddleware",
+    "nkhr.security.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +69,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "nkhr.history.ChannelMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the login page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "nkhr.urls"
@@ -88,6 +95,12 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The login throttle checks every login before the password is compared (nkhr.security).
+AUTHENTICATION_BACKENDS = [
+    "nkhr.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -116,8 +129,26 @@ STORAGES = {
 STATIC_FROM_APPS = env.bool("STATIC_FROM_APPS", default=DEBUG)
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = STATIC_FROM_APPS
 
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+# (1 behind the documented nginx). Login throttles and API rate limits count per address
+# with it; 0 counts REMOTE_ADDR, and the header (which a client can write) is ignored.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+
 # Reads are public unless API_PUBLIC_READ=false; writes need the model's Django permission.
 API_PUBLIC_READ = env.bool("API_PUBLIC_READ", default=True)
+
+
+def throttle_rate(name: str, default: str) -> str | None:
+    """A rate such as `120/minute` (DRF's form), or None (no limit) for `off`."""
+    value = env.str(name, default=default).strip()
+    return None if value.lower() in {"", "off", "none"} else value
+
+
+# Requests per client per period, counted in CACHES (docs/operations.md, "Throttles").
+API_THROTTLE_RATES = {
+    "anon": throttle_rate("API_THROTTLE_ANON", "120/minute"),
+    "user": throttle_rate("API_THROTTLE_USER", "1200/minute"),
+}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -128,6 +159,16 @@ REST_FRAMEWORK = {
         if API_PUBLIC_READ
         else "rest_framework.permissions.DjangoModelPermissions"
     ],
+    "DEFAULT_PARSER_CLASSES": [
+        "nkhr.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "nkhr.api.throttling.AnonRateThrottle",
+        "nkhr.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": API_THROTTLE_RATES,
     "DEFAULT_RENDERER_CLASSES": [
         "nkhr.api.renderers.ORJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -179,6 +220,58 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+# Limits of a file on the import page (nkhr/import_limits.py; docs/operations.md, "Bulk
+# imports: limits"): its size, its rows, what an XLSX workbook may unpack to. Bigger files
+# go through `manage.py import_records`. The page lists the first IMPORT_PAGE_ROWS errors
+# (all of them in a report to download) and previews as many rows.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+IMPORT_PAGE_ROWS = env.int("IMPORT_PAGE_ROWS", default=100)
+# Cells a spreadsheet would run as a formula are quoted by the project's CSV and XLSX
+# formats (nkhr/spreadsheets.py), which the import reads back: django-import-export's own
+# escaping drops the "=" and cannot be undone, so it stays off. Control characters, which
+# XLSX cannot hold at all, become U+FFFD there rather than failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# The cache holds the API's throttle counts: per process by default; give the workers of a
+# deployment one they share (docs/deploy.md: a file cache), or each counts on its own.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# Login throttle (django-axes, nkhr/security.py): after LOGIN_FAILURE_LIMIT failed logins
+# for one user name, or from one address, logins by that name or from there are refused
+# for LOGIN_COOLOFF_MINUTES, even with the right password; a success clears the count.
+AXES_ENABLED = env.bool("LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "nkhr.security.client_address"
+AXES_LOCKOUT_CALLABLE = "nkhr.security.locked_out"
+# Locks are lifted with `manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS`;
+# the admin index stays the project's own.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts, styles, images and connections from this
+# site only, no plugins, no framing, forms posted here only. The admin, the API's browsable
+# pages (which may also set styles inline: nkhr.security) and its Swagger docs run under it
+# (tests/browser/test_security_headers.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The European Union is a sanctioning jurisdiction in its own right (as in FollowTheMoney).
 COUNTRIES_OVERRIDE = {"EU": _("European Union")}

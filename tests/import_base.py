@@ -13,11 +13,13 @@ import tablib
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from import_export.formats import base_formats
 
 from nkhr.models import Citation
+from nkhr.spreadsheets import CSV, JSON, XLSX
 
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX, "json": base_formats.JSON}
+# The admin's formats (nkhr/spreadsheets.py): CSV and XLSX quote formula cells on export and
+# unquote them on import.
+FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}
 # Position of each format in the admin's format choice (RecordImportExportMixin.formats).
 ADMIN_FORMAT_INDEX = {"csv": 0, "xlsx": 1, "json": 2}
 BOOKKEEPING = ("created", "updated")

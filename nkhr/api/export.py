@@ -5,6 +5,7 @@ import itertools
 from collections.abc import Iterator
 
 import orjson
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils.dateparse import parse_datetime
@@ -15,6 +16,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from nkhr import ftm
+from nkhr.api.filtering import in_utc
 from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.reading import Reading, reader_for
 from nkhr.api.renderers import JSONLinesRenderer, csv_lines
@@ -59,10 +61,18 @@ def _updated_since(request):
     value = request.query_params.get("updated_since")
     if value is None:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise serializers.ValidationError({"updated_since": ["Enter an ISO 8601 date and time."]})
-    return parsed
+    try:
+        # parse_datetime raises ValueError for a well-formed but impossible time (+99:00).
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError
+        return in_utc(parsed)
+    except ValueError as exc:
+        raise serializers.ValidationError(
+            {"updated_since": ["Enter an ISO 8601 date and time."]}
+        ) from exc
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError({"updated_since": exc.messages}) from exc
 
 
 def _refuse_unknown(request, known):

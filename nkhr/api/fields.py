@@ -112,6 +112,16 @@ class RecordRelatedField(serializers.RelatedField):
     def use_pk_only_optimization(self):
         return False
 
+    def get_choices(self, cutoff=None):
+        # The browsable API's forms list the records by public id: the representation (a
+        # dict, the brief form) cannot key a choice.
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {item.pk: self.display_value(item) for item in queryset}
+
     def display_value(self, instance):
         return str(instance)
 

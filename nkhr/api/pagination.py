@@ -24,9 +24,13 @@ class SyncCursorPagination(CursorPagination):
     def decode_cursor(self, request):
         # DRF answers a malformed cursor with 404; it is bad input, so a 400 like any other.
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as exc:
             raise ValidationError({self.cursor_query_param: [exc.detail]}) from exc
+        if cursor is not None and "\x00" in (cursor.position or ""):
+            # No public id holds a NUL, and PostgreSQL refuses one in a query.
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor"]})
+        return cursor
 
     def get_ordering(self, request, queryset, view):
         # Always the public id: a cursor over `?ordering=` on a nullable or repeated field

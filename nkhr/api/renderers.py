@@ -2,7 +2,9 @@
 
 A related record becomes its public id; a list of related records becomes their ids joined
 by `;`; other nested values (aliases, citations, actions) are written as JSON in their cell,
-so a CSV re-imports without loss.
+so a CSV re-imports without loss. A text cell a spreadsheet would run as a formula (`=…`,
+`+…`, `-…`, `@…`) is written with a leading single quote (`nkhr.spreadsheets`); a client
+writing such a cell back takes the quote off first (`nkhr.spreadsheets.restore`).
 """
 
 import csv
@@ -10,6 +12,8 @@ import io
 
 import orjson
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from nkhr.spreadsheets import neutralise
 
 MULTI_VALUE_SEPARATOR = ";"
 BRIEF_KEYS = ("id", "url", "name", "kind")
@@ -39,6 +43,11 @@ def flatten_cell(value):
     return value
 
 
+def csv_cell(value):
+    """A value as its CSV cell: flattened, and quoted if a spreadsheet would run it."""
+    return neutralise(flatten_cell(value))
+
+
 def empty_list_header(renderer_context) -> list[str]:
     """The columns of a list with no rows, from the view's serializer: a header-only CSV, not
     an empty body (which DRF sends without a Content-Type)."""
@@ -65,7 +74,7 @@ def csv_lines(rows):
         if header is None:
             header = list(row)
             yield writer.writerow(header)
-        yield writer.writerow([flatten_cell(row.get(key)) for key in header])
+        yield writer.writerow([csv_cell(row.get(key)) for key in header])
 
 
 class CSVRenderer(BaseRenderer):
@@ -88,7 +97,7 @@ class CSVRenderer(BaseRenderer):
             writer = csv.DictWriter(buffer, fieldnames=header, extrasaction="ignore")
             writer.writeheader()
             for row in rows:
-                writer.writerow({key: flatten_cell(row.get(key)) for key in header})
+                writer.writerow({key: csv_cell(row.get(key)) for key in header})
         return buffer.getvalue().encode(self.charset)
 
 
