@@ -62,6 +62,8 @@ def configure(database_url: str) -> None:
     """Point Django at the bench database, production-like (DEBUG off), before setup."""
     os.environ["DATABASE_URL"] = database_url
     os.environ["DEBUG"] = "0"
+    # The bench measures how fast answers come, not the rate limits that protect a server.
+    os.environ["API_THROTTLE_ANON"] = os.environ["API_THROTTLE_USER"] = "off"
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret-" + "x" * 40)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nkhr.settings")
     import django
