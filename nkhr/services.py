@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
@@ -143,7 +144,10 @@ def change_publication(record, transition_name: str, user, comment: str = ""):
             % {"state": record.get_publication_display(), "action": transition.label}
         )
     record.publication = transition.target
-    record._change_reason = comment or str(transition.label)
+    # The step's name is stored in English, like every reason the application writes, and
+    # shown in the reader's language (`nkhr.templatetags.nkhr_history`).
+    with translation.override("en"):
+        record._change_reason = comment or str(transition.label)
     # Outside a request (a command, a test) history would not know who made the change.
     if getattr(user, "is_authenticated", False):
         record._history_user = user

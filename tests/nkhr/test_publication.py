@@ -4,6 +4,7 @@ step leaves in history (through the service and through the API)."""
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from nkhr.models import Actor, Publication
@@ -155,3 +156,13 @@ def test_api_publication_route_keeps_the_comment_user_and_channel_in_history():
         "api",
     )
     assert (newest.history_change_reason, newest.history_user) == ("Return to draft", editor)
+
+
+def test_a_step_without_a_comment_is_stored_in_english_whatever_the_language():
+    editor = User.objects.create_user(username="editor-ko", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    person = PersonFactory(publication="draft")
+    with translation.override("ko"):
+        change_publication(person, "publish", editor)
+    latest = person.history.order_by("-history_date", "-history_id").first()
+    assert latest.history_change_reason == "Publish"
