@@ -112,6 +112,12 @@ def test_the_admin_index_links_to_the_page():
     assert URL in client_of(staff_in("Analyst")).get(reverse("admin:index")).content.decode()
 
 
+def test_every_admin_page_links_to_the_page_from_the_user_tools():
+    page = client_of(staff_in("Curator")).get(reverse("admin:nkhr_actor_changelist"))
+    tools = page.content.decode().split('id="user-tools"', 1)[1].split("</div>", 1)[0]
+    assert URL in tools
+
+
 def test_the_token_of_a_deactivated_user_stops_working():
     user = staff_in("Analyst")
     token = Token.objects.create(user=user)
