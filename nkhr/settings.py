@@ -94,6 +94,18 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a small team (docs/operations.md, "Concurrent use"): readers never wait for
+    # a writer (WAL); a transaction takes the write lock when it begins (IMMEDIATE), never
+    # half-way through, where SQLite could only give up; and a writer waits its turn for up
+    # to SQLITE_TIMEOUT seconds instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.float("SQLITE_TIMEOUT", default=20.0),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The login throttle checks every login before the password is compared (nkhr.security).
