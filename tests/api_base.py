@@ -107,6 +107,14 @@ def analyst_client() -> APIClient:
     return client
 
 
+def if_match(client, url: str) -> dict:
+    """The If-Match header of a write to `url`, as a client sends it: the ETag of a GET just
+    made (writes to an existing record need one; 428 without it)."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return {"HTTP_IF_MATCH": response["ETag"]}
+
+
 def resolve_callables(kwargs: dict) -> dict:
     return {name: value() if callable(value) else value for name, value in kwargs.items()}
 
@@ -499,6 +507,23 @@ class RecordAPITest:
         after = self.model.objects.values().get(pk=record.pk)
         assert all(after[name] == value for name, value in payload.items())
         assert client.get(url)["ETag"] != etag
+        # The answer carries the new version's ETag, for the next write.
+        assert current["ETag"] == client.get(url)["ETag"]
+
+    def test_write_without_if_match_is_428_and_changes_nothing(self, db):
+        record = self.make_record()
+        client = self.client_with("change", "delete")
+        url = self.detail_url(record)
+        before = database_rows()
+        for write in (client.put, client.patch):
+            response = write(url, client.get(url).json(), format="json")
+            assert response.status_code == 428
+            assert "If-Match" in response.json()["detail"]
+        assert client.delete(url).status_code == 428
+        assert database_rows() == before
+        # `*` names no version: the write goes to whatever version is current.
+        response = client.patch(url, self.patch_payload(), format="json", HTTP_IF_MATCH="*")
+        assert response.status_code == 200, response.content
 
     def test_writing_back_what_was_read_changes_nothing(self, db):
         # A client that PUTs (or PATCHes) a record as it read it changed nothing: no history
@@ -516,22 +541,27 @@ class RecordAPITest:
 
     def test_change_without_permission_is_403(self, db):
         record = self.make_record()
-        response = self.client_with().patch(
-            self.detail_url(record), self.patch_payload(), format="json"
-        )
+        client = self.client_with()
+        url = self.detail_url(record)
+        response = client.patch(url, self.patch_payload(), format="json", **if_match(client, url))
         assert response.status_code == 403
 
     def test_anonymous_change_and_delete_are_refused(self, client, db):
         record = self.make_record()
         url = self.detail_url(record)
-        assert client.patch(url, self.patch_payload(), format="json").status_code in {401, 403}
-        assert client.delete(url).status_code in {401, 403}
+        etag = if_match(client, url)
+        assert client.patch(url, self.patch_payload(), format="json", **etag).status_code in {
+            401,
+            403,
+        }
+        assert client.delete(url, **etag).status_code in {401, 403}
         assert self.model._base_manager.filter(pk=record.pk).exists()
 
     def test_delete_with_permission(self, db):
         record = self.make_record()
         url = self.detail_url(record)
-        assert self.client_with().delete(url).status_code == 403
+        refused = self.client_with()
+        assert refused.delete(url, **if_match(refused, url)).status_code == 403
         client = self.client_with("delete")
         assert client.delete(url, HTTP_IF_MATCH='"0123456789abcdef"').status_code == 412
         assert self.model._base_manager.filter(pk=record.pk).exists()

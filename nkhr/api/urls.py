@@ -19,6 +19,7 @@ from nkhr.api.views import (
     RecommendationViewSet,
     SourceViewSet,
 )
+from nkhr.concurrency import reads_in_autocommit
 from sanctions.api.views import DesignationRoundViewSet, DesignationViewSet, SanctionsRegimeViewSet
 
 app_name = "api"
@@ -63,9 +64,14 @@ SearchView.resources = ExportView.resources = [
 ]
 
 urlpatterns = [
-    path("search/", SearchView.as_view(), name="search"),
-    path("export/", ExportView.as_view(), name="export"),
-    path("export/ftm/", FollowTheMoneyExportView.as_view(), name="export-ftm"),
+    # Reads that never wait for a writer on SQLite (the resources' viewsets do the same).
+    path("search/", reads_in_autocommit(SearchView.as_view()), name="search"),
+    path("export/", reads_in_autocommit(ExportView.as_view()), name="export"),
+    path(
+        "export/ftm/",
+        reads_in_autocommit(FollowTheMoneyExportView.as_view()),
+        name="export-ftm",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script from ?script, not inline: the page runs
     # under the Content-Security-Policy.

@@ -1,5 +1,12 @@
 """The viewset every resource is built on: thin subclasses set queryset, serializer and
-filterset; this class adds brief mode, conditional requests and optimistic concurrency."""
+filterset; this class adds brief mode, conditional requests and optimistic concurrency.
+
+A write to an existing record (PUT, PATCH, DELETE) must say which version it was based on:
+`If-Match` with the ETag last read (428 without it). The record is read, its ETag checked
+and the write made under the record's row lock, in the request's one transaction, so of
+two writers who read the same version one writes and the other gets 412: nothing written
+is silently undone. `If-Match: *` writes over whatever version is current (still applied to
+that version, under the lock)."""
 
 import hashlib
 import json
@@ -18,12 +25,15 @@ from drf_spectacular.utils import (
 from rest_framework import status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.filters import OrderingFilter
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.reading import Reading, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
+from nkhr.concurrency import lock_record, reads_in_autocommit
 from nkhr.prefetch import prefetched_lists
 from nkhr.search import BY_IDS
 
@@ -36,7 +46,11 @@ IF_MATCH_PARAMETER = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     location=OpenApiParameter.HEADER,
-    description="The record's ETag as last read; a stale one gets 412 and changes nothing.",
+    required=True,
+    description=(
+        "The record's ETag as last read (from a GET of the record). A stale one gets 412 and "
+        "changes nothing; `*` writes over whatever version is current."
+    ),
 )
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: messages by field or parameter."),
@@ -48,14 +62,26 @@ ERRORS = {
 WRITE_ERRORS = {
     **ERRORS,
     409: OpenApiResponse(description="Other records point at this one."),
-    412: OpenApiResponse(description="The If-Match ETag is stale."),
+    412: OpenApiResponse(description="The If-Match ETag is stale: read the record again."),
+    428: OpenApiResponse(description="No If-Match: send the ETag of the record as last read."),
 }
+# The actions that write over an existing record, and so need If-Match.
+IF_MATCH_ACTIONS = frozenset({"update", "partial_update", "destroy"})
 
 
 class PreconditionFailed(APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The record changed since you read it (stale If-Match): read it again."
     default_code = "precondition_failed"
+
+
+class PreconditionRequired(APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = (
+        "A write to an existing record needs If-Match: the ETag of the record as you last "
+        "read it (GET it first), so that nobody else's change is overwritten unseen."
+    )
+    default_code = "precondition_required"
 
 
 def latest_update(instance):
@@ -109,6 +135,11 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
     # it (`nkhr.api.reading`); the serializer path gives the same output.
     read_values = True
 
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # Reads never wait for a writer on SQLite; each write is one transaction.
+        return reads_in_autocommit(super().as_view(actions, **initkwargs))
+
     @property
     def brief(self) -> bool:
         return self.request.query_params.get("brief", "").lower() in {"1", "true", "yes"}
@@ -143,48 +174,71 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def get_serializer(self, *args, **kwargs):
-        if self.request is not None and self.request.method == "GET":
-            kwargs.setdefault("brief", self.brief)
+        if self.request is not None and self.request.method == "GET" and "brief" not in kwargs:
+            kwargs["brief"] = self.brief
         return super().get_serializer(*args, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
-        reader = self.values_reader(detail=True)
-        if reader is None:
-            instance = self.get_object()
-            data, latest = self.get_serializer(instance).data, latest_update(instance)
-        else:
-            lookup = kwargs[self.lookup_url_kwarg or self.lookup_field]
-            queryset = self.filter_queryset(self.get_queryset()).filter(pk=lookup)
-            rows = list(reader.values(queryset)[:1])
-            if not rows:
-                raise Http404
-            reading = Reading(request)
-            data, latest = reader.read(rows, reading)[0], reading.latest
+        lookup = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        data, latest = self.read_detail(
+            self.filter_queryset(self.get_queryset()), lookup, self.brief
+        )
         response = Response(data)
         if not self.brief:
             response["ETag"] = representation_etag(data)
         response["Last-Modified"] = http_date(latest.timestamp())
         return response
 
-    def values_reader(self, detail: bool = False):
+    def read_detail(self, queryset, pk, brief: bool = False):
+        """The detail page of record `pk` in `queryset` and its latest `updated`."""
+        reader = self.values_reader(detail=True, brief=brief)
+        if reader is None:
+            instance = get_object_or_404(queryset, pk=pk)
+            self.check_object_permissions(self.request, instance)
+            serializer = self.get_serializer(instance, brief=brief)
+            return serializer.data, latest_update(instance)
+        rows = list(reader.values(queryset.filter(pk=pk))[:1])
+        if not rows:
+            raise Http404
+        reading = Reading(self.request)
+        return reader.read(rows, reading)[0], reading.latest
+
+    def current_etag(self, pk) -> str:
+        """The ETag a GET of record `pk` would carry now."""
+        return representation_etag(self.read_detail(self.get_queryset(), pk)[0])
+
+    def values_reader(self, detail: bool = False, brief: bool | None = None):
         """The reader of this resource's serializer from values (`nkhr.api.reading`), or
         None where the serializer path is used."""
         if not self.read_values:
             return None
-        return reader_for(self.get_serializer_class(), self.brief, detail)
+        return reader_for(
+            self.get_serializer_class(), self.brief if brief is None else brief, detail
+        )
+
+    def get_object(self):
+        if self.request.method not in SAFE_METHODS:
+            # A write reads the record under its row lock, so that what it checks (the
+            # If-Match, the record's state) is what it writes over.
+            lookup = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            lock_record(self.get_queryset().model, lookup)
+        instance = super().get_object()
+        if self.action in IF_MATCH_ACTIONS:
+            self.check_if_match(instance)
+        return instance
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        # The new version's ETag, for the next write without reading the record again.
+        response["ETag"] = self.current_etag(kwargs[self.lookup_url_kwarg or self.lookup_field])
+        return response
 
     def check_if_match(self, instance) -> None:
-        header = self.request.headers.get("If-Match")
-        if not header or header.strip() == "*":
+        header = self.request.headers.get("If-Match", "").strip()
+        if not header:
+            raise PreconditionRequired()
+        if header == "*":
             return
-        current = representation_etag(self.get_serializer(instance, brief=False).data)
-        if current.strip('"') not in {tag.strip('"') for tag in parse_etags(header)}:
+        current = self.current_etag(instance.pk).strip('"')
+        if current not in {tag.strip('"') for tag in parse_etags(header)}:
             raise PreconditionFailed()
-
-    def perform_update(self, serializer):
-        self.check_if_match(serializer.instance)
-        super().perform_update(serializer)
-
-    def perform_destroy(self, instance):
-        self.check_if_match(instance)
-        super().perform_destroy(instance)

@@ -11,6 +11,7 @@ from tests.api_base import (
     RecordAPITest,
     analyst_client,
     count_queries,
+    if_match,
     result_ids,
     user_with_permissions,
 )
@@ -430,10 +431,12 @@ def test_partial_date_can_be_cleared_and_refined():
     client = APIClient()
     client.force_authenticate(user_with_permissions(Event, "change"))
     url = f"/api/v1/events/{event.pk}/"
-    assert client.patch(url, {"start": "2021-07"}, format="json").status_code == 200
+    response = client.patch(url, {"start": "2021-07"}, format="json", **if_match(client, url))
+    assert response.status_code == 200
     event.refresh_from_db()
     assert (event.start, event.start_precision) == (datetime.date(2021, 7, 1), "month")
-    assert client.patch(url, {"start": None}, format="json").status_code == 200
+    response = client.patch(url, {"start": None}, format="json", HTTP_IF_MATCH=response["ETag"])
+    assert response.status_code == 200
     event.refresh_from_db()
     assert (event.start, event.start_precision) == (None, "")
 
@@ -473,8 +476,9 @@ def test_patch_with_rows_replaces_them():
     AliasFactory(actor=actor, name="Old spelling")
     client = APIClient()
     client.force_authenticate(user_with_permissions(Actor, "change"))
+    url = f"/api/v1/actors/{actor.pk}/"
     response = client.patch(
-        f"/api/v1/actors/{actor.pk}/", {"aliases": [{"name": "New spelling"}]}, format="json"
+        url, {"aliases": [{"name": "New spelling"}]}, format="json", **if_match(client, url)
     )
     assert response.status_code == 200, response.content
     assert list(actor.aliases.values_list("name", flat=True)) == ["New spelling"]
@@ -490,10 +494,12 @@ def test_patch_resending_rows_keeps_the_unchanged_ones_with_their_ids():
     versions = kept.history.count()
     client = APIClient()
     client.force_authenticate(user_with_permissions(Actor, "change"))
-    aliases = client.get(f"/api/v1/actors/{actor.pk}/").json()["aliases"]
+    url = f"/api/v1/actors/{actor.pk}/"
+    read = client.get(url)
+    aliases = read.json()["aliases"]
     aliases[1]["name"] = "Jong Kyongthaek"
 
-    response = client.patch(f"/api/v1/actors/{actor.pk}/", {"aliases": aliases}, format="json")
+    response = client.patch(url, {"aliases": aliases}, format="json", HTTP_IF_MATCH=read["ETag"])
 
     assert response.status_code == 200, response.content
     assert sorted(actor.aliases.values_list("name", flat=True)) == [
@@ -509,7 +515,8 @@ def test_public_id_never_changes():
     actor = PersonFactory()
     client = APIClient()
     client.force_authenticate(user_with_permissions(Actor, "change"))
-    response = client.patch(f"/api/v1/actors/{actor.pk}/", {"id": "renamed"}, format="json")
+    url = f"/api/v1/actors/{actor.pk}/"
+    response = client.patch(url, {"id": "renamed"}, format="json", **if_match(client, url))
     assert response.status_code == 400
     assert "id" in response.json()
     assert Actor.objects.filter(pk=actor.pk).exists()
@@ -521,7 +528,8 @@ def test_deleting_an_actor_others_point_at_is_409():
     OrganisationFactory(parent=parent)
     client = APIClient()
     client.force_authenticate(user_with_permissions(Actor, "delete"))
-    response = client.delete(f"/api/v1/actors/{parent.pk}/")
+    url = f"/api/v1/actors/{parent.pk}/"
+    response = client.delete(url, **if_match(client, url))
     assert response.status_code == 409
     assert Actor.objects.filter(pk=parent.pk).exists()
 

@@ -13,6 +13,7 @@ from nkhr.history import is_tracked, recording_channel
 from nkhr.models import Actor, Alias, Event, Instrument, Publication
 from nkhr.services import restore_deleted
 from tests.admin_base import admin_url, change_url, count_queries, factory_for, post_data_from
+from tests.api_base import if_match
 from tests.factories import (
     AliasFactory,
     DesignationFactory,
@@ -123,9 +124,8 @@ def test_api_changes_are_recorded_with_the_user_and_the_api_channel():
     client = APIClient()
     client.force_authenticate(editor)
 
-    response = client.patch(
-        f"/api/v1/actors/{person.pk}/", {"description": "Premier"}, format="json"
-    )
+    url = f"/api/v1/actors/{person.pk}/"
+    response = client.patch(url, {"description": "Premier"}, format="json", **if_match(client, url))
 
     assert response.status_code == 200, response.content
     latest = newest(person).first()
