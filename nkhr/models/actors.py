@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from nkhr.concurrency import lock_hierarchy
 from nkhr.dates import date_order_constraint, partial_date_constraints, precision_field
 from nkhr.models.base import CitedRecord
 from nkhr.models.rows import SourcedRow
@@ -119,10 +120,24 @@ class Actor(CitedRecord):
     def save(self, *args, **kwargs):
         # The database forbids an actor being its own parent; longer cycles are caught here,
         # on every save path that goes through the model.
-        self._check_no_parent_cycle()
+        self._check_no_parent_cycle(saving=True)
         super().save(*args, **kwargs)
 
-    def _check_no_parent_cycle(self):
+    def _check_no_parent_cycle(self, saving=False):
+        if self.parent_id is None:
+            return
+        if self._state.adding:
+            # A record not stored yet is no one's parent, so its own link cannot close a
+            # cycle: no walk. Its save takes the lock all the same, so that another writer's
+            # walk, which may pass through it, waits until it is stored.
+            if saving:
+                lock_hierarchy(Actor)
+            return
+        stored = Actor._base_manager.filter(pk=self.pk).values_list("parent_id", flat=True)
+        if list(stored) != [self.parent_id]:
+            # A new link could close a cycle with another writer's: the walk below, and this
+            # save, happen while no other new link is being checked.
+            lock_hierarchy(Actor)
         seen = {self.pk}
         ancestor_id = self.parent_id
         while ancestor_id is not None:
