@@ -12,6 +12,8 @@ Every test that takes `model_admin` then runs once per ModelAdmin registered for
 that app (proxies included), as a staff user holding every permission.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
@@ -22,6 +24,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from nkhr.history import is_history_model, tracked_models
 from tests import factories
@@ -239,6 +242,28 @@ class AdminPagesContract:
         records = list(model_admin.get_queryset(admin_request(curator)))
         for record in records:
             assert_saves_unchanged(staff_client, model_admin, record, curator)
+
+    def test_a_page_saved_over_a_newer_change_is_refused_and_kept(
+        self, staff_client, django_user_model, model_admin
+    ):
+        curator = django_user_model.objects.get(username="curator")
+        record = record_with_inline_rows(model_admin, curator)
+        url = change_url(record)
+        page = staff_client.get(url)
+        # Someone else changes the record while the page is open (a real change always
+        # moves `updated`).
+        later = timezone.now() + datetime.timedelta(seconds=1)
+        model_admin.model._base_manager.filter(pk=record.pk).update(updated=later)
+        before = page_state(model_admin, record, curator)
+
+        stale = staff_client.post(url, admin_form_post(page.content.decode()))
+
+        assert stale.status_code == 200, url
+        assert "changed by someone else" in stale.content.decode()
+        assert page_state(model_admin, record, curator) == before
+        # The page came back with the current version: saving it again is a choice.
+        again = staff_client.post(url, admin_form_post(stale.content.decode()))
+        assert again.status_code == 302, (url, form_errors(again))
 
     def test_changelist_queries_do_not_grow_with_rows(self, staff_client, model_admin):
         factory = factory_for(model_admin.model)

@@ -13,6 +13,8 @@
 * `ReferencedByMixin`: read-only lists of the records that point at the one on screen.
 * `RowInline` and `CitationInline`: inlines whose rows cost no query each.
 * `partial_date_column()`: a changelist column showing a partial date as written.
+* `EditVersionAdminMixin`: a change page saved over someone else's newer change is refused,
+  with the curator's input kept.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -20,14 +22,15 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import flatten_fieldsets, quote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.forms import BaseInlineFormSet, CharField, HiddenInput, ModelForm, Textarea
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -36,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
+from nkhr.concurrency import edit_version, lock_record
 from nkhr.models import Citation, CitedRecord
 from nkhr.search import (
     BY_IDS,
@@ -465,7 +469,86 @@ def pair_partial_dates(fields: Sequence[str]) -> list:
     return lines
 
 
-class TimeStampedAdmin(PrimedAutocompleteMixin, KeySearchMixin, HistoryAdminMixin):
+# --- two curators on one page ----------------------------------------------------------------
+
+EDIT_VERSION = "edit_version"
+STALE_FORM_MESSAGE = _(
+    "This record was changed by someone else since you opened it, so nothing was saved. "
+    "Your changes are still on this page: compare them with the current version (open the "
+    "record again in another tab, or see its history), then save again to replace it with "
+    "what is on this page."
+)
+
+
+class EditVersionFormMixin:
+    """Checks, when saved, that the record is still the version the page was opened on.
+
+    `current_version(lock)` (set by the admin) gives the record's version token, first
+    taking its row lock when `lock`: the check and the save then happen under the lock. A
+    stale page is refused with its input kept and the current token in its hidden field,
+    so that saving it again is a choice made knowingly."""
+
+    current_version: Callable[..., str]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial[EDIT_VERSION] = self.current_version()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        current = self.current_version(lock=True)
+        if cleaned_data.get(EDIT_VERSION) != current:
+            self.data = self.data.copy()
+            self.data[self.add_prefix(EDIT_VERSION)] = current
+            raise ValidationError(STALE_FORM_MESSAGE, code="stale")
+        return cleaned_data
+
+
+class EditVersionAdminMixin:
+    """Change pages carry the record's version token (`nkhr.concurrency.edit_version`, the
+    value the API gives as the record's ETag) in a hidden field, checked when saved."""
+
+    def edits_version(self, request, obj) -> bool:
+        return obj is not None and obj.pk is not None and self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if self.edits_version(request, obj):
+            fieldsets.append((None, {"fields": [EDIT_VERSION], "classes": ["hidden"]}))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not self.edits_version(request, obj):
+            return super().get_form(request, obj, change=change, **kwargs)
+        # The model form is made without the token (no model field), which is added below.
+        if "fields" in kwargs:
+            fields = kwargs["fields"]
+        else:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if fields is not None:
+            kwargs["fields"] = [name for name in fields if name != EDIT_VERSION]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        model, pk = self.model, obj.pk
+
+        def current_version(lock=False):
+            if lock:
+                lock_record(model, pk)
+            return edit_version(request, model, pk)
+
+        return type(
+            form.__name__,
+            (EditVersionFormMixin, form),
+            {
+                EDIT_VERSION: CharField(widget=HiddenInput, required=False),
+                "current_version": staticmethod(current_version),
+            },
+        )
+
+
+class TimeStampedAdmin(
+    EditVersionAdminMixin, PrimedAutocompleteMixin, KeySearchMixin, HistoryAdminMixin
+):
     """Base of every ModelAdmin: timestamps read-only and grouped at the end of the page,
     partial dates beside their precision, key search available, history with diffs."""
 
