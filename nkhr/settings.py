@@ -186,6 +186,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "nkhr.api.renderers.CSVRenderer",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "nkhr.api.negotiation.StrictFormatNegotiation",
     "DEFAULT_PAGINATION_CLASS": "nkhr.api.pagination.RecordPagination",
     "DEFAULT_SCHEMA_CLASS": "nkhr.api.schema.RecordAutoSchema",
     "EXCEPTION_HANDLER": "nkhr.api.exceptions.api_exception_handler",
@@ -203,6 +204,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # drf-spectacular's own hook first; then 429/413 on every operation, and links from a
+    # record's create and read answers to its other routes (nkhr.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nkhr.api.schema.add_limits_and_links",
+    ],
     # The docs page's assets are served from this installation, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

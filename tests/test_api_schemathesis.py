@@ -4,9 +4,16 @@ Schemathesis loads `/api/v1/schema/` from the Django WSGI application in-process
 generates requests for each operation from the schema; every response must be no 5xx and
 must conform to the schema (a documented status code, a documented content type, a body
 matching the documented schema, documented headers). Each operation runs twice: as an
-anonymous client (reads answer, writes are refused) and as a superuser with a token (writes
-go through). A few records are seeded first so lists have rows and each detail route is
-also called with a real public id.
+anonymous client (reads answer, writes are refused) and as a curator with a token (a user of
+the Curator group, not a superuser: writes go through, deletes and publishing are refused,
+all as documented; a 428 or 412 for a write without a current If-Match is documented too).
+A few records are seeded first so lists have rows and each detail route is also called with
+a real public id, among them a published designation whose target is a draft, which the
+public reads as `target: null` (the schema must allow it).
+
+`test_curator_workflows_follow_the_schema_links` then runs Schemathesis' state machine as
+the curator: it follows the links the schema declares (a record's create and read answers
+lead to its update, delete, history and publication routes by `id`), with the same checks.
 
 The operations are collected when this module is imported, one test per operation and
 client, so the test ids are the same on every xdist worker.
@@ -17,13 +24,14 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import run_state_machine_as_test
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import CacheConfig, ReportsConfig, SchemathesisConfig
@@ -65,7 +73,10 @@ CHECKS = [
     response_schema_conformance,
     response_headers_conformance,
 ]
-CLIENTS = ["anonymous", "superuser"]
+CLIENTS = ["anonymous", "curator"]
+# Steps of the curator's stateful runs: each a chain of linked calls from a fresh state.
+STATEFUL_EXAMPLES = 15
+STATEFUL_STEPS = 6
 # Schemathesis keeps no cache of its own here (by default .schemathesis/ in the working
 # directory), and any report goes to pytest's git-ignored folder.
 CONFIG = SchemathesisConfig(
@@ -127,6 +138,9 @@ def public_ids(db, keep_test_connection) -> dict[str, str]:
     designation_round = DesignationRoundFactory(regime=regime)
     designation = DesignationFactory(target=person, regime=regime, round=designation_round)
     mechanism = MechanismFactory()
+    # A published record linking to a draft: the public reads the link as null.
+    draft = PersonFactory(name="Draft Person", publication="draft")
+    DesignationFactory(target=draft, regime=regime, round=designation_round)
     records = {
         "actors": person,
         "sources": SourceFactory(),
@@ -147,7 +161,8 @@ def public_ids(db, keep_test_connection) -> dict[str, str]:
 def client_headers(client: str) -> dict[str, str]:
     if client == "anonymous":
         return {}
-    user = User.objects.create_superuser("schemathesis", "", "a long passphrase")
+    user = User.objects.create_user("schemathesis", password="a long passphrase", is_staff=True)
+    user.groups.add(Group.objects.get(name="Curator"))
     return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
 
 
@@ -195,3 +210,47 @@ def test_operation_conforms_to_the_schema(label, client, public_ids):
 @pytest.mark.usefixtures("keep_test_connection")
 def test_served_schema_has_the_collected_operations():
     assert operation_labels(served_schema()) == LABELS
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("keep_test_connection")
+def test_the_schema_links_each_records_routes(public_ids):
+    links = served_operation("POST /api/v1/actors/").definition.raw["responses"]["201"]["links"]
+    assert {link["operationId"] for link in links.values()} == {
+        "actors_retrieve",
+        "actors_update",
+        "actors_partial_update",
+        "actors_destroy",
+        "actors_history_list",
+        "actors_publication_create",
+    }
+
+
+def test_curator_workflows_follow_the_schema_links(public_ids):
+    headers = client_headers("curator")
+    calls: list[tuple[str, int]] = []
+
+    class CuratorWorkflow(served_schema().as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, **kwargs):
+            calls.append((case.operation.label, response.status_code))
+            case.validate_response(response, checks=CHECKS)
+
+    run_state_machine_as_test(
+        CuratorWorkflow,
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=STATEFUL_STEPS,
+            derandomize=True,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        ),
+    )
+    linked = sorted({label for label, _ in calls if "{id}" in label})
+    print(f"stateful: {len(calls)} calls, {len(linked)} operations reached by a link")
+    # Links were followed: some call was made with an id a previous answer gave.
+    assert any("{id}" in label for label, _ in calls), calls
+    assert not [call for call in calls if call[1] >= 500], calls

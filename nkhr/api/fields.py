@@ -157,4 +157,6 @@ class RecordRelatedFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         if direction == "request":
             return {"type": "string", "description": "Public id of the related record."}
-        return auto_schema.resolve_serializer(BriefRecordSerializer, direction).ref
+        # null where the linked record is one the reader may not see (a draft, for the public).
+        ref = auto_schema.resolve_serializer(BriefRecordSerializer, direction).ref
+        return {"allOf": [ref], "nullable": True}

@@ -48,3 +48,70 @@ class RecordAutoSchema(AutoSchema):
                 "anyOf": [content["schema"], brief["content"][media_type]["schema"]]
             }
         return response
+
+
+# Answers any operation may give beside those it lists: the rate limits (nkhr/api/throttling.py)
+# and, for writes, the request body size limit (nkhr/api/exceptions.py).
+LIMIT_RESPONSES = {
+    "429": {
+        "description": _(
+            "Too many requests from this address or token: wait the seconds Retry-After says."
+        ),
+        "headers": {
+            "Retry-After": {
+                "schema": {"type": "integer"},
+                "description": _("Seconds until a request is taken again."),
+            }
+        },
+    },
+}
+BODY_LIMIT_RESPONSE = {"413": {"description": _("The request body is too large.")}}
+# The routes of one record reached from its create and read answers through its public id.
+RECORD_LINKS = {
+    "Retrieve": ("{}", "get"),
+    "Update": ("{}", "put"),
+    "PartialUpdate": ("{}", "patch"),
+    "Destroy": ("{}", "delete"),
+    "History": ("{}history/", "get"),
+    "Publication": ("{}publication/", "post"),
+}
+
+
+def _record_links(paths: dict, list_path: str) -> dict:
+    detail = f"{list_path}{{id}}/"
+    links = {}
+    for name, (template, method) in RECORD_LINKS.items():
+        operation = paths.get(template.format(detail), {}).get(method)
+        if operation is not None:
+            links[name] = {
+                "operationId": operation["operationId"],
+                "parameters": {"id": "$response.body#/id"},
+                "description": f"The record by the `id` of this answer ({method.upper()}).",
+            }
+    return links
+
+
+def add_limits_and_links(result, generator, request, public):
+    """drf-spectacular postprocessing: every operation lists 429 (and each write 413), and a
+    record's create (201) and read (200) answers link to its other routes by `id`, which
+    clients and stateful testers (Schemathesis) follow."""
+    paths = result.get("paths", {})
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            for code, response in LIMIT_RESPONSES.items():
+                responses.setdefault(code, response)
+            if method in ("post", "put", "patch"):
+                for code, response in BODY_LIMIT_RESPONSE.items():
+                    responses.setdefault(code, response)
+        if path.endswith("{id}/") and path.count("{") == 1:
+            list_path = path.removesuffix("{id}/")
+            links = _record_links(paths, list_path)
+            create = paths.get(list_path, {}).get("post", {}).get("responses", {}).get("201")
+            read = operations.get("get", {}).get("responses", {}).get("200")
+            for response in (create, read):
+                if response is not None and links:
+                    response.setdefault("links", {}).update(links)
+    return result

@@ -72,7 +72,8 @@ class DesignationMeasureSerializer(RowSerializer):
 
 class DesignationSerializer(RecordSerializer):
     measures = DesignationMeasureSerializer(many=True, required=False)
-    target_kind = serializers.CharField(source="target.kind", read_only=True)
+    # null with the target, where the reader may not see it (the schema says so).
+    target_kind = serializers.CharField(source="target.kind", read_only=True, allow_null=True)
     round_totals = serializers.SerializerMethodField()
 
     nested_rows = {"measures": "designation"}

@@ -72,6 +72,16 @@ CASES = [
         accept="text/html",
         status=200,
     ),
+    Case(
+        "a write asking for an unknown format",
+        "post",
+        "/api/v1/mechanisms/?format=xml",
+        body=json.dumps({"name": "x"}),
+        names="format",
+    ),
+    Case(
+        "a read asking for an unknown format", "get", "/api/v1/actors/?format=xml", names="format"
+    ),
     Case("JSON arrays nested 950 deep", "post", "/api/v1/actors/", body=nested(950)),
     Case(
         "JSON objects nested 950 deep",
