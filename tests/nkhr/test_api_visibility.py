@@ -305,14 +305,15 @@ def draft_links_of_rows() -> list:
                 continue
             for field in row_model._meta.concrete_fields:
                 target = field.related_model
-                if field.many_to_one and field is not relation.field and target is not None:
-                    if issubclass(target, PublicRecord):
-                        case_id = f"{resource}.{relation.name}.{field.name}"
-                        cases.append(
-                            pytest.param(
-                                resource, model, row_model, relation.field.name, field, id=case_id
-                            )
+                if not field.many_to_one or field is relation.field or target is None:
+                    continue
+                if issubclass(target, PublicRecord):
+                    case_id = f"{resource}.{relation.name}.{field.name}"
+                    cases.append(
+                        pytest.param(
+                            resource, model, row_model, relation.field.name, field, id=case_id
                         )
+                    )
     return cases
 
 
