@@ -540,7 +540,8 @@ class EditVersionAdminMixin:
             form.__name__,
             (EditVersionFormMixin, form),
             {
-                EDIT_VERSION: CharField(widget=HiddenInput, required=False),
+                # No label: the field is never shown, so it has nothing to say in any language.
+                EDIT_VERSION: CharField(widget=HiddenInput, required=False, label=""),
                 "current_version": staticmethod(current_version),
             },
         )

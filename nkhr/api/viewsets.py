@@ -12,7 +12,7 @@ import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections
+from django.db import OperationalError, connections
 from django.http import Http404
 from django.utils.http import http_date, parse_etags
 from drf_spectacular.types import OpenApiTypes
@@ -64,6 +64,7 @@ WRITE_ERRORS = {
     409: OpenApiResponse(description="Other records point at this one."),
     412: OpenApiResponse(description="The If-Match ETag is stale: read the record again."),
     428: OpenApiResponse(description="No If-Match: send the ETag of the record as last read."),
+    503: OpenApiResponse(description="Other writes were in the way; nothing changed: retry."),
 }
 # The actions that write over an existing record, and so need If-Match.
 IF_MATCH_ACTIONS = frozenset({"update", "partial_update", "destroy"})
@@ -82,6 +83,23 @@ class PreconditionRequired(APIException):
         "read it (GET it first), so that nobody else's change is overwritten unseen."
     )
     default_code = "precondition_required"
+
+
+class WritesContended(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database was busy with other writes, and nothing was changed: try again."
+    default_code = "writes_contended"
+
+
+# PostgreSQL's deadlock and serialization failures: it gave up this transaction for another.
+CONTENTION_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_contention(exc) -> bool:
+    """Whether a database error means only that other writers were in the way (PostgreSQL
+    broke a deadlock, or SQLite's write lock was not free within the timeout)."""
+    code = getattr(exc.__cause__, "pgcode", None) or getattr(exc.__cause__, "sqlstate", None)
+    return code in CONTENTION_SQLSTATES or "database is locked" in str(exc)
 
 
 def latest_update(instance):
@@ -231,6 +249,16 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
         response = super().update(request, *args, **kwargs)
         # The new version's ETag, for the next write without reading the record again.
         response["ETag"] = self.current_etag(kwargs[self.lookup_url_kwarg or self.lookup_field])
+        return response
+
+    def handle_exception(self, exc):
+        if isinstance(exc, OperationalError) and is_contention(exc):
+            # Rare (an import changing parents while someone else changes one of them), and
+            # the client's to retry, not a server fault.
+            exc = WritesContended()
+        response = super().handle_exception(exc)
+        if isinstance(exc, WritesContended):
+            response["Retry-After"] = "1"
         return response
 
     def check_if_match(self, instance) -> None:

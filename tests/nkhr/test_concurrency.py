@@ -12,8 +12,9 @@ import time
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from nkhr.models import Actor
 from tests.factories import ActorFactory, OrganisationFactory
@@ -175,3 +176,23 @@ def test_sqlite_is_set_up_for_concurrent_use(db):
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 10_000
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.django_db
+def test_a_write_given_up_for_another_is_503_to_retry(monkeypatch):
+    # PostgreSQL breaking a deadlock, or SQLite's lock not free in time, is no server fault.
+    record = ActorFactory()
+    client = APIClient()
+    client.force_authenticate(User.objects.create_superuser("editor", "", "unused"))
+    url = f"/api/v1/actors/{record.pk}/"
+    etag = client.get(url)["ETag"]
+
+    def deadlock(*args, **kwargs):
+        cause = type("DeadlockDetected", (Exception,), {"pgcode": "40P01"})()
+        raise OperationalError("deadlock detected") from cause
+
+    monkeypatch.setattr("nkhr.api.viewsets.lock_record", deadlock)
+    response = client.patch(url, {"description": "x"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "1"
+    assert Actor.objects.get(pk=record.pk).description == record.description
