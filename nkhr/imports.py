@@ -15,19 +15,26 @@ shares, written once:
 * `RecordResource`: the base resource. Every row goes through `full_clean()` like an admin
   form; all errors of all rows are collected, row by row and field by field; the import runs
   in one transaction that is rolled back on any error (and always on a dry run), and every
-  change is recorded in history with the channel `import`.
-* `RecordImportExportMixin`: the admin mixin giving a record's page its import and export.
+  change is recorded in history with the channel `import`. What it would look up once a
+  row is looked up once an import (nkhr/import_cache.py): 10,000 rows are checked in
+  seconds (docs/operations.md, "Bulk imports: limits").
+* `RecordImportExportMixin`: the admin mixin giving a record's page its import and export,
+  within the limits of nkhr/import_limits.py, its errors shown as nkhr/import_reports.py
+  says. `manage.py import_records` imports bigger files with the same resources.
 """
 
+import copy
 import datetime
+import functools
 import json
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from import_export import resources, widgets
@@ -35,11 +42,22 @@ from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 
 from nkhr.dates import PartialDate
-from nkhr.history import Channel, recording_channel
+from nkhr.history import Channel, is_tracked, recording_channel
+from nkhr.import_cache import (
+    BatchInstanceLoader,
+    clean_imported,
+    constraint_messages,
+    import_lookups,
+    resolve_cached,
+    row_added,
+)
 from nkhr.import_files import ImportTemplatesMixin
+from nkhr.import_limits import ImportLimitsMixin
+from nkhr.import_reports import ImportReportsMixin, ImportResult
 from nkhr.models import Actor, Citation, Instrument, Legislation
+from nkhr.models.base import public_id_slug
 from nkhr.models.publication import Publication
-from nkhr.services import TRANSITIONS, may_transition
+from nkhr.services import TRANSITIONS, may_transition, row_identity, write_rows
 from nkhr.spreadsheets import FORMATS as SPREADSHEET_SAFE_FORMATS
 from nkhr.spreadsheets import NativeTypesExportMixin
 
@@ -68,10 +86,21 @@ def resolve_record(model, value):
     exact alias. Raises ValueError ("unknown …", "ambiguous: …") when not exactly one matches.
 
     Proxies are matched among all rows of their concrete model, so that naming an instrument
-    of the wrong kind is reported by the model's own validation ("Choose a treaty.")."""
+    of the wrong kind is reported by the model's own validation ("Choose a treaty.").
+    During an import, what a text resolved to is remembered (nkhr.import_cache)."""
     if isinstance(value, model._meta.concrete_model):
         return value
     text = str(value).strip()
+    concrete = model._meta.concrete_model
+    alias = None
+    if lookup := ALIAS_FIELDS.get(concrete):
+        relation = concrete._meta.get_field(lookup.split("__")[0])
+        alias = (relation.related_model, relation.field.attname, lookup.split("__")[1])
+    return resolve_cached(model, text, find_record, name_fields_of(model), alias)
+
+
+def find_record(model, text: str):
+    """`resolve_record()` in the database."""
     manager = model._meta.concrete_model._base_manager
     found = manager.filter(pk=text).first()
     if found is not None:
@@ -241,9 +270,7 @@ class RowsField(Field):
         self.keys = tuple(keys)
         self.scalar = scalar
         # Fields that identify a row within its record (its natural key less the record).
-        self.identity = tuple(
-            identity or (name for name in model.natural_key_fields if name != parent)
-        )
+        self.identity = tuple(identity or row_identity(model, self.parent_fields))
         self.check_rows = check_rows
         # A field that, left out of an item, is the item's position in the list (from 1).
         self.numbered = numbered
@@ -358,10 +385,16 @@ class RowsField(Field):
                 failed.append(key)
         # Fields already reported are not validated again ("unknown actor", not also "null").
         exclude = [*self.parent_fields, *failed, *self.unchecked_fields(row_obj)]
-        try:
-            row_obj.full_clean(exclude=exclude)
-        except ValidationError as error:
-            errors += messages_of(error)
+        resolved = [
+            key
+            for key, value in data.items()
+            if key in self.keys and self.model._meta.get_field(key).is_relation
+            if not is_blank(value)
+        ]
+        # Check constraints are checked here: new records' rows are written in batches
+        # (`RecordResource.add_rows()`), where a refusal could not be told to its row.
+        found = clean_imported(row_obj, exclude, resolved=resolved, check_constraints=True)
+        errors += messages_of(ValidationError(found)) if found else []
         return row_obj, errors
 
     def unchecked_fields(self, row_obj) -> list[str]:
@@ -417,35 +450,22 @@ class RowsField(Field):
             return
         for row_obj in rows:
             self.attach(row_obj, record)
-        existing = {self.identity_of(row): row for row in self.rows_of(record)}
-        keep = set()
-        # Changed rows are replaced rather than updated in place, so that no intermediate
-        # state breaks a constraint (two primary sponsors while roles are swapped).
-        to_save = []
-        for row_obj in rows:
-            current = existing.get(self.identity_of(row_obj))
-            if current is not None and self.same_row(current, row_obj):
-                keep.add(current.pk)
-            else:
-                to_save.append(row_obj)
-        for row in existing.values():
-            if row.pk not in keep:
-                resource.stamp(row)
-                row.delete()
-        for row_obj in to_save:
-            resource.stamp(row_obj)
+        if getattr(record, "_import_new", False) and not any(
+            getattr(row_obj, "_import_deferred", False) for row_obj in rows
+        ):
+            # A record the import has just added has no rows yet: all are new.
+            resource.add_rows(self.model, rows)
+            return
+
+        def save(row_obj):
             if getattr(row_obj, "_import_deferred", False):
                 resource.defer(row_obj.save)
             else:
                 row_obj.save()
 
-    def same_row(self, current, new) -> bool:
-        for field in self.model._meta.concrete_fields:
-            if field.primary_key or field.name in ("created", "updated") or not field.editable:
-                continue
-            if getattr(current, field.attname) != getattr(new, field.attname):
-                return False
-        return True
+        write_rows(
+            self.rows_of(record), rows, self.identity, save=save, before_write=resource.stamp
+        )
 
 
 class CitationsField(RowsField):
@@ -531,6 +551,9 @@ class KeepWhenBlankWidget(widgets.CharWidget):
 
 # --- the base resource -----------------------------------------------------------------------
 
+# New records' rows (aliases, citations …) written by one statement.
+ROW_BATCH = 1000
+
 # Columns every cited record's resource ends with.
 RECORD_TAIL = (
     "publication",
@@ -575,25 +598,60 @@ class RecordResource(resources.ModelResource):
         skip_unchanged = False
         # Every row's errors are collected, however many rows fail.
         raise_errors = False
+        # The records the rows update, loaded before the first row (nkhr.import_cache).
+        instance_loader_class = BatchInstanceLoader
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # Options this resource changes while it imports (which rows are compared for the
+        # preview; the library itself sets `store_instance`) are its own, not its class's.
+        self._meta = copy.copy(self._meta)
 
     # --- one import ---
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        *,
+        keep_rows: int | bool | None = True,
+        progress: Callable[[int, int], None] | None = None,
+        **kwargs,
+    ):
         """Import `dataset` in one transaction, with history recorded as channel `import`.
 
         Any invalid row rolls back every row (unless the caller explicitly asks otherwise),
-        so a confirmed import writes all rows or none."""
+        so a confirmed import writes all rows or none. The result keeps every error and the
+        results of the first `keep_rows` valid rows (None: all; by default all for an import,
+        the rows the import page shows for a dry run); only those are compared field by
+        field. A dry run writes no history (it is rolled back). `progress(done, total)` is
+        called after each row."""
         kwargs.setdefault("rollback_on_validation_errors", True)
+        if keep_rows is True:
+            keep_rows = settings.IMPORT_PAGE_ROWS if dry_run else None
+        self.keep_rows = keep_rows
+        self.progress = progress
+        self.dry_run = dry_run
         self.import_user = kwargs.get("user")
         self.import_file_name = kwargs.get("file_name") or ""
         self.first_row_of_id: dict[str, int] = {}
         self.row_of_saved: dict[str, int] = {}
         self.deferred: list[Callable[[], None]] = []
         self.ids_in_file: set[str] = set()
-        with recording_channel(Channel.IMPORT):
+        self.total_rows = len(dataset)
+        self._change_reason = None
+        self.ids_taken: set[str] = set()
+        self.id_candidates: set[str] = set()
+        self.pending_rows: dict[type, list] = {}
+        self.pending_count = 0
+        with recording_channel(Channel.IMPORT), import_lookups(self.write_pending_rows):
             return super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
             )
+
+    def get_result_class(self):
+        return functools.partial(ImportResult, keep=getattr(self, "keep_rows", None))
 
     def before_import(self, dataset, **kwargs):
         known = {field.column_name for field in self.get_import_fields()}
@@ -607,8 +665,37 @@ class RecordResource(resources.ModelResource):
             self.ids_in_file = {
                 str(value).strip() for value in dataset["id"] if not is_blank(value)
             }
+        self.find_free_ids(dataset)
+
+    def find_free_ids(self, dataset):
+        """Which of the ids that rows without one would be given (their name's slug) are
+        taken, read a thousand a query, so that a new record's id costs no query of its
+        own (`make_public_id()` asks once per try). Only for a model whose id is made from
+        a column of the file; the others make theirs as usual."""
+        source = getattr(self._meta.model, "public_id_source", None)
+        headers = dataset.headers or []
+        if source not in headers:
+            return
+        ids = dataset["id"] if "id" in headers else [None] * dataset.height
+        self.id_candidates = {
+            public_id_slug(str(seed))
+            for given, seed in zip(ids, dataset[source], strict=True)
+            if is_blank(given) and not is_blank(seed)
+        } - {""}
+        candidates = sorted(self.id_candidates)
+        manager = self._meta.model._base_manager
+        for start in range(0, len(candidates), ROW_BATCH):
+            chunk = candidates[start : start + ROW_BATCH]
+            self.ids_taken.update(manager.filter(pk__in=chunk).values_list("pk", flat=True))
+
+    def free_public_id(self, instance) -> str:
+        base = instance.public_id_base()
+        if base in self.id_candidates and base not in self.ids_taken:
+            return base
+        return instance.make_public_id()
 
     def after_import(self, dataset, result, **kwargs):
+        self.write_pending_rows()
         # Rows pointing at records further down the file (bills related to each other) are
         # saved once every row is in; if any row failed, everything is rolled back anyway.
         if not (result.has_errors() or result.has_validation_errors()):
@@ -623,7 +710,24 @@ class RecordResource(resources.ModelResource):
     def get_queryset(self):
         return self._meta.model._default_manager.all()
 
+    def get_import_fields(self):
+        # Asked for several times a row; a resource's columns do not change.
+        if getattr(self, "_import_fields", None) is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     # --- one row ---
+
+    def import_row(self, row, instance_loader, **kwargs):
+        number = kwargs.get("row_number") or 0
+        # A diff copies the record and exports it twice: only for rows a page will show.
+        self._meta.skip_diff = not self.dry_run or (
+            self.keep_rows is not None and number > self.keep_rows
+        )
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        if self.progress is not None:
+            self.progress(number, self.total_rows)
+        return row_result
 
     def before_import_row(self, row, **kwargs):
         self.row_number = kwargs.get("row_number")
@@ -638,6 +742,8 @@ class RecordResource(resources.ModelResource):
         """Read every column of the row into the record, collecting every field's errors
         (a bad date, an unknown actor, a bad item in a list) instead of stopping at one."""
         errors: dict[str, list[str]] = {}
+        # Foreign keys just resolved to a record: known to exist.
+        instance._import_resolved = set()
         for field in self.get_import_fields():
             try:
                 if isinstance(field, RowsField | RecordListField):
@@ -646,6 +752,8 @@ class RecordResource(resources.ModelResource):
                         errors[field.column_name] = problems
                 else:
                     self.import_field(field, instance, row, **kwargs)
+                    if isinstance(field, RecordField) and not is_blank(row.get(field.column_name)):
+                        instance._import_resolved.add(field.attribute)
             except ValidationError as error:
                 errors[field.column_name] = messages_of(error)
             except (ValueError, TypeError, ArithmeticError) as error:
@@ -654,12 +762,19 @@ class RecordResource(resources.ModelResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The row's errors: those of its cells, the model's (`full_clean()`, less the
+        queries nkhr.import_cache saves) and the import's own (`record_errors()`)."""
         errors: dict[str, list] = {}
-        try:
-            super().validate_instance(instance, import_validation_errors, validate_unique)
-        except ValidationError as error:
-            errors = {field: list(messages) for field, messages in error.message_dict.items()}
-        for field, problems in self.record_errors(instance).items():
+        if import_validation_errors:
+            errors = dict(ValidationError(import_validation_errors).message_dict)
+        record_errors = self.record_errors(instance)
+        found = clean_imported(
+            instance,
+            errors,
+            resolved=getattr(instance, "_import_resolved", ()),
+            check_constraints=bool(errors or record_errors),
+        )
+        for field, problems in [*found.items(), *record_errors.items()]:
             errors.setdefault(field, []).extend(problems)
         if errors:
             raise ValidationError(errors)
@@ -680,13 +795,13 @@ class RecordResource(resources.ModelResource):
                     _("duplicate: id '%(id)s' is also in row %(row)s")
                     % {"id": self.row_id, "row": first},
                 )
-        for duplicate in self.duplicates_of(instance).exclude(pk=instance.pk or None)[:3]:
-            row = self.row_of_saved.get(duplicate.pk)
+        for duplicate in self.duplicate_ids(instance):
+            row = self.row_of_saved.get(duplicate)
             if row is not None:
                 message = _("duplicate: same as row %(row)s ('%(id)s')")
             else:
                 message = _("duplicate: already recorded as '%(id)s' (give that id to update it)")
-            add(self.duplicate_field, message % {"row": row, "id": duplicate.pk})
+            add(self.duplicate_field, message % {"row": row, "id": duplicate})
         if not self.has_citation(instance):
             add("citations", _("missing citation: give citation_source or citations"))
         user = self.import_user
@@ -709,6 +824,12 @@ class RecordResource(resources.ModelResource):
         """Existing records the row's record would repeat (by what identifies it, beyond the
         unique constraints that `full_clean()` checks). None by default."""
         return self._meta.model._default_manager.none()
+
+    def duplicate_ids(self, instance) -> list:
+        """The ids of (up to three) records `duplicates_of()` finds, other than the row's
+        own; a resource that knows them without a query per row overrides this."""
+        duplicates = self.duplicates_of(instance).exclude(pk=instance.pk or None)
+        return list(duplicates.values_list("pk", flat=True)[:3])
 
     def has_citation(self, instance) -> bool:
         pending = self.fields["citations"].pending_count(instance)
@@ -757,19 +878,75 @@ class RecordResource(resources.ModelResource):
         user = self.import_user
         if user is not None and user.is_authenticated:
             obj._history_user = user
-        reason = _("import")
-        if self.import_file_name:
-            reason = _("import of %(file)s") % {"file": self.import_file_name}
-        obj._change_reason = str(reason)
+        obj._change_reason = self.change_reason()
+        if getattr(self, "dry_run", False):
+            # Rolled back anyway: versions would only cost a write each.
+            obj.skip_history_when_saving = True
+
+    def change_reason(self) -> str:
+        if getattr(self, "_change_reason", None) is None:
+            reason = _("import")
+            if self.import_file_name:
+                reason = _("import of %(file)s") % {"file": self.import_file_name}
+            self._change_reason = str(reason)
+        return self._change_reason
+
+    def add_rows(self, model, rows: list) -> None:
+        """Add the rows of a new record (validated already, check constraints included).
+
+        They are written `ROW_BATCH` at a time with their first versions (none in a dry
+        run), a statement for each: at the end of the import, before a cell is looked up in
+        the database (it may name an alias among them) and, for a row the page previews,
+        at once (the preview reads them back)."""
+        for row_obj in rows:
+            self.stamp(row_obj)
+            row_added(row_obj)
+        self.pending_rows.setdefault(model, []).extend(rows)
+        self.pending_count += len(rows)
+        if self.pending_count >= ROW_BATCH or not self._meta.skip_diff:
+            self.write_pending_rows()
+
+    def write_pending_rows(self) -> None:
+        pending, self.pending_rows, self.pending_count = self.pending_rows, {}, 0
+        for model, rows in pending.items():
+            model._default_manager.bulk_create(rows, batch_size=ROW_BATCH)
+            if not self.dry_run and is_tracked(model):
+                model.history.bulk_history_create(
+                    rows,
+                    batch_size=ROW_BATCH,
+                    custom_historical_attrs={"history_channel": Channel.IMPORT},
+                )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        """Save the record and its rows; a row the database refuses for breaking a check
+        constraint (left to it by `clean_imported()`) gets the constraint's message. The
+        library runs each row in a savepoint, which is rolled back on the way out."""
+        try:
+            super().save_instance(instance, is_create, row, **kwargs)
+        except IntegrityError as error:
+            errors = {}
+            if found := constraint_messages(error, type(instance)):
+                errors[NON_FIELD_ERRORS] = found
+            for field in self.get_import_fields():
+                if isinstance(field, RowsField) and (
+                    found := constraint_messages(error, field.model)
+                ):
+                    errors[field.column_name] = found
+            if not errors:
+                raise
+            raise ValidationError(errors) from error
 
     def before_save_instance(self, instance, row, **kwargs):
         self.stamp(instance)
+        if instance._import_new and not instance.pk and hasattr(instance, "public_id_base"):
+            instance.pk = self.free_public_id(instance)
 
     def after_save_instance(self, instance, row, **kwargs):
         for field in self.get_import_fields():
             if isinstance(field, RowsField | RecordListField):
                 field.apply(instance, self)
         self.row_of_saved[instance.pk] = self.row_number
+        self.ids_taken.add(str(instance.pk))
 
     # --- export ---
 
@@ -793,7 +970,13 @@ class RecordResource(resources.ModelResource):
 # --- admin -----------------------------------------------------------------------------------
 
 
-class RecordImportExportMixin(ImportTemplatesMixin, NativeTypesExportMixin, ImportExportMixin):
+class RecordImportExportMixin(
+    ImportLimitsMixin,
+    ImportReportsMixin,
+    ImportTemplatesMixin,
+    NativeTypesExportMixin,
+    ImportExportMixin,
+):
     """Import and export on a record's admin page.
 
     The page offers a template file per resource and reads the format from the file

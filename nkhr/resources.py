@@ -73,6 +73,26 @@ class ActorResource(RecordResource):
             models.Q(name=instance.name) | models.Q(aliases__name=instance.name)
         ).distinct()
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        names = dataset["name"] if "name" in (dataset.headers or []) else []
+        self.names_taken = NamesTaken(str(name) for name in names if name)
+
+    def duplicate_ids(self, instance):
+        taken = getattr(self, "names_taken", None)
+        if not instance.name or taken is None or instance.name not in taken.wanted:
+            self.write_pending_rows()  # the query reads aliases, of earlier rows too
+            return super().duplicate_ids(instance)
+        return taken.ids(instance.name, other_than=instance.pk)[:3]
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        taken = getattr(self, "names_taken", None)
+        if taken is not None:
+            aliases = instance.__dict__.get("_import_rows", {}).get("aliases")
+            alias_names = None if aliases is None else {alias.name for alias in aliases}
+            taken.saved(instance.pk, instance.name, alias_names)
+
     def iter_queryset(self, queryset):
         """Parents before their parts, so that a file re-imports from top to bottom."""
         actors = list(super().iter_queryset(queryset))
@@ -91,6 +111,45 @@ class ActorResource(RecordResource):
         for actor in actors:
             place(actor)
         return iter(ordered)
+
+
+class NamesTaken:
+    """Which actors take each name of a file's `name` column, as their name or an alias:
+    read a thousand names a query before the first row, then kept up to date as the import
+    saves actors, so that finding a row's duplicates costs no query."""
+
+    BATCH = 1000
+
+    def __init__(self, names):
+        self.wanted = set(names)
+        self.by_name: dict[str, set] = {}
+        # What the index knows each actor is called (only names of the file count).
+        self.name_of: dict[str, str | None] = {}
+        self.aliases_of: dict[str, set] = {}
+        wanted = sorted(self.wanted)
+        for start in range(0, len(wanted), self.BATCH):
+            chunk = wanted[start : start + self.BATCH]
+            for name, pk in Actor._default_manager.filter(name__in=chunk).values_list("name", "pk"):
+                self.name_of[pk] = name
+                self.by_name.setdefault(name, set()).add(pk)
+            aliases = Alias._default_manager.filter(name__in=chunk).values_list("name", "actor")
+            for name, pk in aliases:
+                self.aliases_of.setdefault(pk, set()).add(name)
+                self.by_name.setdefault(name, set()).add(pk)
+
+    def ids(self, name: str, other_than=None) -> list:
+        return sorted(pk for pk in self.by_name.get(name, ()) if pk != other_than)
+
+    def saved(self, pk, name: str, aliases: set | None) -> None:
+        """The actor `pk` is now called `name`, with `aliases` (None: as before)."""
+        if aliases is None:
+            aliases = self.aliases_of.get(pk, set())
+        for old in {self.name_of.get(pk), *self.aliases_of.get(pk, ())}:
+            self.by_name.get(old, set()).discard(pk)
+        self.name_of[pk] = name if name in self.wanted else None
+        self.aliases_of[pk] = {alias for alias in aliases if alias in self.wanted}
+        for new in {self.name_of[pk], *self.aliases_of[pk]} - {None}:
+            self.by_name.setdefault(new, set()).add(pk)
 
 
 def one_primary_sponsor(rows: list) -> list[str]:

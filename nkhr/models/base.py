@@ -24,6 +24,11 @@ from nkhr.models.publication import Publication, can_view_unpublished
 PUBLIC_ID_MAX_LENGTH = 150
 
 
+def public_id_slug(seed: str) -> str:
+    """The slug of `seed` a public id is made of (empty when it has no letter or digit)."""
+    return slugify(seed)[:120].strip("-")
+
+
 class RecordQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=Publication.PUBLISHED)
@@ -242,8 +247,9 @@ class PublicRecord(TimeStampedModel):
                 return True
         return False
 
-    def make_public_id(self) -> str:
-        """A free slug made from the record's name (or a random one for non-Latin names).
+    def public_id_base(self) -> str:
+        """The id `make_public_id()` gives if it is free: the slug of the record's name (or
+        a random one for non-Latin names).
 
         An id made of linked records' ids (a designation's is its regime's and target's) is
         random instead while one of them is unpublished: a public id is public for good, and
@@ -251,9 +257,11 @@ class PublicRecord(TimeStampedModel):
         seed = str(getattr(self, self.public_id_source, "") or "")
         if self._names_unpublished_links(seed):
             seed = ""
-        base = slugify(seed)[:120].strip("-")
-        if not base:
-            base = f"{self._meta.model_name}-{uuid.uuid4().hex[:12]}"
+        return public_id_slug(seed) or f"{self._meta.model_name}-{uuid.uuid4().hex[:12]}"
+
+    def make_public_id(self) -> str:
+        """A free id: `public_id_base()`, numbered from 2 if that is taken."""
+        base = self.public_id_base()
         candidate, suffix = base, 2
         manager = type(self)._base_manager
         while manager.filter(pk=candidate).exists():
