@@ -1,7 +1,7 @@
 """Concurrent writers: nothing one writer saves is undone by another who read it earlier.
 
-* `lock_record()` takes the row lock of a record (`SELECT … FOR UPDATE`) for the rest of the
-  transaction: a write checks the version it was based on, and then writes, under it.
+* `lock_record()` takes the row lock of a record (`SELECT … FOR NO KEY UPDATE`) for the rest
+  of the transaction: a write checks the version it was based on, and then writes, under it.
 * `rows_version()` is a version token of a record and the rows that live and die with it
   (aliases, citations, bill actions …), made from their `updated`: a real change of any of
   them moves it, a save that changes nothing does not.
@@ -46,7 +46,10 @@ def reads_in_autocommit(view):
 
 
 def lock_record(model, pk) -> bool:
-    """Lock the row of record `pk` until the transaction ends; whether it exists."""
+    """Lock the row of record `pk` until the transaction ends; whether it exists.
+
+    The lock two writers of the record wait for, but not rows pointing at it: their writes
+    check the key it keeps (FOR KEY SHARE), and with FOR UPDATE they would wait here too."""
     concrete = model._meta.concrete_model
     using = router.db_for_write(concrete)
     queryset = concrete._base_manager.using(using).select_for_update(no_key=True).filter(pk=pk)
@@ -95,8 +98,9 @@ def lock_hierarchy(model) -> None:
 
     Locking the ancestors row by row cannot do it: each writer already holds its own row,
     and two writers closing a cycle each need the other's, so they would deadlock."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
+    using = router.db_for_write(model)
+    connection = connections[using]
+    if connection.vendor == "postgresql" and not transaction.get_autocommit(using):
         key = zlib.crc32(f"hierarchy:{model._meta.label}".encode())
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
