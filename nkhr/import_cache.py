@@ -38,9 +38,9 @@ class ImportLookups:
     ValueError}, indexed by text and by record so that a change forgets only what it
     touches; the values of fields' choices; the outcomes of check constraints."""
 
-    def __init__(self, before_lookup=None):
-        # Called before the database is asked (rows the import holds back are written).
-        self.before_lookup = before_lookup
+    def __init__(self, before_reading_rows=None):
+        # Called before rows of records are read (the import writes those it holds back).
+        self.before_reading_rows = before_reading_rows
         self.found: dict[tuple[type, str], object] = {}
         self.by_text: dict[tuple[type, str], set] = {}  # (concrete model, text) -> keys
         self.by_record: dict[tuple[type, object], set] = {}  # (concrete model, pk) -> keys
@@ -60,8 +60,6 @@ class ImportLookups:
             self.aliases.setdefault(alias_model, (concrete, owner_key, name_field))
         key = (model, text)
         if key not in self.found:
-            if self.before_lookup is not None:
-                self.before_lookup()
             try:
                 self.found[key] = find(model, text)
             except ValueError as error:
@@ -101,10 +99,10 @@ _current: contextvars.ContextVar[ImportLookups | None] = contextvars.ContextVar(
 
 
 @contextmanager
-def import_lookups(before_lookup=None):
-    """Remember lookups inside the block (one import); `before_lookup()` is called before a
-    cell is looked up in the database."""
-    token = _current.set(ImportLookups(before_lookup))
+def import_lookups(before_reading_rows=None):
+    """Remember lookups inside the block (one import); `before_reading_rows()` is called
+    when a lookup is about to read rows of records (`reading_rows()`)."""
+    token = _current.set(ImportLookups(before_reading_rows))
     try:
         yield
     finally:
@@ -145,6 +143,14 @@ def resolve_cached(model, text: str, find, names=(), alias=None):
     if cache is None:
         return find(model, text)
     return cache.get(model, text, find, names, alias)
+
+
+def reading_rows() -> None:
+    """A lookup is about to read rows of records (an actor's aliases): the current import
+    writes the rows it holds back first."""
+    cache = _current.get()
+    if cache is not None and cache.before_reading_rows is not None:
+        cache.before_reading_rows()
 
 
 def row_added(instance) -> None:

@@ -48,6 +48,7 @@ from nkhr.import_cache import (
     clean_imported,
     constraint_messages,
     import_lookups,
+    reading_rows,
     resolve_cached,
     row_added,
 )
@@ -110,6 +111,8 @@ def find_record(model, text: str):
     if alias := ALIAS_FIELDS.get(model._meta.concrete_model):
         lookups.append(alias)
     for lookup in lookups:
+        if lookup == alias:
+            reading_rows()  # aliases of records added earlier in the import, too
         shown = 5
         matches = list(manager.filter(**{lookup: text}).distinct().order_by("pk")[: shown + 1])
         if len(matches) == 1:
@@ -289,6 +292,12 @@ class RowsField(Field):
     def existing_rows(self, record) -> list:
         if not record.pk or record._state.adding:
             return []
+        if getattr(record, "_import_new", False):
+            # Added by this import: its rows are those read from the file (which the import
+            # may not have written yet, `RecordResource.add_rows()`).
+            pending = record.__dict__.get("_import_rows", {}).get(self.column_name)
+            if pending is not None:
+                return list(pending)
         name = self.prefetch_name()
         cache = getattr(record, "_prefetched_objects_cache", {})
         if name and name in cache:
@@ -895,15 +904,14 @@ class RecordResource(resources.ModelResource):
         """Add the rows of a new record (validated already, check constraints included).
 
         They are written `ROW_BATCH` at a time with their first versions (none in a dry
-        run), a statement for each: at the end of the import, before a cell is looked up in
-        the database (it may name an alias among them) and, for a row the page previews,
-        at once (the preview reads them back)."""
+        run), a statement for each, and at the end of the import, or before a lookup reads
+        rows of records (a cell may name an alias among them)."""
         for row_obj in rows:
             self.stamp(row_obj)
             row_added(row_obj)
         self.pending_rows.setdefault(model, []).extend(rows)
         self.pending_count += len(rows)
-        if self.pending_count >= ROW_BATCH or not self._meta.skip_diff:
+        if self.pending_count >= ROW_BATCH:
             self.write_pending_rows()
 
     def write_pending_rows(self) -> None:

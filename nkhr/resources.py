@@ -9,6 +9,7 @@ See nkhr/imports.py for what every resource shares.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from nkhr.concurrency import lock_hierarchy
 from nkhr.imports import (
     RECORD_TAIL,
     PartialDateField,
@@ -77,6 +78,15 @@ class ActorResource(RecordResource):
         super().before_import(dataset, **kwargs)
         names = dataset["name"] if "name" in (dataset.headers or []) else []
         self.names_taken = NamesTaken(str(name) for name in names if name)
+        # The lock a new actor's parent link is saved under, taken once for the whole import
+        # (inside its transaction, which holds it to the end) rather than once a row.
+        self.hierarchy_locked = "parent" in (dataset.headers or [])
+        if self.hierarchy_locked:
+            lock_hierarchy(Actor)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        instance.hierarchy_locked = getattr(self, "hierarchy_locked", False)
 
     def duplicate_ids(self, instance):
         taken = getattr(self, "names_taken", None)

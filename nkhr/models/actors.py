@@ -129,8 +129,9 @@ class Actor(CitedRecord):
         if self._state.adding:
             # A record not stored yet is no one's parent, so its own link cannot close a
             # cycle: no walk. Its save takes the lock all the same, so that another writer's
-            # walk, which may pass through it, waits until it is stored.
-            if saving:
+            # walk, which may pass through it, waits until it is stored (an import of actors
+            # takes it once, before its first row: `hierarchy_locked`).
+            if saving and not getattr(self, "hierarchy_locked", False):
                 lock_hierarchy(Actor)
             return
         stored = Actor._base_manager.filter(pk=self.pk).values_list("parent_id", flat=True)
