@@ -26,6 +26,7 @@ Why not `dumpdata` and `loaddata` as they are:
 """
 
 import datetime
+import functools
 import gzip
 import json
 from contextlib import contextmanager
@@ -186,6 +187,51 @@ def rows_present(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     ]
 
 
+@functools.cache
+def loads_in_batches(model) -> bool:
+    """Whether `model`'s rows may be inserted in batches: not matched by natural key (the
+    role groups), not spread over tables, and with no field a plain insert would stamp
+    (`auto_now` times, as an API token's: only a raw save keeps the loaded value)."""
+    return not (
+        model in NATURAL_PRIMARY_KEYS
+        or model._meta.parents
+        or any(
+            getattr(field, "auto_now", False)
+            or getattr(field, "auto_now_add", False)
+            or isinstance(field, models.FileField)
+            for field in model._meta.concrete_fields
+        )
+    )
+
+
+class Batch:
+    """Rows of one model inserted `CHUNK` a statement, as loaded: the file holds what the
+    database held, derived keys and timestamps included, so nothing a save does is needed
+    (`loaddata` saves, and tries an update before each insert)."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.model = None
+        self.objects: list = []
+
+    def add(self, deserialized) -> None:
+        if type(deserialized.object) is not self.model or len(self.objects) >= CHUNK:
+            self.write()
+            self.model = type(deserialized.object)
+        self.objects.append(deserialized)
+
+    def write(self) -> None:
+        if not self.objects:
+            return
+        manager = self.model._base_manager.using(self.using)
+        manager.bulk_create([deserialized.object for deserialized in self.objects])
+        for deserialized in self.objects:
+            for name, values in deserialized.m2m_data.items():
+                if values:
+                    getattr(deserialized.object, name).set(values)
+        self.objects = []
+
+
 def restore_from(stream, using: str = DEFAULT_DB_ALIAS, progress=None) -> dict[str, int]:
     """Load a backup into an empty, migrated database, in one transaction, with no history
     written on the way; then move PostgreSQL's sequences past the loaded ids. Returns the
@@ -197,20 +243,28 @@ def restore_from(stream, using: str = DEFAULT_DB_ALIAS, progress=None) -> dict[s
     loaded_models = set()
     with transaction.atomic(using=using):
         deferred = []
+        batch = Batch(using)
         objects = serializers.deserialize(
             "jsonl", stream, using=using, handle_forward_references=True
         )
         for number, deserialized in enumerate(objects, 1):
             # simple-history's switch: no version for this save or its many-to-many links.
             deserialized.object.skip_history_when_saving = True
-            deserialized.save(using=using)
-            if deserialized.deferred_fields:
-                deferred.append(deserialized)
             model = type(deserialized.object)
+            if deserialized.deferred_fields or not loads_in_batches(model):
+                # Matched by natural key, naming what is not loaded yet, or stamped by a
+                # save (see `loads_in_batches`): saved as loaded, one by one.
+                batch.write()
+                deserialized.save(using=using)
+                if deserialized.deferred_fields:
+                    deferred.append(deserialized)
+            else:
+                batch.add(deserialized)
             loaded_models.add(model)
             counts[model._meta.label] = counts.get(model._meta.label, 0) + 1
             if progress is not None:
                 progress(number)
+        batch.write()
         for deserialized in deferred:
             deserialized.save_deferred_fields(using=using)
         connection = connections[using]
