@@ -74,6 +74,9 @@ def test_the_admin_runs_under_the_policy(page, curator, shot):
     # The token page selects the new key when it is focused (a script file, not onfocus).
     assert watched.visit("/admin/my-api-token/") == []
     page.get_by_role("button", name="Create a token").click()
+    # The script comes after the field: focus it once the page has run its scripts, as a
+    # curator's click into the field does.
+    page.wait_for_load_state("load")
     key = page.locator("#token-key")
     key.focus()
     selected = page.evaluate(
