@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from grants.models import Award, FundingPriority, FundingProgramme
-from nkhr.admin.base import RecordAdmin, Reference, RowInline, partial_date_column
-from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin, actor_key_search
+from nkhr.admin.base import RecordAdmin, RowInline, partial_date_column
+from nkhr.admin.records import InstrumentKindAdmin, actor_key_search
 
 
 class FundingPriorityInline(RowInline):
@@ -21,10 +21,6 @@ class FundingProgrammeAdmin(InstrumentKindAdmin):
     """Funders' programmes (the funder is "adopted by")."""
 
     inlines = [*InstrumentKindAdmin.inlines, FundingPriorityInline]
-    references = [
-        Reference("grants.Award", "programme", _("awards")),
-        *INSTRUMENT_REFERENCES,
-    ]
 
 
 @admin.register(FundingPriority)

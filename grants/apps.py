@@ -6,3 +6,7 @@ class GrantsConfig(AppConfig):
     name = "grants"
     verbose_name = _("Funding")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers this app's record types (nkhr/registry.py).
+        import grants.records  # noqa: F401

@@ -6,8 +6,8 @@ from django_countries.filters import CountryFilter
 
 from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
 from mechanisms.resources import ReportResource
-from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
-from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin
+from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
+from nkhr.admin.records import InstrumentKindAdmin
 from nkhr.imports import RecordImportExportMixin
 from nkhr.text import compact, name_key
 
@@ -22,11 +22,6 @@ class ResolutionAdmin(InstrumentKindAdmin):
 @admin.register(Treaty)
 class TreatyAdmin(InstrumentKindAdmin):
     """Treaties and conventions, with the state-party reports made under them."""
-
-    references = [
-        *INSTRUMENT_REFERENCES,
-        Reference("mechanisms.Report", "treaty", _("state-party reports")),
-    ]
 
 
 class MechanismFunctionInline(RowInline):
@@ -56,7 +51,6 @@ class MechanismAdmin(RecordAdmin):
     autocomplete_fields = ["parent_body", "actor", "establishing_instrument"]
     date_hierarchy = "established"
     inlines = [MechanismFunctionInline]
-    references = [Reference("mechanisms.Report", "mechanism", _("reports produced"))]
 
     established_display = partial_date_column("established", _("established"))
     ended_display = partial_date_column("ended", _("ended"))

@@ -6,3 +6,7 @@ class MechanismsConfig(AppConfig):
     name = "mechanisms"
     verbose_name = _("UN mechanisms and reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers this app's record types (nkhr/registry.py).
+        import mechanisms.records  # noqa: F401

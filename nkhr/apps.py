@@ -11,7 +11,11 @@ class NkhrConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         # Registers the `in_list` lookup the readers and the search use.
-        import nkhr.db  # noqa: F401
+        import nkhr.db
+
+        # Registers the core's record types (nkhr/registry.py); the other apps register
+        # theirs from their own ready().
+        import nkhr.records  # noqa: F401
         from nkhr.roles import sync_roles_after_migrate
 
         # Runs after the permissions of every app exist (auth connects its own handler first).

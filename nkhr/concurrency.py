@@ -70,10 +70,10 @@ def rows_version(model, pk) -> str:
 
 def resource_viewset(model):
     """The API viewset whose records are `model`'s (or its concrete model's), or None."""
-    from nkhr.api.urls import RESOURCES
+    from nkhr.registry import record_type_for
 
-    viewsets = {viewset.queryset.model: viewset for _, viewset, _ in RESOURCES}
-    return viewsets.get(model) or viewsets.get(model._meta.concrete_model)
+    record_type = record_type_for(model)
+    return record_type.viewset if record_type is not None else None
 
 
 def edit_version(request, model, pk) -> str:

@@ -1,9 +1,10 @@
 """NKHR records as FollowTheMoney entities, the format OpenSanctions-style tools consume.
 
-Actors become `Person`, `Position`, `PublicBody`, `Organization` or `Company`; positions held
-become `Occupancy`; designations become `Sanction` with `authority`, `program`,
-`listingDate`, `startDate`, `endDate`, `reason` and `sourceUrl`. Entity ids are
-`nkhr-<type>-<public id>`, stable as the public ids are.
+Each record type maps its own records (its `ftm` in the registry, nkhr/registry.py); the
+export chains them in the registry's order. This module has the shared helpers and the
+core's mapping: actors become `Person`, `Position`, `PublicBody`, `Organization` or
+`Company`, and positions held become `Occupancy` (sanctions/ftm.py maps designations to
+`Sanction`). Entity ids are `nkhr-<type>-<public id>`, stable as the public ids are.
 """
 
 from collections import defaultdict
@@ -14,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from nkhr.dates import partial_date_text, with_precisions
 from nkhr.models import Actor, Alias, Citation, PositionHeld, Publication
-from sanctions.models import Designation, DesignationMeasure
+from nkhr.registry import record_types
 
 DATASET_PREFIX = "nkhr"
 PUBLISHED = Publication.PUBLISHED
@@ -53,16 +54,16 @@ def schema_for(kind: str) -> str:
     return "Organization"
 
 
-def _date(row: dict, name: str) -> list[str]:
+def date_values(row: dict, name: str) -> list[str]:
     text = partial_date_text(row[name], row[f"{name}_precision"])
     return [text] if text else []
 
 
-def _country(code: str) -> list[str]:
+def country_values(code: str) -> list[str]:
     return [code.lower()] if code else []
 
 
-def _entity(schema: str, kind: str, row: dict, properties: dict) -> dict:
+def entity(schema: str, kind: str, row: dict, properties: dict) -> dict:
     cleaned = {key: [v for v in values if v] for key, values in properties.items()}
     return {
         "id": entity_id(kind, row["id"]),
@@ -93,28 +94,28 @@ def actor_entity(actor: dict, aliases: list, source_urls: list, positions: list)
     properties = {
         "name": [actor["name"]],
         "alias": aliases,
-        "country": _country(actor["country"]),
+        "country": country_values(actor["country"]),
         "sourceUrl": source_urls,
         "description": [actor["description"]],
     }
     parent = actor["parent_id"]
     if schema == "Person":
-        properties["birthDate"] = _date(actor, "established")
-        properties["deathDate"] = _date(actor, "dissolved")
+        properties["birthDate"] = date_values(actor, "established")
+        properties["deathDate"] = date_values(actor, "dissolved")
         properties["position"] = positions
         properties["wikidataId"] = [actor["wikidata_id"]]
     elif schema == "Position":
         properties["organization"] = [entity_id("actor", parent)] if parent else []
-        properties["inceptionDate"] = _date(actor, "established")
-        properties["dissolutionDate"] = _date(actor, "dissolved")
+        properties["inceptionDate"] = date_values(actor, "established")
+        properties["dissolutionDate"] = date_values(actor, "dissolved")
     else:
-        properties["incorporationDate"] = _date(actor, "established")
-        properties["dissolutionDate"] = _date(actor, "dissolved")
+        properties["incorporationDate"] = date_values(actor, "established")
+        properties["dissolutionDate"] = date_values(actor, "dissolved")
         properties["website"] = [actor["url"]]
         properties["wikidataId"] = [actor["wikidata_id"]]
         if parent:
             properties["parent"] = [entity_id("actor", parent)]
-    return _entity(schema, "actor", actor, properties)
+    return entity(schema, "actor", actor, properties)
 
 
 OCCUPANCY_COLUMNS = (
@@ -127,54 +128,16 @@ OCCUPANCY_COLUMNS = (
 
 
 def occupancy_entity(held: dict, source_urls: list) -> dict:
-    return _entity(
+    return entity(
         "Occupancy",
         "occupancy",
         held,
         {
             "holder": [entity_id("actor", held["person_id"])],
             "post": [entity_id("actor", held["position_id"])],
-            "startDate": _date(held, "start"),
-            "endDate": _date(held, "end"),
-            "date": _date(held, "as_of"),
-            "sourceUrl": source_urls,
-        },
-    )
-
-
-SANCTION_COLUMNS = (
-    "id",
-    "updated",
-    "target_id",
-    "regime_id",
-    "regime__title",
-    "regime__url",
-    "authority__name",
-    "authority__country",
-    "reference",
-    *with_precisions("listed", "delisted"),
-    "basis",
-)
-
-
-def sanction_entity(designation: dict, measures: list, source_urls: list) -> dict:
-    return _entity(
-        "Sanction",
-        "sanction",
-        designation,
-        {
-            "entity": [entity_id("actor", designation["target_id"])],
-            "authority": [designation["authority__name"]],
-            "program": [designation["regime__title"]],
-            "programId": [designation["regime_id"]],
-            "programUrl": [designation["regime__url"]],
-            "authorityId": [designation["reference"]],
-            "listingDate": _date(designation, "listed"),
-            "startDate": _date(designation, "listed"),
-            "endDate": _date(designation, "delisted"),
-            "reason": [designation["basis"]],
-            "provisions": measures,
-            "country": _country(designation["authority__country"]),
+            "startDate": date_values(held, "start"),
+            "endDate": date_values(held, "end"),
+            "date": date_values(held, "as_of"),
             "sourceUrl": source_urls,
         },
     )
@@ -183,19 +146,19 @@ def sanction_entity(designation: dict, measures: list, source_urls: list) -> dic
 CHUNK = 2000
 
 
-def _chunks(queryset, columns) -> Iterator[list[dict]]:
+def chunks(queryset, columns) -> Iterator[list[dict]]:
     records = queryset.order_by("pk").values(*columns).iterator(chunk_size=CHUNK)
     while chunk := list(islice(records, CHUNK)):
         yield chunk
 
 
-def _grouped(queryset, parent: str, value: str, ids: list) -> dict[str, list]:
+def grouped(queryset, parent: str, value: str, ids: list) -> dict[str, list]:
     """`value` of each row of `queryset` whose `parent` is in `ids`, by parent, in order."""
-    grouped = defaultdict(list)
+    by_parent = defaultdict(list)
     rows = queryset.filter(**{f"{parent}__in_list": ids}).values_list(parent, value)
     for parent_id, item in rows:
-        grouped[parent_id].append(item)
-    return grouped
+        by_parent[parent_id].append(item)
+    return by_parent
 
 
 class SourceUrls:
@@ -209,40 +172,41 @@ class SourceUrls:
             self.citations = self.citations.filter(source__publication=PUBLISHED)
 
     def of(self, ids: list) -> dict[str, list]:
-        grouped = _grouped(self.citations, "object_id", "source__url", ids)
-        return {record: sorted(set(urls)) for record, urls in grouped.items()}
+        by_record = grouped(self.citations, "object_id", "source__url", ids)
+        return {record: sorted(set(urls)) for record, urls in by_record.items()}
 
 
 def entities(published_only: bool = True, since=None) -> Iterator[dict]:
-    """Every actor, position held and designation as FollowTheMoney entities, streamed.
+    """Every record type's FollowTheMoney entities, streamed, type after type.
 
-    Read as values, a chunk at a time, with one query per chunk for each list an entity
-    carries. With `published_only`, what is not published (and every link to it, and every
-    source the public may not see) stays out, so an entity never points at one the reader
-    may not see.
+    Each mapping reads values, a chunk at a time, with one query per chunk for each list
+    an entity carries. With `published_only`, what is not published (and every link to
+    it, and every source the public may not see) stays out, so an entity never points at
+    one the reader may not see. With `since`, only what changed from then on.
     """
+    for record_type in record_types():
+        if record_type.ftm is not None:
+            yield from record_type.ftm(published_only=published_only, since=since)
+
+
+def actor_entities(published_only: bool, since) -> Iterator[dict]:
+    """Every actor, then every position held."""
     actors = Actor.objects.all()
     held = PositionHeld.objects.all()
-    designations = Designation.objects.all()
     if published_only:
         actors = actors.published()
         held = held.published().filter(
             person__publication=PUBLISHED, position__publication=PUBLISHED
         )
-        designations = designations.published().filter(
-            target__publication=PUBLISHED,
-            regime__publication=PUBLISHED,
-            authority__publication=PUBLISHED,
-        )
     if since is not None:
         actors = actors.filter(updated__gte=since)
-        designations = designations.filter(updated__gte=since)
 
     cited = SourceUrls(Actor, published_only)
-    for chunk in _chunks(actors, ACTOR_COLUMNS):
+    for chunk in chunks(actors, ACTOR_COLUMNS):
         ids = [actor["id"] for actor in chunk]
-        aliases = _grouped(Alias.objects.all(), "actor", "name", ids)
-        positions = _grouped(held, "person", "position__name", ids)
+        aliases = grouped(Alias.objects.all(), "actor", "name", ids)
+        # Every position an actor holds, changed since or not.
+        positions = grouped(held, "person", "position__name", ids)
         source_urls = cited.of(ids)
         for actor in chunk:
             if published_only and actor["parent__publication"] not in (None, PUBLISHED):
@@ -255,18 +219,7 @@ def entities(published_only: bool = True, since=None) -> Iterator[dict]:
     if since is not None:
         held = held.filter(updated__gte=since)
     cited = SourceUrls(PositionHeld, published_only)
-    for chunk in _chunks(held, OCCUPANCY_COLUMNS):
+    for chunk in chunks(held, OCCUPANCY_COLUMNS):
         source_urls = cited.of([occupancy["id"] for occupancy in chunk])
         for occupancy in chunk:
             yield occupancy_entity(occupancy, source_urls.get(occupancy["id"], []))
-
-    labels = dict(DesignationMeasure.Measure.choices)
-    cited = SourceUrls(Designation, published_only)
-    for chunk in _chunks(designations, SANCTION_COLUMNS):
-        ids = [designation["id"] for designation in chunk]
-        measures = _grouped(DesignationMeasure.objects.all(), "designation", "measure", ids)
-        source_urls = cited.of(ids)
-        for designation in chunk:
-            pk = designation["id"]
-            provisions = [str(labels[measure]) for measure in measures.get(pk, [])]
-            yield sanction_entity(designation, provisions, source_urls.get(pk, []))

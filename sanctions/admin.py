@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
-from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin, actor_key_search
+from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
+from nkhr.admin.records import InstrumentKindAdmin, actor_key_search
 from nkhr.imports import RecordImportExportMixin
 from sanctions.models import Designation, DesignationMeasure, DesignationRound, SanctionsRegime
 from sanctions.resources import DesignationResource
@@ -20,16 +20,6 @@ class SanctionsRegimeAdmin(InstrumentKindAdmin):
     list_display = ["title", "symbol", "adopted_by", "scope", "target_country", "adopted_display"]
     list_filter = ["scope", "status"]
     exclude = ["kind"]
-    references = [
-        Reference("sanctions.DesignationRound", "regime", _("designation rounds")),
-        Reference(
-            "sanctions.Designation",
-            "regime",
-            _("designations"),
-            select_related=("target", "regime"),
-        ),
-        *INSTRUMENT_REFERENCES,
-    ]
 
 
 @admin.register(DesignationRound)
@@ -53,15 +43,6 @@ class DesignationRoundAdmin(RecordAdmin):
     search_fields = ["title", "regime__title", "authority__name", "id"]
     autocomplete_fields = ["regime", "authority", "parent"]
     date_hierarchy = "announced"
-    references = [
-        Reference("sanctions.DesignationRound", "parent", _("occasions grouped here")),
-        Reference(
-            "sanctions.Designation",
-            "round",
-            _("designations"),
-            select_related=("target", "regime"),
-        ),
-    ]
 
     announced_display = partial_date_column("announced", _("announced"))
 

@@ -6,3 +6,7 @@ class SanctionsConfig(AppConfig):
     name = "sanctions"
     verbose_name = _("Sanctions")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Registers this app's record types (nkhr/registry.py).
+        import sanctions.records  # noqa: F401

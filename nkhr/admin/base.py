@@ -18,7 +18,6 @@
 """
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.contrib import admin
@@ -41,6 +40,7 @@ from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record
 from nkhr.models import Citation, CitedRecord
+from nkhr.registry import Reference, references_to
 from nkhr.search import (
     BY_IDS,
     BY_ROWS,
@@ -388,28 +388,17 @@ class CitationInline(
 # --- "referenced by" lists -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reference:
-    """Records of `model` ("app_label.Model") whose `field` points at the record on screen.
-
-    `show` names the attribute of each row to list instead of the row itself (a sponsorship
-    lists its bill); `select_related` loads what the listed text needs in the same query.
-    """
-
-    model: str
-    field: str
-    label: str
-    show: str | None = None
-    select_related: tuple[str, ...] = field(default_factory=tuple)
-
-
 class ReferencedByMixin:
-    """A read-only "Referenced by" section on change pages: for each `Reference`, the first
-    few records that point here (one query each, however many there are) and a link to
-    the changelist filtered to all of them."""
+    """A read-only "Referenced by" section on change pages: for each `Reference` to the
+    page's model (declared by the record types that point at it, nkhr/registry.py), the
+    first few records that point here (one query each, however many there are) and a link
+    to the changelist filtered to all of them."""
 
-    references: Sequence[Reference] = ()
     references_shown = 10
+
+    @property
+    def references(self) -> list[Reference]:
+        return references_to(self.model)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

@@ -10,7 +10,6 @@ from django_countries.filters import CountryFilter
 
 from nkhr.admin.base import (
     RecordAdmin,
-    Reference,
     RowAdmin,
     RowInline,
     admin_change_url,
@@ -166,32 +165,6 @@ class ActorAdmin(RecordImportExportMixin, RecordAdmin):
     autocomplete_fields = ["parent"]
     show_full_result_count = False
     inlines = [AliasInline, PositionHeldInline]
-    references = [
-        Reference("nkhr.Actor", "parent", _("parts of it")),
-        Reference(
-            "nkhr.PositionHeld", "position", _("held by"), select_related=("person", "position")
-        ),
-        Reference(
-            "sanctions.Designation",
-            "target",
-            _("designations targeting it"),
-            select_related=("target", "regime"),
-        ),
-        Reference(
-            "sanctions.Designation",
-            "authority",
-            _("designations it made"),
-            select_related=("target", "regime"),
-        ),
-        Reference("mechanisms.Report", "author", _("reports authored")),
-        Reference("nkhr.Sponsorship", "actor", _("legislation sponsored"), show="legislation"),
-        Reference("nkhr.Legislation", "legislature", _("legislation before it")),
-        Reference("nkhr.Instrument", "adopted_by", _("instruments adopted")),
-        Reference("mechanisms.Mechanism", "parent_body", _("mechanisms under it")),
-        Reference("nkhr.EventParticipant", "actor", _("events"), show="event"),
-        Reference("nkhr.Recommendation", "recommended_by", _("recommendations made")),
-        Reference("grants.Award", "recipient", _("awards received")),
-    ]
 
     established_display = partial_date_column("established", _("established or born"))
 
@@ -310,16 +283,6 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
         LegislationSectionInline,
         LegislationRelationInline,
     ]
-    references = [
-        Reference(
-            "nkhr.LegislationRelation",
-            "to_legislation",
-            _("related from"),
-            select_related=("from_legislation", "to_legislation"),
-        ),
-        Reference("nkhr.Instrument", "legal_basis", _("instruments based on it")),
-        Reference("nkhr.Event", "legislation", _("events concerning it")),
-    ]
 
     introduced_display = partial_date_column("introduced", _("introduced"))
     enacted_display = partial_date_column("enacted", _("enacted"))
@@ -389,14 +352,6 @@ class InstrumentProvisionInline(RowInline):
     fields = ["order", "label", "heading", "text"]
 
 
-INSTRUMENT_REFERENCES = [
-    Reference("nkhr.Instrument", "based_on", _("instruments based on it")),
-    Reference("mechanisms.Mechanism", "establishing_instrument", _("mechanisms it established")),
-    Reference("mechanisms.Report", "concerns", _("documents concerning it")),
-    Reference("nkhr.Event", "instruments", _("events concerning it")),
-]
-
-
 class InstrumentAdminBase(RecordAdmin):
     """What the admin pages of every kind of instrument share."""
 
@@ -408,7 +363,6 @@ class InstrumentAdminBase(RecordAdmin):
     autocomplete_fields = ["adopted_by", "legal_basis", "based_on"]
     date_hierarchy = "adopted"
     inlines = [InstrumentProvisionInline]
-    references = INSTRUMENT_REFERENCES
 
     adopted_display = partial_date_column("adopted", _("adopted"))
 

@@ -3,33 +3,33 @@
 from django.db import models
 from django.urls import reverse
 
+from nkhr import registry
 from nkhr.api.permissions import is_visible
 
-# model class -> router basename, filled in by nkhr.api.urls as resources are registered
-_BASENAMES: dict[type[models.Model], str] = {}
 
-
-def register(model: type[models.Model], basename: str) -> None:
-    _BASENAMES[model] = basename
+def _basenames() -> dict[type[models.Model], str]:
+    """model class -> router basename, from the record types (nkhr/registry.py)."""
+    return {record_type.model: record_type.basename for record_type in registry.record_types()}
 
 
 def basename_for(model: type[models.Model], kind: str | None = None) -> str | None:
     """The route of `model`. An instrument whose kind has a route of its own (a sanctions
     regime) links there; a proxy without a route links to its concrete model."""
+    basenames = _basenames()
     if kind is not None:
-        for registered, basename in _BASENAMES.items():
+        for registered, basename in basenames.items():
             if (
                 registered._meta.proxy
                 and registered._meta.concrete_model is model._meta.concrete_model
                 and getattr(registered, "kind_value", None) == kind
             ):
                 return basename
-    return _BASENAMES.get(model) or _BASENAMES.get(model._meta.concrete_model)
+    return basenames.get(model) or basenames.get(model._meta.concrete_model)
 
 
 def is_covered_by_concrete_route(model: type[models.Model]) -> bool:
     """A proxy whose records are also served by its concrete model's route."""
-    return model._meta.proxy and model._meta.concrete_model in _BASENAMES
+    return model._meta.proxy and model._meta.concrete_model in _basenames()
 
 
 _PK_PLACEHOLDER = "__pk__"
@@ -43,7 +43,7 @@ def record_path(model: type[models.Model], kind: str | None, pk) -> str | None:
     if path is None:
         basename = basename_for(model, kind)
         if basename is None:
-            return None  # not remembered: routes are registered as the URLconf loads
+            return None  # a model of no record type
         # Reversed once per route: a page of a hundred designations links several hundred
         # records, and URL reversing is the costliest part of a brief link. Django's
         # reverse, not DRF's: links must not inherit this response's ?format=.

@@ -6,38 +6,18 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from grants.api.views import FundingProgrammeViewSet
-from mechanisms.api.views import MechanismViewSet, ReportViewSet
-from nkhr.api import registry
 from nkhr.api.export import ExportView, FollowTheMoneyExportView
 from nkhr.api.search import SearchView
-from nkhr.api.views import (
-    ActorViewSet,
-    EventViewSet,
-    InstrumentViewSet,
-    LegislationViewSet,
-    RecommendationViewSet,
-    SourceViewSet,
-)
 from nkhr.concurrency import reads_in_autocommit
-from sanctions.api.views import DesignationRoundViewSet, DesignationViewSet, SanctionsRegimeViewSet
+from nkhr.registry import record_types
 
 app_name = "api"
 
-# (URL prefix, viewset, route basename); the prefixes are the API's fixed resource names.
+# (URL prefix, viewset, route basename) of every record type (nkhr/registry.py), in the
+# registry's order; the prefixes are the API's fixed resource names.
 RESOURCES = [
-    ("actors", ActorViewSet, "actor"),
-    ("instruments", InstrumentViewSet, "instrument"),
-    ("legislation", LegislationViewSet, "legislation"),
-    ("mechanisms", MechanismViewSet, "mechanism"),
-    ("reports", ReportViewSet, "report"),
-    ("sanctions-regimes", SanctionsRegimeViewSet, "sanctions-regime"),
-    ("designation-rounds", DesignationRoundViewSet, "designation-round"),
-    ("designations", DesignationViewSet, "designation"),
-    ("funding-programs", FundingProgrammeViewSet, "funding-program"),
-    ("events", EventViewSet, "event"),
-    ("recommendations", RecommendationViewSet, "recommendation"),
-    ("sources", SourceViewSet, "source"),
+    (record_type.prefix, record_type.viewset, record_type.basename)
+    for record_type in record_types()
 ]
 
 
@@ -58,7 +38,6 @@ class Router(DefaultRouter):
 router = Router()
 for prefix, viewset, basename in RESOURCES:
     router.register(prefix, viewset, basename=basename)
-    registry.register(viewset.queryset.model, basename)
 SearchView.resources = ExportView.resources = [
     (prefix, viewset) for prefix, viewset, _ in RESOURCES
 ]

@@ -20,10 +20,16 @@ from nkhr.models import (
     Sponsorship,
 )
 from nkhr.prefetch import rows
-from sanctions.models import Designation
 
 CITATIONS = rows("citations", Citation.objects.select_related("source"))
 POSITIONS = PositionHeld.objects.select_related("person", "position").prefetch_related(CITATIONS)
+
+
+def _designations():
+    """The designations targeting an actor, with their names' parts: the relation is the
+    sanctions app's, reached through the actor so that the core need not import it."""
+    model = Actor._meta.get_field("designations").related_model
+    return model.objects.select_related("target", "regime")
 
 
 class SourceViewSet(RecordViewSet):
@@ -50,7 +56,7 @@ class ActorViewSet(RecordViewSet):
                 rows("sponsored_legislation"),
                 rows("positions_held", POSITIONS),
                 rows("holders", POSITIONS),
-                rows("designations", Designation.objects.select_related("target", "regime")),
+                rows("designations", _designations()),
             )
         return queryset
 
