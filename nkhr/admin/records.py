@@ -176,7 +176,7 @@ class ActorAdmin(RecordImportExportMixin, RecordAdmin):
     list_display = ["name", "kind", "status", "parent", "country", "established_display", "id"]
     list_filter = ["kind", "status", ("country", CountryFilter)]
     list_select_related = ["parent"]
-    # The ids, a Wikidata id ("Q123") typed as it is.
+    # The names word by word in any order, the id and Wikidata id ("Q123") as typed.
     search_fields = [*ACTOR_SEARCH.text, *actor_search_fields(), "id", "wikidata_id"]
     key_search_fields = ACTOR_SEARCH.key_paths()
     autocomplete_fields = ["parent"]
