@@ -62,7 +62,8 @@ def searched_columns() -> set[tuple[str, str, str, str]]:
 # --- what the database has --------------------------------------------------------------------
 
 _TRIGRAM = re.compile(r"USING gin \((?P<column>\w+) gin_trgm_ops\)")
-_UPPER_TRIGRAM = re.compile(r"USING gin \(upper\(\(?(?P<column>\w+)\)?::text\) gin_trgm_ops\)")
+# `upper((name)::text)`, or `upper(text)` for a column of type text (the cast is a no-op).
+_UPPER_TRIGRAM = re.compile(r"USING gin \(upper\(\(?(?P<column>\w+)\)?(?:::text)?\) gin_trgm_ops\)")
 
 
 def postgres_indexed() -> set[tuple[str, str, str]]:
