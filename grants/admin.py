@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from grants.filters import FUNDING_PROGRAMME_SEARCH
 from grants.models import Award, FundingPriority, FundingProgramme
 from nkhr.admin.base import RecordAdmin, RowInline, partial_date_column
 from nkhr.admin.records import InstrumentKindAdmin, actor_key_search
@@ -20,6 +21,9 @@ class FundingPriorityInline(RowInline):
 class FundingProgrammeAdmin(InstrumentKindAdmin):
     """Funders' programmes (the funder is "adopted by")."""
 
+    # As an instrument's, with its priorities' text (the programme's spec).
+    search_fields = [*FUNDING_PROGRAMME_SEARCH.text, "symbol", "session", "legal_basis_note", "id"]
+    key_search_fields = FUNDING_PROGRAMME_SEARCH.key_paths()
     inlines = [*InstrumentKindAdmin.inlines, FundingPriorityInline]
 
 

@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
+from mechanisms.filters import MECHANISM_SEARCH, REPORT_SEARCH
 from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
 from mechanisms.resources import ReportResource
 from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
 from nkhr.admin.records import InstrumentKindAdmin
 from nkhr.imports import RecordImportExportMixin
-from nkhr.text import compact, name_key
 
 
 @admin.register(Resolution)
@@ -46,8 +46,9 @@ class MechanismAdmin(RecordAdmin):
     ]
     list_select_related = ["parent_body"]
     list_filter = ["kind", "status", ("country", CountryFilter)]
-    search_fields = ["name", "mandate", "id"]
-    key_search_fields = [("name_key", name_key)]
+    # The name word by word, the mandate as written, and the id.
+    search_fields = [*MECHANISM_SEARCH.text, "name", "mandate", "id"]
+    key_search_fields = MECHANISM_SEARCH.key_paths()
     autocomplete_fields = ["parent_body", "actor", "establishing_instrument"]
     date_hierarchy = "established"
     inlines = [MechanismFunctionInline]
@@ -64,7 +65,7 @@ class MechanismFunctionAdmin(RowAdmin):
     list_select_related = ["mechanism"]
     list_filter = ["function"]
     search_fields = ["mechanism__name"]
-    key_search_fields = [("mechanism__name_key", name_key)]
+    key_search_fields = MECHANISM_SEARCH.through("mechanism").key_paths()
     autocomplete_fields = ["mechanism"]
 
 
@@ -77,12 +78,9 @@ class ReportAdmin(RecordImportExportMixin, RecordAdmin):
     list_display = ["title", "symbol", "kind", "author", "date_display", "country"]
     list_select_related = ["author"]
     list_filter = ["kind", ("country", CountryFilter)]
-    search_fields = ["title", "symbol", "author__name", "author__aliases__name", "id"]
-    key_search_fields = [
-        ("symbol_key", compact),
-        ("title_key", name_key),
-        ("author__name_key", name_key),
-    ]
+    # The symbol and the author's names as written, and the id.
+    search_fields = [*REPORT_SEARCH.text, "symbol", "author__name", "author__aliases__name", "id"]
+    key_search_fields = REPORT_SEARCH.key_paths()
     autocomplete_fields = ["author", "publisher", "mechanism", "treaty", "concerns"]
     date_hierarchy = "date"
     show_full_result_count = False

@@ -2,8 +2,16 @@ import django_filters
 
 from mechanisms.models import Mechanism, Report, Treaty
 from nkhr.api.filtering import RecordFilterSet
-from nkhr.filters import record_choice
+from nkhr.filters import ACTOR_SEARCH, record_choice
 from nkhr.models import Actor, Instrument
+from nkhr.search import SearchSpec
+
+# What each record type is searched by (`nkhr.search.SearchSpec`).
+MECHANISM_SEARCH = SearchSpec(names=("name_key",))
+# A report also by its author, in any spelling of the author's names.
+REPORT_SEARCH = SearchSpec(
+    names=("title_key",), keys=("symbol_key",), text=("title",)
+) | ACTOR_SEARCH.through("author")
 
 
 class MechanismFilterSet(RecordFilterSet):
@@ -17,7 +25,7 @@ class MechanismFilterSet(RecordFilterSet):
         distinct=True,
     )
     partial_dates = ("established", "ended")
-    search_name_keys = ("name_key",)
+    search_spec = MECHANISM_SEARCH
 
     class Meta:
         model = Mechanism
@@ -32,9 +40,7 @@ class ReportFilterSet(RecordFilterSet):
     treaty = record_choice(Treaty.objects.all())
     concerns = record_choice(Instrument.objects.all())
     partial_dates = ("date",)
-    search_name_keys = ("title_key",)
-    search_compact_keys = ("symbol_key",)
-    search_text = ("title",)
+    search_spec = REPORT_SEARCH
 
     class Meta:
         model = Report

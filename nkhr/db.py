@@ -4,11 +4,16 @@ serve substring search (`nkhr.search`) on each backend, and the `in_list` lookup
 A searched column gets, on PostgreSQL, a GIN trigram index (on the column for a stored key
 matched with `contains`, on `UPPER(column)` for text matched with `icontains`, as Django
 writes those lookups), and on SQLite an FTS5 table with the trigram tokenizer, kept in step
-with its table by triggers. `SEARCH_INDEXED` names the SQLite ones, so that the search
-consults only tables that exist.
+with its table by triggers. Which columns a search spec names is the record types' own
+business (`nkhr.search.SearchSpec`); each migration writes out the columns it indexes, and
+tests/nkhr/test_search_indexes.py checks that every searched column has its index. The
+search asks the database which FTS5 tables exist (`fts_indexed`), so that it consults only
+tables that do.
 """
 
-from django.db import migrations, models
+import functools
+
+from django.db import connections, migrations, models
 
 
 class VendorOnlySQL(migrations.RunSQL):
@@ -90,31 +95,32 @@ TRIGRAM_EXTENSION = PostgresOnlySQL(
 
 # --- SQLite: FTS5 trigram tables ------------------------------------------------------------
 
-# (table, column) pairs that have an FTS5 trigram table on SQLite (created by migrations).
-SEARCH_INDEXED = frozenset(
-    {
-        ("nkhr_actor", "name_key"),
-        ("nkhr_actor", "name"),
-        ("nkhr_actor", "id"),
-        ("nkhr_actor", "wikidata_id"),
-        ("nkhr_alias", "name_key"),
-        ("nkhr_alias", "name"),
-        ("nkhr_instrument", "title_key"),
-        ("nkhr_instrument", "symbol_key"),
-        ("nkhr_legislation", "bill_number_key"),
-        ("nkhr_legislation", "title"),
-        ("nkhr_legislation", "short_title"),
-        ("nkhr_legislation", "law_number"),
-        ("nkhr_event", "title_key"),
-        ("nkhr_source", "symbol_key"),
-        ("mechanisms_report", "title_key"),
-        ("mechanisms_report", "symbol_key"),
-        ("mechanisms_report", "title"),
-        ("mechanisms_mechanism", "name_key"),
-        ("sanctions_designation", "reference"),
-        ("sanctions_designation", "id"),
-    }
-)
+
+def fts_indexed(connection) -> frozenset[tuple[str, str]]:
+    """The (table, column) pairs that have an FTS5 trigram table in `connection`'s SQLite
+    database, read from sqlite_master once per database and process (migrations create
+    them; a process that searches does not migrate)."""
+    return _fts_indexed(connection.alias, str(connection.settings_dict["NAME"]))
+
+
+@functools.cache
+def _fts_indexed(alias: str, name: str) -> frozenset[tuple[str, str]]:
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        tables = {row[0] for row in cursor.fetchall()}
+        indexed = set()
+        for fts in tables:
+            if not fts.endswith("_fts"):
+                continue
+            # An external-content FTS5 table names its content table and column.
+            cursor.execute(f'PRAGMA table_info("{fts}")')
+            columns = [row[1] for row in cursor.fetchall()]
+            for column in columns:
+                table = fts.removesuffix(f"_{column}_fts")
+                if table in tables and fts_table(table, column) == fts:
+                    indexed.add((table, column))
+    return frozenset(indexed)
+
 
 # A trigram table finds substrings of three characters or more; shorter ones match nothing.
 FTS_MIN_LENGTH = 3
@@ -171,6 +177,5 @@ def search_indexes(table: str, *, keys=(), text=()) -> list[migrations.RunSQL]:
     for column in text:
         operations.append(upper_trigram_index(table, column))
     for column in (*keys, *text):
-        if (table, column) in SEARCH_INDEXED:
-            operations.append(fts_index(table, column))
+        operations.append(fts_index(table, column))
     return operations

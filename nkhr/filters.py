@@ -1,9 +1,27 @@
-"""FilterSets of the core records (the shared machinery is in nkhr.api.filtering)."""
+"""FilterSets of the core records (the shared machinery is in nkhr.api.filtering), and what
+each record type's search matches: its one `SearchSpec`, read by the API's `?search=`, the
+cross-resource search and the admin."""
 
 import django_filters
 
 from nkhr.api.filtering import RecordFilterSet
 from nkhr.models import Actor, Event, Instrument, Legislation, Recommendation, Source
+from nkhr.search import SearchSpec
+
+# --- what each record type is searched by -----------------------------------------------------
+
+SOURCE_SEARCH = SearchSpec(keys=("symbol_key",), text=("title", "author", "publisher"))
+# An actor by its name and every alias, in any romanization.
+ACTOR_SEARCH = SearchSpec(names=("name_key", "aliases__name_key"))
+INSTRUMENT_SEARCH = SearchSpec(
+    names=("title_key",), keys=("symbol_key",), text=("title", "short_title")
+)
+LEGISLATION_SEARCH = SearchSpec(
+    keys=("bill_number_key",), text=("title", "short_title", "law_number")
+)
+EVENT_SEARCH = SearchSpec(names=("title_key",))
+# A recommendation also by the body that made it, in any spelling of its names.
+RECOMMENDATION_SEARCH = SearchSpec(text=("title", "text")) | ACTOR_SEARCH.through("recommended_by")
 
 
 def record_choice(queryset, field_name=None, *, to_many=False, **kwargs):
@@ -28,8 +46,7 @@ def record_choice(queryset, field_name=None, *, to_many=False, **kwargs):
 class SourceFilterSet(RecordFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Source.Kind.choices)
     partial_dates = ("published",)
-    search_compact_keys = ("symbol_key",)
-    search_text = ("title", "author", "publisher")
+    search_spec = SOURCE_SEARCH
 
     class Meta:
         model = Source
@@ -41,7 +58,7 @@ class ActorFilterSet(RecordFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Actor.Status.choices)
     parent = record_choice(Actor.objects.all())
     partial_dates = ("established", "dissolved")
-    search_name_keys = ("name_key", "aliases__name_key")
+    search_spec = ACTOR_SEARCH
 
     class Meta:
         model = Actor
@@ -54,9 +71,7 @@ class InstrumentFilterSet(RecordFilterSet):
     adopted_by = record_choice(Actor.objects.all())
     legal_basis = record_choice(Legislation.objects.all())
     partial_dates = ("adopted", "in_force", "ended")
-    search_name_keys = ("title_key",)
-    search_compact_keys = ("symbol_key",)
-    search_text = ("title", "short_title")
+    search_spec = INSTRUMENT_SEARCH
 
     class Meta:
         model = Instrument
@@ -68,8 +83,7 @@ class LegislationFilterSet(RecordFilterSet):
     sponsor = record_choice(Actor.objects.all(), field_name="sponsors", to_many=True)
     legislature = record_choice(Actor.objects.all())
     partial_dates = ("introduced", "enacted", "in_force")
-    search_compact_keys = ("bill_number_key",)
-    search_text = ("title", "short_title", "law_number")
+    search_spec = LEGISLATION_SEARCH
 
     class Meta:
         model = Legislation
@@ -90,7 +104,7 @@ class EventFilterSet(RecordFilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Event.Kind.choices)
     participant = record_choice(Actor.objects.all(), field_name="participants", to_many=True)
     partial_dates = ("start", "end")
-    search_name_keys = ("title_key",)
+    search_spec = EVENT_SEARCH
 
     class Meta:
         model = Event
@@ -103,7 +117,7 @@ class RecommendationFilterSet(RecordFilterSet):
     addressee = record_choice(Actor.objects.all())
     concerns = record_choice(Actor.objects.all(), to_many=True)
     partial_dates = ("date",)
-    search_text = ("title", "text")
+    search_spec = RECOMMENDATION_SEARCH
 
     class Meta:
         model = Recommendation

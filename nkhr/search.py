@@ -12,12 +12,18 @@ the database read the whole searched table and test every row, while each branch
 union is answered from its column's index: a GIN trigram index on PostgreSQL
 (`nkhr.db`), an FTS5 trigram table on SQLite, which the branch consults first and then
 rechecks the lookup itself, so both databases find exactly the rows the lookup defines.
+
+What a record type searches is written once, as a `SearchSpec` declared beside its filter
+set: the API's `?search=`, the cross-resource search, the admin's key search and its
+autocomplete all read it, and tests/nkhr/test_search_indexes.py checks that every column
+it names has its index on both databases.
 """
 
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import reduce
 
 from django.db import connection, models
@@ -26,11 +32,62 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
-from nkhr.db import FTS_MIN_LENGTH, SEARCH_INDEXED, fts_phrase, fts_table
+from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table
 from nkhr.models.publication import Publication, can_view_unpublished
-from nkhr.text import compact
+from nkhr.text import compact, name_key
 
 KeyFunction = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """What a search of one record type matches the typed term against: lookup paths from
+    the record, which may cross relations (`target__aliases__name_key`).
+
+    `names` are stored name keys, matched by the term's `name_key` (romanization folded);
+    `keys` are stored compact keys of symbols and bill numbers, matched by its `compact`;
+    `text` columns contain the term as typed, case-insensitively. `links` are the relations
+    whose records' names are names of this one (a designation goes by its target's name
+    and aliases): paths through them are added by `through()`, and a cross-resource search
+    reads the linked records' candidates once for every type linking to them."""
+
+    names: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+    text: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+
+    def key_paths(self) -> list[tuple[str, KeyFunction]]:
+        """`(path, key function)` for every key column: names, then compact keys."""
+        return [(path, name_key) for path in self.names] + [(path, compact) for path in self.keys]
+
+    def paths(self) -> list[str]:
+        """Every searched path."""
+        return [*self.names, *self.keys, *self.text]
+
+    def through(self, relation: str) -> "SearchSpec":
+        """This spec as searched from a record linked to ours by `relation` (a to-one
+        path such as "target" or "designation__target"): every path behind it."""
+        prefix = f"{relation}__"
+        return SearchSpec(
+            names=tuple(prefix + path for path in self.names),
+            keys=tuple(prefix + path for path in self.keys),
+            text=tuple(prefix + path for path in self.text),
+            links=(relation, *(prefix + link for link in self.links)),
+        )
+
+    def __or__(self, other: "SearchSpec") -> "SearchSpec":
+        """Both specs' paths, each once, in order."""
+
+        def both(mine, theirs):
+            return tuple(dict.fromkeys((*mine, *theirs)))
+
+        return SearchSpec(
+            names=both(self.names, other.names),
+            keys=both(self.keys, other.keys),
+            text=both(self.text, other.text),
+            links=both(self.links, other.links),
+        )
+
 
 # How a search was answered, noted on the request for the pagination and the reading:
 # by the ids matching each column (`pk IN (…)`), or by testing rows in the list's order.
@@ -107,16 +164,15 @@ def sharing_candidates(shared_models: Iterable):
         _shared_candidates.reset(token)
 
 
-def linked_models(model, paths: Iterable[str]) -> set:
-    """The models that search paths of `model` reach through a forward link (a
-    designation's target): the ones whose candidates a search of `model` can share."""
+def linked_models(model, links: Iterable[str]) -> set:
+    """The models at the end of `links` (a spec's to-one relation paths, a designation's
+    "target"): the ones whose candidates a search of `model` can share."""
     linked = set()
-    for path in paths:
-        name, _, rest = path.partition("__")
-        if rest:
-            field = model._meta.get_field(name)
-            if field.many_to_one or (field.one_to_one and not field.auto_created):
-                linked.add(field.related_model)
+    for link in links:
+        current = model
+        for name in link.split("__"):
+            current = current._meta.get_field(name).related_model
+        linked.add(current)
     return linked
 
 
@@ -131,10 +187,12 @@ def _column_condition(model, name: str, lookup: str, value, cap: int | None = No
     if connection.vendor != "sqlite" or lookup not in _CONTAINS_LOOKUPS:
         return condition
     field = model._meta.get_field(name)
-    table, column = model._meta.db_table, field.column
-    if (table, column) not in SEARCH_INDEXED or len(value) < FTS_MIN_LENGTH:
+    # An inherited column (a regime's title) is on its parent's table, under the same ids.
+    owner = field.model._meta.concrete_model
+    table, column = owner._meta.db_table, field.column
+    if len(value) < FTS_MIN_LENGTH or (table, column) not in fts_indexed(connection):
         return condition
-    pk_column = model._meta.pk.column
+    pk_column = owner._meta.pk.column
     fts = fts_table(table, column)
     limit = f" LIMIT {int(cap)}" if cap is not None else ""
     candidates = RawSQL(

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
-from nkhr.admin.records import InstrumentKindAdmin, actor_key_search
+from nkhr.admin.records import InstrumentKindAdmin
 from nkhr.imports import RecordImportExportMixin
+from sanctions.filters import DESIGNATION_ROUND_SEARCH, DESIGNATION_SEARCH
 from sanctions.models import Designation, DesignationMeasure, DesignationRound, SanctionsRegime
 from sanctions.resources import DesignationResource
 
@@ -40,7 +41,9 @@ class DesignationRoundAdmin(RecordAdmin):
         ("regime", admin.RelatedOnlyFieldListFilter),
         ("authority", admin.RelatedOnlyFieldListFilter),
     ]
-    search_fields = ["title", "regime__title", "authority__name", "id"]
+    # The regime's title and the authority's name as written, and the id.
+    search_fields = [*DESIGNATION_ROUND_SEARCH.text, "regime__title", "authority__name", "id"]
+    key_search_fields = DESIGNATION_ROUND_SEARCH.key_paths()
     autocomplete_fields = ["regime", "authority", "parent"]
     date_hierarchy = "announced"
 
@@ -95,8 +98,9 @@ class DesignationAdmin(RecordImportExportMixin, RecordAdmin):
         "target__kind",
         "listed",
     ]
-    search_fields = [*TARGET_SEARCH_FIELDS, "reference", "regime__title", "id"]
-    key_search_fields = actor_key_search("target__")
+    # The target's names word by word, the regime's title, and the id.
+    search_fields = [*DESIGNATION_SEARCH.text, *TARGET_SEARCH_FIELDS, "regime__title", "id"]
+    key_search_fields = DESIGNATION_SEARCH.key_paths()
     autocomplete_fields = ["regime", "authority", "target", "round"]
     show_full_result_count = False
     inlines = [DesignationMeasureInline]
@@ -118,5 +122,5 @@ class DesignationMeasureAdmin(RowAdmin):
     list_select_related = ["designation__target", "designation__regime"]
     list_filter = ["measure"]
     search_fields = [f"designation__{path}" for path in TARGET_SEARCH_FIELDS]
-    key_search_fields = actor_key_search("designation__target__")
+    key_search_fields = DESIGNATION_SEARCH.through("designation").key_paths()
     autocomplete_fields = ["designation"]

@@ -1,12 +1,21 @@
 import django_filters
 
 from nkhr.api.filtering import RecordFilterSet
-from nkhr.filters import InstrumentKindFilterSet, record_choice
+from nkhr.filters import ACTOR_SEARCH, INSTRUMENT_SEARCH, InstrumentKindFilterSet, record_choice
 from nkhr.models import Actor
+from nkhr.search import SearchSpec
 from sanctions.models import Designation, DesignationRound, SanctionsRegime
+
+# What each record type is searched by (`nkhr.search.SearchSpec`). A regime is an instrument.
+SANCTIONS_REGIME_SEARCH = INSTRUMENT_SEARCH
+DESIGNATION_ROUND_SEARCH = SearchSpec(text=("title",))
+# A designation goes by its target's name and aliases; its reference is typed as written
+# (not the stated basis: free text of every designation, it would be read in full).
+DESIGNATION_SEARCH = ACTOR_SEARCH.through("target") | SearchSpec(text=("reference",))
 
 
 class SanctionsRegimeFilterSet(InstrumentKindFilterSet):
+    search_spec = SANCTIONS_REGIME_SEARCH
     authority = record_choice(Actor.objects.all(), field_name="adopted_by")
 
     class Meta(InstrumentKindFilterSet.Meta):
@@ -19,7 +28,7 @@ class DesignationRoundFilterSet(RecordFilterSet):
     authority = record_choice(Actor.objects.all())
     parent = record_choice(DesignationRound.objects.all())
     partial_dates = ("announced",)
-    search_text = ("title",)
+    search_spec = DESIGNATION_ROUND_SEARCH
 
     class Meta:
         model = DesignationRound
@@ -44,9 +53,7 @@ class DesignationFilterSet(RecordFilterSet):
         field_name="delisted", lookup_expr="isnull", help_text="Still listed (no delisting date)."
     )
     partial_dates = ("listed", "delisted")
-    search_name_keys = ("target__name_key", "target__aliases__name_key")
-    # Not the stated basis: free text of every designation, it would be read in full.
-    search_text = ("reference",)
+    search_spec = DESIGNATION_SEARCH
 
     class Meta:
         model = Designation

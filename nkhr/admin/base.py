@@ -130,7 +130,9 @@ class KeySearchMixin:
     addition to the word-by-word `search_fields` search Django's admin does. So "Chong Gyong"
     finds the actor whose name key comes from "Jong Kyong Thaek", and "hr 757" finds H.R.757.
 
-        key_search_fields = [("name_key", name_key), ("aliases__name_key", name_key)]
+        key_search_fields = ACTOR_SEARCH.key_paths()  # name_key, aliases__name_key
+
+    (the record type's `nkhr.search.SearchSpec`, which the API's search reads too).
 
     Both are one condition from `nkhr.search`: the ids matching each column, from its index,
     rather than Django's joins (which repeat rows, so the changelist would need DISTINCT

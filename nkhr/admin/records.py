@@ -18,6 +18,14 @@ from nkhr.admin.base import (
     partial_date_column,
 )
 from nkhr.dates import with_precisions
+from nkhr.filters import (
+    ACTOR_SEARCH,
+    EVENT_SEARCH,
+    INSTRUMENT_SEARCH,
+    LEGISLATION_SEARCH,
+    RECOMMENDATION_SEARCH,
+    SOURCE_SEARCH,
+)
 from nkhr.imports import RecordImportExportMixin
 from nkhr.models import (
     Actor,
@@ -38,20 +46,26 @@ from nkhr.models import (
     Sponsorship,
 )
 from nkhr.resources import ActorResource, EventResource, LegislationResource
-from nkhr.text import compact, name_key
+from nkhr.search import SearchSpec
+from nkhr.text import name_key
 
-# Search keys of an actor reached through a foreign key `prefix` ("" for the actor itself):
-# its name and every alias, folded for romanization.
-ACTOR_KEYS = ("name_key", "aliases__name_key")
+# Each admin's key search (`key_search_fields`) is its record type's search spec (or, for
+# rows, the spec of the record they belong to): the same keys the API searches. Its
+# `search_fields` are Django's word search, every word in some column: the spec's text
+# columns, and where named, the names as written (so "Yong Kim" finds "Kim Yong", which
+# the whole term's key does not) and identifiers typed as they are.
 
 
 def actor_key_search(prefix: str = "") -> list:
-    """`key_search_fields` matching the actor at `prefix` by name or alias key."""
-    return [(f"{prefix}{path}", name_key) for path in ACTOR_KEYS]
+    """`key_search_fields` matching the actor at `prefix` ("person__"; "" for the actor
+    itself) by name or alias key: the actors' search spec, through the link."""
+    spec = ACTOR_SEARCH.through(prefix.removesuffix("__")) if prefix else ACTOR_SEARCH
+    return spec.key_paths()
 
 
 def actor_search_fields(prefix: str = "") -> list[str]:
-    """`search_fields` for the actor at `prefix`: its name and its aliases as written."""
+    """`search_fields` for the actor at `prefix`: its name and its aliases as written, word
+    by word in any order."""
     return [f"{prefix}name", f"{prefix}aliases__name"]
 
 
@@ -64,8 +78,9 @@ class SourceAdmin(RecordAdmin):
 
     list_display = ["title", "kind", "series", "symbol", "published_display", "language"]
     list_filter = ["kind", "language"]
-    search_fields = ["title", "author", "publisher", "series", "symbol", "id"]
-    key_search_fields = [("symbol_key", compact)]
+    # Words of the series and symbol as written, and the id.
+    search_fields = [*SOURCE_SEARCH.text, "series", "symbol", "id"]
+    key_search_fields = SOURCE_SEARCH.key_paths()
     date_hierarchy = "published"
     show_full_result_count = False
     readonly_fields = ["citations_link"]
@@ -160,8 +175,9 @@ class ActorAdmin(RecordImportExportMixin, RecordAdmin):
     list_display = ["name", "kind", "status", "parent", "country", "established_display", "id"]
     list_filter = ["kind", "status", ("country", CountryFilter)]
     list_select_related = ["parent"]
-    search_fields = [*actor_search_fields(), "id", "wikidata_id"]
-    key_search_fields = actor_key_search()
+    # The names word by word in any order, the id and Wikidata id ("Q123") as typed.
+    search_fields = [*ACTOR_SEARCH.text, *actor_search_fields(), "id", "wikidata_id"]
+    key_search_fields = ACTOR_SEARCH.key_paths()
     autocomplete_fields = ["parent"]
     show_full_result_count = False
     inlines = [AliasInline, PositionHeldInline]
@@ -272,8 +288,9 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
         "enacted_display",
     ]
     list_filter = [("jurisdiction", CountryFilter), "status", "kind", "chamber"]
-    search_fields = ["title", "short_title", "bill_number", "law_number", "session", "id"]
-    key_search_fields = [("bill_number_key", compact)]
+    # The bill number and session as written, and the id.
+    search_fields = [*LEGISLATION_SEARCH.text, "bill_number", "session", "id"]
+    key_search_fields = LEGISLATION_SEARCH.key_paths()
     autocomplete_fields = ["legislature"]
     date_hierarchy = "introduced"
     show_full_result_count = False
@@ -298,7 +315,7 @@ class SponsorshipAdmin(RowAdmin):
     search_fields = [*actor_search_fields("actor__"), "legislation__title", "party"]
     key_search_fields = [
         *actor_key_search("actor__"),
-        ("legislation__bill_number_key", compact),
+        *LEGISLATION_SEARCH.through("legislation").key_paths(),
     ]
     autocomplete_fields = ["legislation", "actor"]
 
@@ -313,7 +330,7 @@ class LegislativeActionAdmin(RowAdmin):
     list_select_related = ["legislation", "actor"]
     list_filter = ["kind", "chamber"]
     search_fields = ["legislation__title", "description", "actor__name"]
-    key_search_fields = [("legislation__bill_number_key", compact)]
+    key_search_fields = LEGISLATION_SEARCH.through("legislation").key_paths()
     autocomplete_fields = ["legislation", "actor", "source"]
     date_hierarchy = "date"
 
@@ -327,7 +344,7 @@ class LegislationSectionAdmin(RowAdmin):
     list_display = ["legislation", "label", "heading"]
     list_select_related = ["legislation"]
     search_fields = ["label", "heading", "text", "legislation__title"]
-    key_search_fields = [("legislation__bill_number_key", compact)]
+    key_search_fields = LEGISLATION_SEARCH.through("legislation").key_paths()
     autocomplete_fields = ["legislation"]
 
 
@@ -358,8 +375,9 @@ class InstrumentAdminBase(RecordAdmin):
     list_display = ["title", "symbol", "kind", "status", "adopted_by", "adopted_display"]
     list_select_related = ["adopted_by"]
     list_filter = ["kind", "status", ("target_country", CountryFilter)]
-    search_fields = ["title", "short_title", "symbol", "session", "legal_basis_note", "id"]
-    key_search_fields = [("symbol_key", compact), ("title_key", name_key)]
+    # The symbol, session and legal basis as written, and the id.
+    search_fields = [*INSTRUMENT_SEARCH.text, "symbol", "session", "legal_basis_note", "id"]
+    key_search_fields = INSTRUMENT_SEARCH.key_paths()
     autocomplete_fields = ["adopted_by", "legal_basis", "based_on"]
     date_hierarchy = "adopted"
     inlines = [InstrumentProvisionInline]
@@ -390,7 +408,8 @@ class InstrumentProvisionAdmin(RowAdmin):
     list_display = ["instrument", "label", "heading"]
     list_select_related = ["instrument"]
     search_fields = ["label", "heading", "text", "instrument__title"]
-    key_search_fields = [("instrument__symbol_key", compact)]
+    # The instrument's symbol: a provision is not named by its instrument's title.
+    key_search_fields = SearchSpec(keys=INSTRUMENT_SEARCH.keys).through("instrument").key_paths()
     autocomplete_fields = ["instrument"]
 
 
@@ -414,8 +433,9 @@ class EventAdmin(RecordImportExportMixin, RecordAdmin):
 
     list_display = ["title", "kind", "start_display", "end_display", "location", "country"]
     list_filter = ["kind", "visibility", ("country", CountryFilter)]
-    search_fields = ["title", "location", "description", "id"]
-    key_search_fields = [("title_key", name_key)]
+    # The title word by word, the place and description as written, and the id.
+    search_fields = [*EVENT_SEARCH.text, "title", "location", "description", "id"]
+    key_search_fields = EVENT_SEARCH.key_paths()
     autocomplete_fields = ["instruments", "legislation"]
     date_hierarchy = "start"
     show_full_result_count = False
@@ -444,8 +464,9 @@ class RecommendationAdmin(RecordAdmin):
     list_display = ["title", "number", "theme", "recommended_by", "addressee", "date_display"]
     list_select_related = ["recommended_by", "addressee"]
     list_filter = ["theme"]
-    search_fields = ["title", "text", *actor_search_fields("recommended_by__"), "id"]
-    key_search_fields = actor_key_search("recommended_by__")
+    # The recommending body's names as written, and the id.
+    search_fields = [*RECOMMENDATION_SEARCH.text, *actor_search_fields("recommended_by__"), "id"]
+    key_search_fields = RECOMMENDATION_SEARCH.key_paths()
     autocomplete_fields = ["recommended_by", "addressee", "concerns"]
     date_hierarchy = "date"
 

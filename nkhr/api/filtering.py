@@ -1,8 +1,9 @@
 """Filtering building blocks every resource reuses.
 
 `RecordFilterSet` gives each list `updated_since`, `created_after`/`created_before`,
-`<date>_after`/`<date>_before` for every partial date it names, and `search`, matched on
-keys that ignore case, spacing, punctuation and romanization (see `nkhr.text`). The filter
+`<date>_after`/`<date>_before` for every partial date it names, and `search`, matched as
+its `search_spec` (`nkhr.search.SearchSpec`) says, on keys that ignore case, spacing,
+punctuation and romanization (see `nkhr.text`). The filter
 backend refuses unknown query parameters, so a mistyped filter is a 400, not ignored.
 """
 
@@ -20,13 +21,13 @@ from nkhr.search import (
     BY_IDS,
     BY_ROWS,
     COMMON_ROWS,
+    SearchSpec,
     key_condition,
     key_rank,
     linked_models,
     list_search_condition,
     searching_as,
 )
-from nkhr.text import compact, name_key
 
 # Query parameters that are not filters but are understood by every list.
 GENERAL_PARAMETERS = frozenset(
@@ -108,11 +109,8 @@ class RecordFilterSet(django_filters.FilterSet):
 
     # Partial dates to offer `<name>_after` / `<name>_before` filters for.
     partial_dates: tuple[str, ...] = ()
-    # Paths searched with the romanization-folding key and with the compact key.
-    search_name_keys: tuple[str, ...] = ()
-    search_compact_keys: tuple[str, ...] = ()
-    # Free-text fields matched as typed (case-insensitive contains).
-    search_text: tuple[str, ...] = ()
+    # What `search` matches: the record type's one spec, which its admin reads too.
+    search_spec = SearchSpec()
     # A term matching this many rows in a searched column is tested row by row in the
     # list's order (`nkhr.search.list_search_condition`).
     common_search_rows = COMMON_ROWS
@@ -130,8 +128,8 @@ class RecordFilterSet(django_filters.FilterSet):
             condition, tested_per_row = list_search_condition(
                 self._meta.model,
                 value,
-                self.search_key_paths(),
-                self.search_text,
+                self.search_spec.key_paths(),
+                self.search_spec.text,
                 common_rows=self.common_search_rows,
             )
         if condition is not None and self.request is not None:
@@ -142,27 +140,20 @@ class RecordFilterSet(django_filters.FilterSet):
     # The search's parts depend on the class alone: the cross-resource search uses them
     # without building a filter set per resource (which copies every filter).
     @classmethod
-    def search_key_paths(cls) -> list:
-        paths = [(path, name_key) for path in cls.search_name_keys]
-        return paths + [(path, compact) for path in cls.search_compact_keys]
-
-    @classmethod
     def search_condition(cls, value: str, candidates: int | None = None) -> Q | None:
-        return key_condition(
-            cls._meta.model, value, cls.search_key_paths(), cls.search_text, candidates
-        )
+        spec = cls.search_spec
+        return key_condition(cls._meta.model, value, spec.key_paths(), spec.text, candidates)
 
     @classmethod
     def linked_models(cls) -> set:
         """Models searched through a link (a designation's target), whose candidates a
         cross-resource search reads once (`nkhr.search.sharing_candidates`)."""
-        paths = [path for path, _ in cls.search_key_paths()] + list(cls.search_text)
-        return linked_models(cls._meta.model, paths)
+        return linked_models(cls._meta.model, cls.search_spec.links)
 
     @classmethod
     def search_rank(cls, value: str):
         """An expression ordering exact, then prefix matches of the record's own keys first."""
-        return key_rank(cls._meta.model, value, cls.search_key_paths())
+        return key_rank(cls._meta.model, value, cls.search_spec.key_paths())
 
 
 class StrictFilterBackend(DjangoFilterBackend):
