@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.text import slugify
 
 # Where a type registered without a position goes: after every type registered with one.
 LAST = 1000
@@ -63,9 +64,9 @@ class RecordType:
     """
 
     model: type
-    prefix: str
-    basename: str
-    viewset: type
+    prefix: str = ""
+    basename: str = ""
+    viewset: type | None = None
     filterset: type | None = None
     serializer: type | None = None
     admin: type | None = None
@@ -77,6 +78,18 @@ class RecordType:
     position: int = LAST
 
     def __post_init__(self):
+        # A type registered with its model alone is served as its model says
+        # (`nkhr.api.generic`): under its plural name, with a serializer, filterset and
+        # viewset made from its fields.
+        opts = self.model._meta
+        if not self.basename:
+            object.__setattr__(self, "basename", opts.model_name)
+        if not self.prefix:
+            object.__setattr__(self, "prefix", slugify(str(opts.verbose_name_plural)))
+        if self.viewset is None:
+            from nkhr.api.generic import default_viewset
+
+            object.__setattr__(self, "viewset", default_viewset(self.model, self.search))
         # The filterset and serializer default to the viewset's, which is what serves them.
         if self.filterset is None:
             object.__setattr__(self, "filterset", getattr(self.viewset, "filterset_class", None))
@@ -100,6 +113,13 @@ def register(record_type: RecordType) -> RecordType:
                     f"{record_type.label}: {attribute} {getattr(record_type, attribute)!r} "
                     f"is already registered by {registered.label}."
                 )
+    if record_type.admin is None:
+        # Its admin page too, unless the app registered one itself.
+        from nkhr.admin.generic import default_admin
+
+        object.__setattr__(
+            record_type, "admin", default_admin(record_type.model, record_type.search)
+        )
     _types.append(record_type)
     # A stable sort: equal positions keep their registration order.
     _types.sort(key=lambda registered: registered.position)

@@ -9,7 +9,15 @@ The groups are created by a data migration and kept complete after every migrate
 model added later joins them without a hand-written migration.
 """
 
-RECORD_APPS = ("nkhr", "mechanisms", "sanctions", "grants")
+
+def record_apps() -> list[str]:
+    """The apps whose records the roles govern: the core and every app that registers a
+    record type (`nkhr.registry`), rows and all."""
+    from nkhr.registry import record_types
+
+    return sorted({"nkhr", *(record_type.model._meta.app_label for record_type in record_types())})
+
+
 VIEW_UNPUBLISHED = "view_unpublished"
 PUBLISH = "publish_record"
 
@@ -28,7 +36,7 @@ def sync_roles(group_model, permission_model) -> None:
 
     Takes the models as arguments so a data migration can pass its historical ones."""
     record_permissions = permission_model.objects.filter(
-        content_type__app_label__in=RECORD_APPS
+        content_type__app_label__in=record_apps()
     ).exclude(content_type__model__startswith="historical")
     for name, role in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=name)
