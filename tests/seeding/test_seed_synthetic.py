@@ -9,7 +9,6 @@ from django.db import connection
 from django.db.models import Count
 
 from mechanisms.models import Report
-from nkhr import synthetic
 from nkhr.models import (
     Actor,
     Alias,
@@ -26,6 +25,7 @@ from nkhr.models import (
 )
 from nkhr.text import name_key
 from sanctions.models import Designation, DesignationMeasure, DesignationRound
+from seeding import synthetic
 from tests import factories
 
 SCALE = 60
@@ -178,7 +178,7 @@ def rows_of(model) -> list[dict]:
 
 
 def is_synthetic(model, row: dict) -> bool:
-    lookup = dict(synthetic.REMOVAL_ORDER)[model].split("__")[0]
+    lookup = dict(synthetic.REMOVAL_ORDER)[model]
     value = row.get("id") if lookup == "pk" else row.get(f"{lookup}_id", row.get(lookup))
     return str(value).startswith(synthetic.PREFIX)
 

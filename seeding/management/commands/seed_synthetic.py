@@ -4,7 +4,7 @@
         python manage.py seed_synthetic --scale 100000 --seed 1 --replace
 
 It writes to whatever `DATABASE_URL` names, and says which database that is before it
-starts; `make bench` points it at a database of its own. See `nkhr.synthetic`.
+starts; `make bench` points it at a database of its own. See `seeding.synthetic`.
 """
 
 import time
@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from nkhr import synthetic
+from seeding import synthetic
 
 
 class Command(BaseCommand):
