@@ -10,8 +10,6 @@ class NkhrConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        # Registers the `in_list` lookup the readers and the search use.
-        import nkhr.db  # noqa: F401
         from nkhr.roles import sync_roles_after_migrate
 
         # Runs after the permissions of every app exist (auth connects its own handler first).

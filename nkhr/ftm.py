@@ -13,6 +13,7 @@ from itertools import islice
 from django.contrib.contenttypes.models import ContentType
 
 from nkhr.dates import partial_date_text, with_precisions
+from nkhr.db import in_list
 from nkhr.models import Actor, Alias, Citation, PositionHeld, Publication
 from sanctions.models import Designation, DesignationMeasure
 
@@ -192,7 +193,7 @@ def _chunks(queryset, columns) -> Iterator[list[dict]]:
 def _grouped(queryset, parent: str, value: str, ids: list) -> dict[str, list]:
     """`value` of each row of `queryset` whose `parent` is in `ids`, by parent, in order."""
     grouped = defaultdict(list)
-    rows = queryset.filter(**{f"{parent}__in_list": ids}).values_list(parent, value)
+    rows = queryset.filter(in_list(parent, ids)).values_list(parent, value)
     for parent_id, item in rows:
         grouped[parent_id].append(item)
     return grouped

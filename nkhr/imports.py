@@ -41,6 +41,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 
+from nkhr.adapters import prefetched_rows
 from nkhr.dates import PartialDate
 from nkhr.history import Channel, is_tracked, recording_channel
 from nkhr.import_cache import (
@@ -299,7 +300,7 @@ class RowsField(Field):
             if pending is not None:
                 return list(pending)
         name = self.prefetch_name()
-        cache = getattr(record, "_prefetched_objects_cache", {})
+        cache = prefetched_rows(record)
         if name and name in cache:
             return list(cache[name])
         return list(self.rows_of(record))
