@@ -9,17 +9,17 @@ The groups are created by a data migration and kept complete after every migrate
 model added later joins them without a hand-written migration.
 """
 
+from nkhr.models.publication import PUBLISH_CODENAME, VIEW_UNPUBLISHED_CODENAME
+
 RECORD_APPS = ("nkhr", "mechanisms", "sanctions", "grants")
-VIEW_UNPUBLISHED = "view_unpublished"
-PUBLISH = "publish_record"
 
 ROLES = {
-    "Curator": {"actions": ("view", "add", "change"), "extra": (VIEW_UNPUBLISHED,)},
+    "Curator": {"actions": ("view", "add", "change"), "extra": (VIEW_UNPUBLISHED_CODENAME,)},
     "Editor": {
         "actions": ("view", "add", "change", "delete"),
-        "extra": (VIEW_UNPUBLISHED, PUBLISH),
+        "extra": (VIEW_UNPUBLISHED_CODENAME, PUBLISH_CODENAME),
     },
-    "Analyst": {"actions": ("view",), "extra": (VIEW_UNPUBLISHED,)},
+    "Analyst": {"actions": ("view",), "extra": (VIEW_UNPUBLISHED_CODENAME,)},
 }
 
 

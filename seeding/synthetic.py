@@ -490,7 +490,7 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
 
 
 @dataclass
-class Progress:
+class SeedProgress:
     """Rows written so far, reported per model through `report(label, rows, seconds)`;
     other steps (rebuilding indexes) through `notice(what, seconds)`."""
 
@@ -722,12 +722,12 @@ class Seeder:
         self,
         scale: int,
         seed: int = DEFAULT_SEED,
-        progress: Progress | None = None,
+        progress: SeedProgress | None = None,
         bulk_load: bool | None = None,
     ):
         self.plan = Plan(scale)
         self.seed = seed
-        self.progress = progress or Progress()
+        self.progress = progress or SeedProgress()
         self.width = self.plan.width
         self.bulk_load = scale >= BULK_LOAD_SCALE if bulk_load is None else bulk_load
 
@@ -769,7 +769,7 @@ class Seeder:
         return (f"{prefix}{i:0{width}d}" for i in range(count))
 
     # sections -------------------------------------------------------------------------------
-    def run(self) -> Progress:
+    def run(self) -> SeedProgress:
         loading = bulk_load(connection, WRITTEN, self.progress.notice)
         with transaction.atomic(), loading if self.bulk_load else nullcontext():
             self.citations: list[tuple[type[models.Model], Iterable[str]]] = []
@@ -1205,7 +1205,7 @@ def remove() -> int:
 def seed(
     scale: int,
     seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
+    progress: SeedProgress | None = None,
     bulk_load: bool | None = None,
-) -> Progress:
+) -> SeedProgress:
     return Seeder(scale, seed, progress, bulk_load).run()

@@ -29,7 +29,7 @@ from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
-from nkhr.api.fields import PartialDateField, RecordRelatedField
+from nkhr.api.fields import PartialDateSerializerField, RecordRelatedField
 from nkhr.api.registry import HIDDEN_NAME, record_path, site_root
 from nkhr.dates import partial_date_text
 from nkhr.db import in_list
@@ -308,7 +308,7 @@ class ValuesReader:
                 model, "pk", columns.add("kind") if has_column(model, "kind") else None
             )
         source = field.source
-        if isinstance(field, PartialDateField):
+        if isinstance(field, PartialDateSerializerField):
             date, precision = columns.add(source), columns.add(f"{source}_precision")
             return lambda row, reading: partial_date_text(row[date], row[precision])
         if isinstance(field, RecordRelatedField):

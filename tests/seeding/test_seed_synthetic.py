@@ -257,7 +257,7 @@ def test_derived_columns_are_what_refresh_derived_gives_and_rows_validate():
 @pytest.mark.django_db
 def test_values_with_tabs_line_breaks_and_backslashes_are_written_as_they_are():
     title = "tab\there, line\nbreak, back\\slash, \\N, carriage\rreturn"
-    progress = synthetic.Progress()
+    progress = synthetic.SeedProgress()
     progress.insert_rows(
         Source,
         ("id", "title", "kind", "published", "published_precision"),

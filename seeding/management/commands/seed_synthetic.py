@@ -67,7 +67,7 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"  {what} in {seconds:.1f} s")
 
-        progress = synthetic.Progress(report=report, notice=notice)
+        progress = synthetic.SeedProgress(report=report, notice=notice)
         synthetic.seed(scale, seed, progress)
         elapsed = time.perf_counter() - started
         self.stdout.write(
