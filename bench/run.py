@@ -6,7 +6,7 @@
 
 1. creates the database if it is missing (PostgreSQL), migrates it, loads the paper's
    fixtures into an empty one, and seeds the synthetic records unless that scale is already
-   there (`nkhr.synthetic`);
+   there (`seeding.synthetic`);
 2. API: each scenario in-process through Django's test client (the whole request: URL
    routing, middleware, permissions, filters, serializer, renderer), p50/p95 over
    `--requests` calls after a warm-up, SQL queries per request, and the floor: the same rows
@@ -102,7 +102,7 @@ def prepare(scale: int, seed: int, paper: bool) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
-    from nkhr import synthetic
+    from seeding import synthetic
 
     if paper:
         call_command("bootstrap", verbosity=0)
@@ -237,7 +237,7 @@ def fetch(client, path: str) -> bytes:
 def pick_subjects() -> dict:
     """A person with aliases, a position and designations; a bill; a spelling variant."""
     from nkhr.models import Alias, Legislation, PositionHeld
-    from nkhr.synthetic import PREFIX
+    from seeding.synthetic import PREFIX
 
     person = (
         PositionHeld.objects.filter(pk__startswith=PREFIX, person__designations__isnull=False)

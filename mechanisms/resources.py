@@ -1,7 +1,7 @@
 """Import and export resource of reports and documents; see nkhr/imports.py."""
 
 from mechanisms.models import Mechanism, Report, Treaty
-from nkhr.imports import RECORD_TAIL, PartialDateField, RecordField, RecordResource
+from nkhr.imports import RECORD_TAIL, PartialDateImportField, RecordField, RecordResource
 from nkhr.models import Actor, Instrument
 
 
@@ -15,7 +15,7 @@ class ReportResource(RecordResource):
     mechanism = RecordField("mechanism", Mechanism)
     treaty = RecordField("treaty", Treaty)
     concerns = RecordField("concerns", Instrument)
-    date = PartialDateField("date")
+    date = PartialDateImportField("date")
 
     duplicate_field = "title"
 

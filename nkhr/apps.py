@@ -10,9 +10,6 @@ class NkhrConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        # Registers the `in_list` lookup the readers and the search use.
-        import nkhr.db
-
         # Registers the core's record types (nkhr/registry.py); the other apps register
         # theirs from their own ready().
         import nkhr.records  # noqa: F401

@@ -1,5 +1,5 @@
 """Database helpers for migrations that only one backend can carry out, the indexes that
-serve substring search (`nkhr.search`) on each backend, and the `in_list` lookup.
+serve substring search (`nkhr.search`) on each backend, and the `in_list()` condition.
 
 A searched column gets, on PostgreSQL, a GIN trigram index (on the column for a stored key
 matched with `contains`, on `UPPER(column)` for text matched with `icontains`, as Django
@@ -43,7 +43,7 @@ class SQLiteOnlySQL(VendorOnlySQL):
 
 
 class InList(models.Lookup):
-    """`field__in_list=[…]`: the values as they are, without `__in`'s per-element
+    """`in_list("field", […])`: the values as they are, without `__in`'s per-element
     preparation (which for a thousand ids costs more than the query). On PostgreSQL the
     list is one parameter, `= ANY(array)`: a plain condition, where `IN (subquery)` would
     be a join that a page keeping its written join order (`ValuesReader.keep_join_order`)
@@ -63,9 +63,11 @@ class InList(models.Lookup):
         return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
 
 
-# On every field and on links (which take only the lookups registered on them).
-models.Field.register_lookup(InList)
-models.ForeignObject.register_lookup(InList)
+def in_list(name: str, values) -> InList:
+    """The condition `name` is one of `values`, for `filter()`: `name` as `F()` takes it (a
+    field, a link, a path through links). Used as an expression, not registered as a
+    lookup on every field of every app."""
+    return InList(models.F(name), values)
 
 
 def trigram_index(table: str, column: str) -> PostgresOnlySQL:

@@ -14,6 +14,7 @@ from itertools import islice
 from django.contrib.contenttypes.models import ContentType
 
 from nkhr.dates import partial_date_text, with_precisions
+from nkhr.db import in_list
 from nkhr.models import Actor, Alias, Citation, PositionHeld, Publication
 from nkhr.registry import record_types
 
@@ -155,7 +156,7 @@ def chunks(queryset, columns) -> Iterator[list[dict]]:
 def grouped(queryset, parent: str, value: str, ids: list) -> dict[str, list]:
     """`value` of each row of `queryset` whose `parent` is in `ids`, by parent, in order."""
     by_parent = defaultdict(list)
-    rows = queryset.filter(**{f"{parent}__in_list": ids}).values_list(parent, value)
+    rows = queryset.filter(in_list(parent, ids)).values_list(parent, value)
     for parent_id, item in rows:
         by_parent[parent_id].append(item)
     return by_parent

@@ -7,7 +7,7 @@ shares, written once:
   id, else by exact name (or title, symbol …), else by exact alias (actors); no match or
   several are field errors ("unknown actor 'X'", "ambiguous: 'X' matches a, b"), never a new
   record.
-* `PartialDateField`: one column per partial date, written as known ("2015-06") and read with
+* `PartialDateImportField`: one column per partial date, written as known ("2015-06") and read with
   `PartialDate.parse`.
 * `RowsField`, `CitationsField`, `RecordListField`: multi-valued parts of a record (aliases,
   bill actions, citations, events' instruments) as one column holding a JSON list, so an
@@ -41,6 +41,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 
+from nkhr.adapters import prefetched_rows
 from nkhr.dates import PartialDate
 from nkhr.history import Channel, is_tracked, recording_channel
 from nkhr.import_cache import (
@@ -208,7 +209,7 @@ class PartialDateWidget(widgets.Widget):
         return "" if value is None else str(value)
 
 
-class PartialDateField(Field):
+class PartialDateImportField(Field):
     """The `<name>` and `<name>_precision` columns of a model as one column `<name>`."""
 
     def __init__(self, name: str):
@@ -299,7 +300,7 @@ class RowsField(Field):
             if pending is not None:
                 return list(pending)
         name = self.prefetch_name()
-        cache = getattr(record, "_prefetched_objects_cache", {})
+        cache = prefetched_rows(record)
         if name and name in cache:
             return list(cache[name])
         return list(self.rows_of(record))
@@ -575,7 +576,7 @@ class RecordResource(resources.ModelResource):
     """Base resource of a cited public record (see the module docstring).
 
     Subclasses declare their columns in `Meta.fields` (ending with `RECORD_TAIL`), foreign
-    keys as `RecordField`, partial dates as `PartialDateField`, rows as `RowsField`, and may
+    keys as `RecordField`, partial dates as `PartialDateImportField`, rows as `RowsField`, and may
     say in `duplicates_of()` which existing records a row would repeat."""
 
     # Text columns read a spreadsheet's empty cell as "" rather than None.

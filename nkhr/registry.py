@@ -95,6 +95,10 @@ class RecordType:
             object.__setattr__(self, "filterset", getattr(self.viewset, "filterset_class", None))
         if self.serializer is None:
             object.__setattr__(self, "serializer", getattr(self.viewset, "serializer_class", None))
+        # The search spec is declared once, where the filterset that answers `?search=`
+        # names it; the admin's key search and the cross-resource search read the same one.
+        if self.search is None:
+            object.__setattr__(self, "search", getattr(self.filterset, "search_spec", None))
 
     @property
     def label(self) -> str:

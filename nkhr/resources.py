@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from nkhr.concurrency import lock_hierarchy
 from nkhr.imports import (
     RECORD_TAIL,
-    PartialDateField,
+    PartialDateImportField,
     RecordField,
     RecordListField,
     RecordResource,
@@ -37,8 +37,8 @@ class ActorResource(RecordResource):
     is refused as a duplicate; parents come before their parts in exports."""
 
     parent = RecordField("parent", Actor)
-    established = PartialDateField("established")
-    dissolved = PartialDateField("dissolved")
+    established = PartialDateImportField("established")
+    dissolved = PartialDateImportField("dissolved")
     aliases = RowsField(
         "aliases",
         Alias,
@@ -197,9 +197,9 @@ class LegislationResource(RecordResource):
     """Bills and laws with their sponsors, actions, sections and relations."""
 
     legislature = RecordField("legislature", Actor)
-    introduced = PartialDateField("introduced")
-    enacted = PartialDateField("enacted")
-    in_force = PartialDateField("in_force")
+    introduced = PartialDateImportField("introduced")
+    enacted = PartialDateImportField("enacted")
+    in_force = PartialDateImportField("in_force")
     sponsors = RowsField(
         "sponsors",
         Sponsorship,
@@ -267,8 +267,8 @@ class LegislationResource(RecordResource):
 class EventResource(RecordResource):
     """Events with their participants and the instruments and legislation they concern."""
 
-    start = PartialDateField("start")
-    end = PartialDateField("end")
+    start = PartialDateImportField("start")
+    end = PartialDateImportField("end")
     participants = RowsField(
         "participants", EventParticipant, parent="event", keys=("actor", "role"), scalar="actor"
     )

@@ -9,6 +9,8 @@ The groups are created by a data migration and kept complete after every migrate
 model added later joins them without a hand-written migration.
 """
 
+from nkhr.models.publication import PUBLISH_CODENAME, VIEW_UNPUBLISHED_CODENAME
+
 
 def record_apps() -> list[str]:
     """The apps whose records the roles govern: the core and every app that registers a
@@ -18,16 +20,13 @@ def record_apps() -> list[str]:
     return sorted({"nkhr", *(record_type.model._meta.app_label for record_type in record_types())})
 
 
-VIEW_UNPUBLISHED = "view_unpublished"
-PUBLISH = "publish_record"
-
 ROLES = {
-    "Curator": {"actions": ("view", "add", "change"), "extra": (VIEW_UNPUBLISHED,)},
+    "Curator": {"actions": ("view", "add", "change"), "extra": (VIEW_UNPUBLISHED_CODENAME,)},
     "Editor": {
         "actions": ("view", "add", "change", "delete"),
-        "extra": (VIEW_UNPUBLISHED, PUBLISH),
+        "extra": (VIEW_UNPUBLISHED_CODENAME, PUBLISH_CODENAME),
     },
-    "Analyst": {"actions": ("view",), "extra": (VIEW_UNPUBLISHED,)},
+    "Analyst": {"actions": ("view",), "extra": (VIEW_UNPUBLISHED_CODENAME,)},
 }
 
 

@@ -32,7 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
-from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table
+from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table, in_list
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.text import compact, name_key
 
@@ -284,7 +284,7 @@ def _candidate_branches(model, specs: Sequence[Spec], cap: int | None) -> list[m
         rows = _union(_branches(model, specs, cap))
         # Each id once: a name and an alias of one actor both match.
         shared[key] = list(dict.fromkeys(next(iter(row.values())) for row in rows))
-    return [model._base_manager.filter(pk__in_list=shared[key]).order_by().values("pk")]
+    return [model._base_manager.filter(in_list("pk", shared[key])).order_by().values("pk")]
 
 
 def _union(branches: Sequence[models.QuerySet]) -> models.QuerySet:

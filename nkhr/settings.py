@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "mechanisms",
     "sanctions",
     "grants",
+    "seeding",  # manage.py seed_synthetic, for the benchmarks
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 """Import and export resource of designations (with their measures); see nkhr/imports.py."""
 
-from nkhr.imports import RECORD_TAIL, PartialDateField, RecordField, RecordResource, RowsField
+from nkhr.imports import RECORD_TAIL, PartialDateImportField, RecordField, RecordResource, RowsField
 from nkhr.models import Actor
 from sanctions.models import Designation, DesignationMeasure, DesignationRound, SanctionsRegime
 
@@ -13,8 +13,8 @@ class DesignationResource(RecordResource):
     authority = RecordField("authority", Actor)
     target = RecordField("target", Actor)
     round = RecordField("round", DesignationRound)
-    listed = PartialDateField("listed")
-    delisted = PartialDateField("delisted")
+    listed = PartialDateImportField("listed")
+    delisted = PartialDateImportField("delisted")
     measures = RowsField(
         "measures", DesignationMeasure, parent="designation", keys=("measure",), scalar="measure"
     )

@@ -31,13 +31,21 @@ from tests import factories
 from tests.html_forms import admin_form_post
 
 
+def model_admins(site=admin.site) -> list:
+    """(model, ModelAdmin) of every model registered on `site`, proxies included, found
+    through the site's public methods."""
+    return [
+        (model, site.get_model_admin(model))
+        for model in apps.get_models()
+        if site.is_registered(model)
+    ]
+
+
 def registered_admins(app_label: str) -> list:
     """The ModelAdmins registered for the models of `app_label`, as pytest params."""
     return [
         pytest.param(model_admin, id=model._meta.object_name)
-        for model, model_admin in sorted(
-            admin.site._registry.items(), key=lambda item: item[0]._meta.object_name
-        )
+        for model, model_admin in sorted(model_admins(), key=lambda item: item[0]._meta.object_name)
         if model._meta.app_label == app_label
     ]
 

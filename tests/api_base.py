@@ -42,6 +42,7 @@ from nkhr.api.pagination import MAX_LIMIT
 from nkhr.api.reading import reader_for
 from nkhr.api.urls import RESOURCES
 from nkhr.models import Publication
+from nkhr.models.publication import VIEW_UNPUBLISHED_CODENAME
 from tests.factories import SourceFactory
 
 API_ROOT = "/api/v1/"
@@ -101,7 +102,7 @@ def user_with_permissions(model, *actions: str) -> User:
 def analyst_client() -> APIClient:
     """A client of a user who may read drafts (`nkhr.view_unpublished`), as analysts do."""
     user = User.objects.create_user(username="analyst")
-    user.user_permissions.add(Permission.objects.get(codename="view_unpublished"))
+    user.user_permissions.add(Permission.objects.get(codename=VIEW_UNPUBLISHED_CODENAME))
     client = APIClient()
     client.force_authenticate(user)
     return client

@@ -1,12 +1,11 @@
 """The admin pages of the paper's records, for tests that open every kind of page."""
 
-from django.contrib import admin
 from django.contrib.admin.utils import quote
-from django.forms.models import _get_foreign_key
 from django.test import RequestFactory
 from django.urls import reverse
 
 from nkhr.models import CitedRecord
+from tests.admin_base import model_admins
 
 RECORD_APPS = ("nkhr", "mechanisms", "sanctions", "grants")
 
@@ -16,7 +15,7 @@ def record_model_admins() -> list:
     return sorted(
         (
             (model, model_admin)
-            for model, model_admin in admin.site._registry.items()
+            for model, model_admin in model_admins()
             if model._meta.app_label in RECORD_APPS
         ),
         key=lambda item: item[0]._meta.label,
@@ -40,11 +39,26 @@ def records_of(model_admin, user):
     return model_admin.get_queryset(request)
 
 
+def inline_link(model, inline):
+    """The foreign key of `inline`'s rows to `model`: the one `fk_name` names, else the one
+    pointing at `model` (its concrete model, for a proxy) or a parent of it."""
+    if inline.fk_name:
+        return inline.model._meta.get_field(inline.fk_name)
+    concrete = model._meta.concrete_model
+    targets = {concrete, *concrete._meta.get_parent_list()}
+    (link,) = (
+        field
+        for field in inline.model._meta.get_fields()
+        if field.many_to_one and field.concrete and field.related_model in targets
+    )
+    return link
+
+
 def row_count(model_admin, obj) -> int:
     """Rows on `obj`'s change page: its inlines' rows and its citations."""
     count = obj.citations.count() if isinstance(obj, CitedRecord) else 0
     for inline in model_admin.inlines:
-        fk = _get_foreign_key(model_admin.model, inline.model, inline.fk_name)
+        fk = inline_link(model_admin.model, inline)
         count += inline.model._default_manager.filter(**{fk.name: obj.pk}).count()
     return count
 

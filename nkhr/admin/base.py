@@ -27,7 +27,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms import BaseInlineFormSet, CharField, HiddenInput, ModelForm, Textarea
 from django.urls import NoReverseMatch, reverse
@@ -76,13 +76,14 @@ def proxy_for_kind(obj):
     kind "resolution"), or `obj`'s own model when there is none."""
     model = type(obj)
     kind = getattr(obj, "kind", None)
-    for registered in admin.site._registry:
+    for candidate in apps.get_models():
         if (
-            registered._meta.proxy
-            and registered._meta.concrete_model is model
-            and getattr(registered, "kind_value", None) == kind
+            candidate._meta.proxy
+            and candidate._meta.concrete_model is model
+            and getattr(candidate, "kind_value", None) == kind
+            and admin.site.is_registered(candidate)
         ):
-            return registered
+            return candidate
     return model
 
 
@@ -239,7 +240,7 @@ class LookaheadPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         if number == self.page_number and self.rows is not None:
-            return self._get_page(self.rows, number, self)
+            return Page(self.rows, number, self)
         return super().page(number)
 
 
@@ -288,14 +289,17 @@ def related_objects_of_rows(rows: Iterable[models.Model], fk: models.ForeignKey)
 class PrimedAutocompleteFormSetMixin:
     """Hands every row's autocomplete widgets the related objects of all rows at once."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def add_fields(self, form, index):
+        # Called for every form the formset builds; index is None for the empty form
+        # (the template of an added row), which has no object to label.
+        super().add_fields(form, index)
+        if index is None:
+            return
         for name, formfield in form.fields.items():
             # Admin wraps widgets in RelatedFieldWidgetWrapper (the add/change icons).
             widget = getattr(formfield.widget, "widget", formfield.widget)
             if isinstance(widget, PrimedAutocompleteSelect):
                 widget.known_objects = self._known_objects(name)
-        return form
 
     def _known_objects(self, name: str) -> dict:
         cache = self.__dict__.setdefault("_known_objects_cache", {})

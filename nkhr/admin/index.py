@@ -11,6 +11,7 @@
 `arrange_index(site)` applies this to an admin site, leaving the rest of the site as it is.
 """
 
+from django.apps import apps
 from django.contrib.admin import AdminSite
 
 from nkhr.admin.base import CitationInline
@@ -31,8 +32,9 @@ def row_models(site: AdminSite) -> set:
     """The models edited inline inside records on `site` (with citations, which every
     cited record's page adds)."""
     models = {CitationInline.model}
-    for model_admin in site._registry.values():
-        models.update(inline.model for inline in model_admin.inlines)
+    for model in apps.get_models():
+        if site.is_registered(model):
+            models.update(inline.model for inline in site.get_model_admin(model).inlines)
     return models
 
 

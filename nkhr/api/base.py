@@ -14,7 +14,7 @@ from django.db import models
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from nkhr.api.fields import PartialDateField, PrecisionField, RecordRelatedField
+from nkhr.api.fields import PartialDateSerializerField, PrecisionField, RecordRelatedField
 from nkhr.api.permissions import is_visible
 from nkhr.api.registry import brief, record_url
 from nkhr.dates import PartialDate
@@ -65,12 +65,12 @@ class ModelRulesMixin:
 
 
 class PartialDatesMixin:
-    """Map each `<name>`/`<name>_precision` model pair to one `PartialDateField`."""
+    """Map each `<name>`/`<name>_precision` model pair to one `PartialDateSerializerField`."""
 
     def build_standard_field(self, field_name, model_field):
         model_fields = {f.name for f in self.Meta.model._meta.concrete_fields}
         if f"{field_name}_precision" in model_fields:
-            return PartialDateField, {}
+            return PartialDateSerializerField, {}
         if field_name.endswith("_precision") and field_name[: -len("_precision")] in model_fields:
             return PrecisionField, {}
         return super().build_standard_field(field_name, model_field)
@@ -79,7 +79,7 @@ class PartialDatesMixin:
         attrs = super().to_internal_value(data)
         for name, value in list(attrs.items()):
             if isinstance(value, PartialDate) or (
-                value is None and isinstance(self.fields.get(name), PartialDateField)
+                value is None and isinstance(self.fields.get(name), PartialDateSerializerField)
             ):
                 attrs[name] = value.date if value else None
                 attrs[f"{name}_precision"] = value.precision if value else ""

@@ -22,7 +22,7 @@ from nkhr.prefetch import related_rows
         "description": "A date as precise as it is known: YYYY, YYYY-MM or YYYY-MM-DD.",
     }
 )
-class PartialDateField(serializers.Field):
+class PartialDateSerializerField(serializers.Field):
     """A `<name>` + `<name>_precision` pair as one value written as it is known: `2015-06`.
 
     Reads give the ISO form as written; writes take `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (or

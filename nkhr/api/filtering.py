@@ -62,7 +62,7 @@ class UTCDateTimeFilter(django_filters.IsoDateTimeFilter):
     field_class = UTCDateTimeField
 
 
-class PartialDateFormField(forms.CharField):
+class PartialDateFilterField(forms.CharField):
     """Takes `YYYY`, `YYYY-MM` or `YYYY-MM-DD`."""
 
     def to_python(self, value):
@@ -74,7 +74,7 @@ class PartialDateFilter(django_filters.Filter):
     """`after` keeps dates on or after the start of the given period, `before` those on or
     before its end: `listed_before=2017` keeps everything up to 2017-12-31."""
 
-    field_class = PartialDateFormField
+    field_class = PartialDateFilterField
 
     def __init__(self, *args, bound, **kwargs):
         self.bound = bound

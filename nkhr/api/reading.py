@@ -29,9 +29,10 @@ from django.utils import timezone
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
-from nkhr.api.fields import PartialDateField, RecordRelatedField
+from nkhr.api.fields import PartialDateSerializerField, RecordRelatedField
 from nkhr.api.registry import HIDDEN_NAME, record_path, site_root
 from nkhr.dates import partial_date_text
+from nkhr.db import in_list
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.search import parent_lookup
 
@@ -266,7 +267,7 @@ class RelatedRows:
         if self.generic:
             content_type = ContentType.objects.get_for_model(self.owner)
             queryset = queryset.filter(**{self.content_type_field: content_type})
-        queryset = queryset.filter(**{f"{self.parent_key}__in_list": ids})
+        queryset = queryset.filter(in_list(self.parent_key, ids))
         return list(queryset.values(*columns, **{PARENT: models.F(self.parent_key)}))
 
 
@@ -307,7 +308,7 @@ class ValuesReader:
                 model, "pk", columns.add("kind") if has_column(model, "kind") else None
             )
         source = field.source
-        if isinstance(field, PartialDateField):
+        if isinstance(field, PartialDateSerializerField):
             date, precision = columns.add(source), columns.add(f"{source}_precision")
             return lambda row, reading: partial_date_text(row[date], row[precision])
         if isinstance(field, RecordRelatedField):

@@ -29,6 +29,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from nkhr.adapters import loaded_relations, prefetched_rows
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.reading import Reading, reader_for
@@ -114,10 +115,8 @@ def latest_update(instance):
         updated = getattr(obj, "updated", None)
         if updated is not None and updated > latest:
             latest = updated
-        state = getattr(obj, "_state", None)
-        if state is not None:
-            pending.extend(v for v in state.fields_cache.values() if v is not None)
-        for rows in getattr(obj, "_prefetched_objects_cache", {}).values():
+        pending.extend(loaded_relations(obj))
+        for rows in prefetched_rows(obj).values():
             pending.extend(rows)
         if hasattr(obj, "__dict__"):
             for rows in prefetched_lists(obj):

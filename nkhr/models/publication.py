@@ -17,8 +17,10 @@ class Publication(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
-VIEW_UNPUBLISHED = "nkhr.view_unpublished"
-PUBLISH = "nkhr.publish_record"
+# The codenames of the record permissions, written once: `RecordPermission` declares them,
+# the roles (nkhr/roles.py) grant them, and `has_perm()` takes them as "nkhr.<codename>".
+PUBLISH_CODENAME = "publish_record"
+VIEW_UNPUBLISHED_CODENAME = "view_unpublished"
 
 
 class RecordPermission(models.Model):
@@ -28,13 +30,21 @@ class RecordPermission(models.Model):
     class Meta:
         default_permissions = ()
         permissions = [
-            ("publish_record", _("Can publish, withdraw and return records to draft")),
-            ("view_unpublished", _("Can see drafts, records in review and withdrawn records")),
+            (PUBLISH_CODENAME, _("Can publish, withdraw and return records to draft")),
+            (
+                VIEW_UNPUBLISHED_CODENAME,
+                _("Can see drafts, records in review and withdrawn records"),
+            ),
         ]
         verbose_name = _("record permission")
 
     def __str__(self):
         return str(self._meta.verbose_name)
+
+
+# As `user.has_perm()` takes them.
+PUBLISH = f"{RecordPermission._meta.app_label}.{PUBLISH_CODENAME}"
+VIEW_UNPUBLISHED = f"{RecordPermission._meta.app_label}.{VIEW_UNPUBLISHED_CODENAME}"
 
 
 def can_view_unpublished(user) -> bool:

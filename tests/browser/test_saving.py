@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from grants.models import FundingPriority, FundingProgramme
 from nkhr.models import Actor, PositionHeld
-from tests.admin_base import admin_request, admin_url, page_state
+from tests.admin_base import admin_request, admin_url, model_admins, page_state
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser]
@@ -32,7 +32,7 @@ def save_unchanged(page: Page, model, pk) -> None:
 def test_a_paper_record_with_rows_saves_unchanged_then_with_an_edited_row(
     page, paper, editor, shot, model, pk, rows, row_model
 ):
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     record = model.objects.get(pk=pk)
     before = page_state(model_admin, record, editor)
     log_in(page, editor)
@@ -64,7 +64,7 @@ def test_every_change_page_of_the_paper_saves_unchanged(page, paper, editor):
     log_in(page, editor)
     request = admin_request(editor)
     saved = []
-    for model, model_admin in admin.site._registry.items():
+    for model, model_admin in model_admins():
         record = model_admin.get_queryset(request).first()
         if record is None or not model_admin.has_change_permission(request, record):
             continue  # logins and tokens are the superuser's

@@ -2,7 +2,6 @@
 deleted records and their restoration, and the language switcher."""
 
 import pytest
-from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -13,7 +12,7 @@ from nkhr.admin.base import RecordAdmin
 from nkhr.models import Actor, Alias, Citation, Publication
 from nkhr.services import change_publication, restore_deleted
 from sanctions.models import Designation
-from tests.admin_base import admin_url, change_url, post_data_from
+from tests.admin_base import admin_url, change_url, model_admins, post_data_from
 from tests.factories import (
     AliasFactory,
     DesignationFactory,
@@ -27,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 RECORD_ADMINS = [
     pytest.param(model_admin, id=model._meta.label)
-    for model, model_admin in admin.site._registry.items()
+    for model, model_admin in model_admins()
     if isinstance(model_admin, RecordAdmin)
 ]
 

@@ -13,9 +13,6 @@ import nkhr
 CORE = Path(nkhr.__file__).resolve().parent
 ROOT = Path(settings.BASE_DIR).resolve()
 
-# Still in the core while it moves to bench/ (it makes synthetic data of every app).
-MOVING_OUT = {"nkhr/synthetic.py"}
-
 
 def app_packages() -> set[str]:
     """The project's own apps other than the core: every installed app that lives in this
@@ -25,15 +22,14 @@ def app_packages() -> set[str]:
         for config in apps.get_app_configs()
         if Path(config.path).resolve().is_relative_to(ROOT)
         and not Path(config.path).resolve().is_relative_to(CORE)
+        # A virtualenv inside the checkout (.venv) holds libraries, not apps.
+        and "site-packages" not in Path(config.path).parts
     }
 
 
 def core_modules() -> list[Path]:
     return sorted(
-        path
-        for path in CORE.rglob("*.py")
-        if "migrations" not in path.relative_to(CORE).parts
-        and str(path.relative_to(ROOT)) not in MOVING_OUT
+        path for path in CORE.rglob("*.py") if "migrations" not in path.relative_to(CORE).parts
     )
 
 

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from nkhr.management.commands import createcurator
-from nkhr.roles import PUBLISH, VIEW_UNPUBLISHED
+from nkhr.models.publication import PUBLISH, VIEW_UNPUBLISHED
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +41,10 @@ def test_the_roles_grant_what_the_readme_says(monkeypatch):
     curator = create("c", "--role", "curator", "--noinput")
     editor = create("e", "--role", "editor", "--noinput")
     analyst = create("a", "--role", "analyst", "--noinput")
-    assert curator.has_perms(["nkhr.add_actor", "nkhr.change_actor", f"nkhr.{VIEW_UNPUBLISHED}"])
-    assert not curator.has_perm(f"nkhr.{PUBLISH}") and not curator.has_perm("nkhr.delete_actor")
-    assert editor.has_perms([f"nkhr.{PUBLISH}", "nkhr.delete_actor", "sanctions.add_designation"])
-    assert analyst.has_perms(["nkhr.view_actor", f"nkhr.{VIEW_UNPUBLISHED}"])
+    assert curator.has_perms(["nkhr.add_actor", "nkhr.change_actor", VIEW_UNPUBLISHED])
+    assert not curator.has_perm(PUBLISH) and not curator.has_perm("nkhr.delete_actor")
+    assert editor.has_perms([PUBLISH, "nkhr.delete_actor", "sanctions.add_designation"])
+    assert analyst.has_perms(["nkhr.view_actor", VIEW_UNPUBLISHED])
     assert not analyst.has_perm("nkhr.change_actor")
 
 

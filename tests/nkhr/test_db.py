@@ -1,9 +1,11 @@
-"""`nkhr.db`: the `in_list` lookup, a list of values without per-value preparation."""
+"""`nkhr.db`: the `in_list()` condition, a list of values without per-value preparation."""
 
 import pytest
+from django.core.exceptions import FieldError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from nkhr.db import in_list
 from nkhr.models import Actor, Alias, Citation
 from tests import factories
 
@@ -16,17 +18,17 @@ def people():
 @pytest.mark.django_db
 def test_in_list_matches_the_listed_primary_keys(people):
     wanted = [people[0].pk, people[2].pk, "no-such-actor"]
-    assert set(Actor.objects.filter(pk__in_list=wanted)) == {people[0], people[2]}
-    assert list(Actor.objects.filter(pk__in_list=[])) == []
+    assert set(Actor.objects.filter(in_list("pk", wanted))) == {people[0], people[2]}
+    assert list(Actor.objects.filter(in_list("pk", []))) == []
 
 
 @pytest.mark.django_db
 def test_in_list_follows_links_and_generic_ids(people):
     alias = factories.AliasFactory(actor=people[1], name="Another name")
     factories.AliasFactory(actor=people[0], name="Not this one")
-    assert list(Alias.objects.filter(actor__in_list=[people[1].pk])) == [alias]
+    assert list(Alias.objects.filter(in_list("actor", [people[1].pk]))) == [alias]
     factories.CitationFactory(record=people[2])
-    cited = Citation.objects.filter(object_id__in_list=[people[2].pk])
+    cited = Citation.objects.filter(in_list("object_id", [people[2].pk]))
     assert set(cited) == set(Citation.objects.filter(object_id=people[2].pk))
     assert cited.count() >= 1
 
@@ -35,7 +37,7 @@ def test_in_list_follows_links_and_generic_ids(people):
 def test_in_list_reads_a_long_list_in_one_query(people):
     many = [people[0].pk] + [f"unknown-{number}" for number in range(2000)]
     with CaptureQueriesContext(connection) as captured:
-        assert list(Actor.objects.filter(pk__in_list=many)) == [people[0]]
+        assert list(Actor.objects.filter(in_list("pk", many))) == [people[0]]
     (query,) = captured.captured_queries
     assert query["sql"].count("unknown-") == 2000
     # PostgreSQL gets one array; SQLite a placeholder per value, so its planner can count.
@@ -45,4 +47,10 @@ def test_in_list_reads_a_long_list_in_one_query(people):
 @pytest.mark.django_db
 def test_in_list_keeps_quotes_and_non_ascii_intact():
     person = factories.PersonFactory(name="O'Brien 김")
-    assert list(Actor.objects.filter(name__in_list=["O'Brien 김", 'Say "no"'])) == [person]
+    assert list(Actor.objects.filter(in_list("name", ["O'Brien 김", 'Say "no"']))) == [person]
+
+
+@pytest.mark.django_db
+def test_in_list_is_not_a_lookup_of_every_field():
+    with pytest.raises(FieldError):
+        list(Actor.objects.filter(pk__in_list=["anyone"]))

@@ -2,7 +2,6 @@
 field-level diffs, and a curator can revert a record to an earlier version."""
 
 import pytest
-from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db import models
 from django.test import Client
@@ -12,7 +11,14 @@ from nkhr.admin.history import row_versions
 from nkhr.history import is_tracked, recording_channel
 from nkhr.models import Actor, Alias, Event, Instrument, Publication
 from nkhr.services import restore_deleted
-from tests.admin_base import admin_url, change_url, count_queries, factory_for, post_data_from
+from tests.admin_base import (
+    admin_url,
+    change_url,
+    count_queries,
+    factory_for,
+    model_admins,
+    post_data_from,
+)
 from tests.api_base import if_match
 from tests.factories import (
     AliasFactory,
@@ -293,7 +299,7 @@ def change_a_value(obj) -> None:
 
 TRACKED_ADMINS = [
     pytest.param(model_admin, id=model._meta.label)
-    for model, model_admin in admin.site._registry.items()
+    for model, model_admin in model_admins()
     if is_tracked(model)
 ]
 

@@ -7,7 +7,6 @@ import datetime
 import json
 
 import pytest
-from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -28,6 +27,7 @@ from nkhr.models import (
 )
 from nkhr.resources import ActorResource, EventResource, LegislationResource
 from tests import factories
+from tests.admin_base import model_admins
 from tests.api_base import database_rows
 from tests.import_base import (
     FORMATS,
@@ -753,7 +753,7 @@ def import_resources() -> list:
     """Every resource an admin page imports with, as pytest params."""
     return [
         pytest.param(model, resource, id=resource.__name__)
-        for model, model_admin in admin.site._registry.items()
+        for model, model_admin in model_admins()
         for resource in getattr(model_admin, "resource_classes", ())
     ]
 

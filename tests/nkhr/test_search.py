@@ -103,7 +103,7 @@ def test_admin_search_finds_what_django_admin_search_finds_and_more_by_key(
 def test_both_shapes_of_the_admin_search_find_the_same_rows_through_relations(people, term):
     # Designations are searched by their target's name and aliases: a to-one join, then a
     # to-many relation, tested per row by a subquery.
-    model_admin = admin.site._registry[Designation]
+    model_admin = admin.site.get_model_admin(Designation)
     fields, keys = model_admin.search_fields, model_admin.key_search_fields
     found = {}
     for common_rows in (None, 1):
@@ -373,7 +373,7 @@ def test_changelist_count_stops_at_the_limit(staff_client, monkeypatch):
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", [Designation, Actor])
 def test_searched_changelist_queries_do_not_grow_with_page_size(staff_client, monkeypatch, model):
-    model_admin = admin.site._registry[model]
+    model_admin = admin.site.get_model_admin(model)
     for number in range(12):
         person = factories.PersonFactory(name=f"Kim Song {number}")
         factories.AliasFactory(actor=person, name=f"Gim Seong {number}")
@@ -405,7 +405,7 @@ def many_kims(staff_client):
 def test_a_common_term_is_read_a_page_at_a_time_without_a_count(
     many_kims, staff_client, monkeypatch
 ):
-    model_admin = admin.site._registry[Designation]
+    model_admin = admin.site.get_model_admin(Designation)
     monkeypatch.setattr(model_admin, "common_search_rows", 2)
     monkeypatch.setattr(model_admin, "list_per_page", 2)
     url = admin_url(Designation, "changelist")
@@ -433,7 +433,7 @@ def test_a_common_term_is_read_a_page_at_a_time_without_a_count(
 
 @pytest.mark.django_db
 def test_a_rare_term_is_counted_exactly(many_kims, staff_client, monkeypatch):
-    monkeypatch.setattr(admin.site._registry[Designation], "common_search_rows", 2)
+    monkeypatch.setattr(admin.site.get_model_admin(Designation), "common_search_rows", 2)
     response = staff_client.get(admin_url(Designation, "changelist"), {"q": "Ri Su"})
     changelist = response.context["cl"]
     assert changelist.result_count == 1 and not changelist.paginator.count_capped
@@ -442,7 +442,7 @@ def test_a_rare_term_is_counted_exactly(many_kims, staff_client, monkeypatch):
 
 @pytest.mark.django_db
 def test_show_all_still_pages_a_common_term(many_kims, staff_client, monkeypatch):
-    model_admin = admin.site._registry[Designation]
+    model_admin = admin.site.get_model_admin(Designation)
     monkeypatch.setattr(model_admin, "common_search_rows", 2)
     monkeypatch.setattr(model_admin, "list_per_page", 2)
     response = staff_client.get(admin_url(Designation, "changelist"), {"q": "kim", "all": ""})
@@ -472,7 +472,7 @@ def test_autocomplete_offers_the_closest_names_first(staff_client):
 def test_autocomplete_of_a_common_term_reads_a_few_candidates_and_every_exact_name(
     many_kims, staff_client, monkeypatch
 ):
-    actor_admin = admin.site._registry[Actor]
+    actor_admin = admin.site.get_model_admin(Actor)
     monkeypatch.setattr(actor_admin, "common_search_rows", 2)
     monkeypatch.setattr(base_admin, "AUTOCOMPLETE_CANDIDATES", 2)
     for number in range(20):

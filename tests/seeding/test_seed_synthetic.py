@@ -9,7 +9,6 @@ from django.db import connection
 from django.db.models import Count
 
 from mechanisms.models import Report
-from nkhr import synthetic
 from nkhr.models import (
     Actor,
     Alias,
@@ -26,6 +25,7 @@ from nkhr.models import (
 )
 from nkhr.text import name_key
 from sanctions.models import Designation, DesignationMeasure, DesignationRound
+from seeding import synthetic
 from tests import factories
 
 SCALE = 60
@@ -178,7 +178,7 @@ def rows_of(model) -> list[dict]:
 
 
 def is_synthetic(model, row: dict) -> bool:
-    lookup = dict(synthetic.REMOVAL_ORDER)[model].split("__")[0]
+    lookup = dict(synthetic.REMOVAL_ORDER)[model]
     value = row.get("id") if lookup == "pk" else row.get(f"{lookup}_id", row.get(lookup))
     return str(value).startswith(synthetic.PREFIX)
 
@@ -257,7 +257,7 @@ def test_derived_columns_are_what_refresh_derived_gives_and_rows_validate():
 @pytest.mark.django_db
 def test_values_with_tabs_line_breaks_and_backslashes_are_written_as_they_are():
     title = "tab\there, line\nbreak, back\\slash, \\N, carriage\rreturn"
-    progress = synthetic.Progress()
+    progress = synthetic.SeedProgress()
     progress.insert_rows(
         Source,
         ("id", "title", "kind", "published", "published_precision"),

@@ -4,7 +4,7 @@
         python manage.py seed_synthetic --scale 100000 --seed 1 --replace
 
 It writes to whatever `DATABASE_URL` names, and says which database that is before it
-starts; `make bench` points it at a database of its own. See `nkhr.synthetic`.
+starts; `make bench` points it at a database of its own. See `seeding.synthetic`.
 """
 
 import time
@@ -12,7 +12,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from nkhr import synthetic
+from seeding import synthetic
 
 
 class Command(BaseCommand):
@@ -67,7 +67,7 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"  {what} in {seconds:.1f} s")
 
-        progress = synthetic.Progress(report=report, notice=notice)
+        progress = synthetic.SeedProgress(report=report, notice=notice)
         synthetic.seed(scale, seed, progress)
         elapsed = time.perf_counter() - started
         self.stdout.write(

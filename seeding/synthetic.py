@@ -490,7 +490,7 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
 
 
 @dataclass
-class Progress:
+class SeedProgress:
     """Rows written so far, reported per model through `report(label, rows, seconds)`;
     other steps (rebuilding indexes) through `notice(what, seconds)`."""
 
@@ -722,12 +722,12 @@ class Seeder:
         self,
         scale: int,
         seed: int = DEFAULT_SEED,
-        progress: Progress | None = None,
+        progress: SeedProgress | None = None,
         bulk_load: bool | None = None,
     ):
         self.plan = Plan(scale)
         self.seed = seed
-        self.progress = progress or Progress()
+        self.progress = progress or SeedProgress()
         self.width = self.plan.width
         self.bulk_load = scale >= BULK_LOAD_SCALE if bulk_load is None else bulk_load
 
@@ -769,7 +769,7 @@ class Seeder:
         return (f"{prefix}{i:0{width}d}" for i in range(count))
 
     # sections -------------------------------------------------------------------------------
-    def run(self) -> Progress:
+    def run(self) -> SeedProgress:
         loading = bulk_load(connection, WRITTEN, self.progress.notice)
         with transaction.atomic(), loading if self.bulk_load else nullcontext():
             self.citations: list[tuple[type[models.Model], Iterable[str]]] = []
@@ -1152,23 +1152,24 @@ class Seeder:
 
 # --- removal ----------------------------------------------------------------------------------
 
-# What to delete, children before parents: (model, lookup naming a synthetic row).
+# What to delete, children before parents: (model, the field that holds a synthetic id, the
+# row's own primary key or the key of the synthetic record it belongs to).
 REMOVAL_ORDER = [
-    (Citation, "object_id__startswith"),
-    (DesignationMeasure, "designation__pk__startswith"),
-    (Designation, "pk__startswith"),
-    (DesignationRound, "pk__startswith"),
-    (Instrument, "pk__startswith"),
-    (LegislativeAction, "legislation__pk__startswith"),
-    (Sponsorship, "legislation__pk__startswith"),
-    (Legislation, "pk__startswith"),
-    (Report, "pk__startswith"),
-    (EventParticipant, "event__pk__startswith"),
-    (Event, "pk__startswith"),
-    (PositionHeld, "pk__startswith"),
-    (Alias, "actor__pk__startswith"),
-    (Actor, "pk__startswith"),
-    (Source, "pk__startswith"),
+    (Citation, "object_id"),
+    (DesignationMeasure, "designation"),
+    (Designation, "pk"),
+    (DesignationRound, "pk"),
+    (Instrument, "pk"),
+    (LegislativeAction, "legislation"),
+    (Sponsorship, "legislation"),
+    (Legislation, "pk"),
+    (Report, "pk"),
+    (EventParticipant, "event"),
+    (Event, "pk"),
+    (PositionHeld, "pk"),
+    (Alias, "actor"),
+    (Actor, "pk"),
+    (Source, "pk"),
 ]
 WRITTEN = [model for model, _ in REMOVAL_ORDER]
 
@@ -1188,17 +1189,23 @@ def remove() -> int:
     A plain DELETE per table: Django's collector would load every row to send delete
     signals, and history would then record a deletion of each generated row."""
     deleted = 0
-    with transaction.atomic():
-        for model, lookup in REMOVAL_ORDER:
-            queryset = model._base_manager.filter(**{lookup: PREFIX})
-            deleted += queryset._raw_delete(queryset.db)
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, name in REMOVAL_ORDER:
+            field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            # PREFIX holds no LIKE wildcard (`%`, `_`).
+            cursor.execute(
+                f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(field.column)} LIKE %s",
+                [f"{PREFIX}%"],
+            )
+            deleted += cursor.rowcount
     return deleted
 
 
 def seed(
     scale: int,
     seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
+    progress: SeedProgress | None = None,
     bulk_load: bool | None = None,
-) -> Progress:
+) -> SeedProgress:
     return Seeder(scale, seed, progress, bulk_load).run()
