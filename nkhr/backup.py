@@ -42,8 +42,11 @@ from django.core.serializers.jsonl import Serializer as JSONLinesSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models.functions import Collate
 
-# Apps whose rows a backup holds (each app's models less the ones below).
-APPS = ("auth", "authtoken", "admin", "nkhr", "mechanisms", "sanctions", "grants")
+from nkhr.roles import record_apps
+
+# Apps whose rows a backup holds besides the record apps (`nkhr.roles.record_apps`), each
+# app's models less the ones below.
+ACCOUNT_APPS = ("auth", "authtoken", "admin")
 LEFT_OUT = {"auth.permission"}
 # Rows every migrated database has, named by their natural keys; groups are matched by name.
 NATURAL_KEYS = (ContentType, Permission, Group)
@@ -54,7 +57,7 @@ CHUNK = 2000
 def backed_up_models() -> list[type[models.Model]]:
     """The models a backup holds, in an order that loads (what a natural key names first)."""
     app_list = []
-    for label in APPS:
+    for label in (*ACCOUNT_APPS, *record_apps()):
         config = apps.get_app_config(label)
         chosen = [
             model

@@ -1,8 +1,8 @@
 """The admin index as curators use it: what they open, grouped and in that order.
 
-* The record apps come first (core records, UN, sanctions, funding), each listing its
-  records in the order of `OPENED_FIRST`, then any others alphabetically; the apps of
-  logins and tokens come last.
+* The record apps come first, in the order of their record types in the registry (core
+  records, UN, sanctions, funding), each listing its record types in that order, then any
+  other records alphabetically; the apps of logins and tokens come last.
 * Rows inside records (aliases, citations, participants, provisions, positions held …),
   which curators edit inline on their record's page, are left off the index and the
   navigation sidebar. They stay registered, so their change links and lists work, and the
@@ -15,15 +15,8 @@ from django.apps import apps
 from django.contrib.admin import AdminSite
 
 from nkhr.admin.base import CitationInline
+from nkhr.registry import LAST, record_types
 
-# Within each record app, the records curators open most, first.
-OPENED_FIRST = {
-    "nkhr": ("actor", "legislation", "event", "recommendation", "instrument", "source"),
-    "mechanisms": ("resolution", "treaty", "mechanism", "report"),
-    "sanctions": ("designation", "designationround", "sanctionsregime"),
-    "grants": ("fundingprogramme", "award"),
-}
-RECORD_APPS = tuple(OPENED_FIRST)
 # Logins, groups and API tokens: set up once, after the records.
 LAST_APPS = ("auth", "authtoken")
 
@@ -38,10 +31,17 @@ def row_models(site: AdminSite) -> set:
     return models
 
 
-def app_position(app: dict) -> tuple:
+def type_positions() -> dict:
+    """Each registered record type's model and its position (`nkhr.registry`)."""
+    return {record_type.model: record_type.position for record_type in record_types()}
+
+
+def app_position(app: dict, positions: dict) -> tuple:
+    """Record apps first, in the order of their first record type; logins and tokens last."""
     label = app["app_label"]
-    if label in RECORD_APPS:
-        return (0, RECORD_APPS.index(label), "")
+    mine = [position for model, position in positions.items() if model._meta.app_label == label]
+    if mine:
+        return (0, min(mine), "")
     return (2 if label in LAST_APPS else 1, 0, str(app["name"]).lower())
 
 
@@ -52,17 +52,17 @@ def arrange_index(site: AdminSite) -> None:
     def get_app_list(request, app_label=None):
         app_list = build_app_list(request, app_label)
         rows = row_models(site)
+        positions = type_positions()
+
+        def position(entry):
+            order = positions.get(entry["model"], LAST)
+            return (entry["model"] in rows, order, str(entry["name"]).lower())
+
         for app in app_list:
-            first = OPENED_FIRST.get(app["app_label"], ())
-
-            def position(entry, first=first):
-                name = entry["object_name"].lower()
-                order = first.index(name) if name in first else len(first)
-                return (entry["model"] in rows, order, str(entry["name"]).lower())
-
             if app_label is None:
                 app["models"] = [entry for entry in app["models"] if entry["model"] not in rows]
             app["models"].sort(key=position)
-        return sorted((app for app in app_list if app["models"]), key=app_position)
+        shown = [app for app in app_list if app["models"]]
+        return sorted(shown, key=lambda app: app_position(app, positions))
 
     site.get_app_list = get_app_list

@@ -23,7 +23,7 @@ NOT_SEEDED = {
 
 def record_models() -> list:
     """Every concrete record model (a proxy shares its concrete model's table and rows)."""
-    # Once nkhr/registry.py exists: `return [t.model for t in record_types()]` or the like.
+    # Broader than the registry's types: cited rows (awards, priorities) are records too.
     return [m for m in apps.get_models() if issubclass(m, PublicRecord) and not m._meta.proxy]
 
 
