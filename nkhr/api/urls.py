@@ -10,6 +10,7 @@ from grants.api.views import FundingProgrammeViewSet
 from mechanisms.api.views import MechanismViewSet, ReportViewSet
 from nkhr.api import registry
 from nkhr.api.export import ExportView, FollowTheMoneyExportView
+from nkhr.api.pending import pending_urls
 from nkhr.api.search import SearchView
 from nkhr.api.views import (
     ActorViewSet,
@@ -72,6 +73,7 @@ urlpatterns = [
         reads_in_autocommit(FollowTheMoneyExportView.as_view()),
         name="export-ftm",
     ),
+    *pending_urls(),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script from ?script, not inline: the page runs
     # under the Content-Security-Policy.
