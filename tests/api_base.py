@@ -88,8 +88,13 @@ def database_rows() -> dict[str, list[dict]]:
 
 
 def user_with_permissions(model, *actions: str) -> User:
-    """A user holding the model's `add`/`change`/`delete` permissions named by `actions`."""
+    """A user holding the model's `add`/`change`/`delete` permissions named by `actions`, and
+    `nkhr.publish_record` with "publish" (without it, a change to a published record waits
+    for an editor: `nkhr.pending`)."""
     user = User.objects.create_user(username=f"user-{'-'.join(actions) or 'without'}")
+    if "publish" in actions:
+        user.user_permissions.add(Permission.objects.get(codename="publish_record"))
+        actions = tuple(action for action in actions if action != "publish")
     # A proxy (a sanctions regime) has permissions of its own, under its own content type.
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     codenames = [f"{action}_{model._meta.model_name}" for action in actions]
@@ -518,7 +523,7 @@ class RecordAPITest:
 
     def test_patch_needs_a_current_if_match(self, db):
         record = self.make_record()
-        client = self.client_with("change")
+        client = self.client_with("change", "publish")
         url = self.detail_url(record)
         etag = client.get(url)["ETag"]
         payload = self.patch_payload()
@@ -538,7 +543,7 @@ class RecordAPITest:
 
     def test_write_without_if_match_is_428_and_changes_nothing(self, db):
         record = self.make_record()
-        client = self.client_with("change", "delete")
+        client = self.client_with("change", "delete", "publish")
         url = self.detail_url(record)
         before = database_rows()
         for write in (client.put, client.patch):

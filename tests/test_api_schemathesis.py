@@ -9,7 +9,8 @@ the Curator group, not a superuser: writes go through, deletes and publishing ar
 all as documented; a 428 or 412 for a write without a current If-Match is documented too).
 A few records are seeded first so lists have rows and each detail route is also called with
 a real public id, among them a published designation whose target is a draft, which the
-public reads as `target: null` (the schema must allow it).
+public reads as `target: null` (the schema must allow it), and a pending change (which the
+public may not read: 401).
 
 `test_curator_workflows_follow_the_schema_links` then runs Schemathesis' state machine as
 the curator: it follows the links the schema declares (a record's create and read answers
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -42,6 +44,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from nkhr.models import PendingChange
 from tests.factories import (
     AliasFactory,
     DesignationFactory,
@@ -74,6 +77,8 @@ CHECKS = [
     response_headers_conformance,
 ]
 CLIENTS = ["anonymous", "curator"]
+# Resources the public may not read at all (pending changes are for the staff).
+STAFF_ONLY = frozenset({"pending-changes"})
 # Steps of the curator's stateful runs: each a chain of linked calls from a fresh state.
 STATEFUL_EXAMPLES = 15
 STATEFUL_STEPS = 6
@@ -155,7 +160,19 @@ def public_ids(db, keep_test_connection) -> dict[str, str]:
         "events": EventFactory(),
         "recommendations": RecommendationFactory(),
     }
-    return {resource: record.pk for resource, record in records.items()}
+    ids = {resource: record.pk for resource, record in records.items()}
+    # A curator's change to a published record, waiting for an editor.
+    proposer = User.objects.create_user("proposer")
+    ids["pending-changes"] = str(
+        PendingChange.objects.create(
+            content_type=ContentType.objects.get_for_model(person),
+            object_id=person.pk,
+            author=proposer,
+            base={"name": person.name},
+            proposed={"name": "Kim Jong-un"},
+        ).pk
+    )
+    return ids
 
 
 def client_headers(client: str) -> dict[str, str]:
@@ -182,7 +199,9 @@ def test_operation_conforms_to_the_schema(label, client, public_ids):
     operation = served_operation(label)
     headers = client_headers(client)
     statuses = []
-    refused = client == "anonymous" and operation.method.upper() != "GET"
+    refused = client == "anonymous" and (
+        operation.method.upper() != "GET" or resource_of(operation) in STAFF_ONLY
+    )
 
     @settings(
         max_examples=MAX_EXAMPLES_REFUSED if refused else MAX_EXAMPLES,
@@ -230,7 +249,12 @@ def test_curator_workflows_follow_the_schema_links(public_ids):
     headers = client_headers("curator")
     calls: list[tuple[str, int]] = []
 
-    class CuratorWorkflow(served_schema().as_state_machine()):
+    # Pending changes are left out: their list grows with every change a run proposes (the
+    # database outlives each example), so the links it offers would differ between a run and
+    # its replay. Their operations are checked one by one above.
+    schema = served_schema().exclude(path_regex="pending-changes")
+
+    class CuratorWorkflow(schema.as_state_machine()):
         def get_call_kwargs(self, case):
             return {"headers": headers}
 

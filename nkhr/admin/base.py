@@ -15,13 +15,15 @@
 * `partial_date_column()`: a changelist column showing a partial date as written.
 * `EditVersionAdminMixin`: a change page saved over someone else's newer change is refused,
   with the curator's input kept.
+* `PendingChangeAdminMixin`: a curator's change to a published record waits for an editor
+  (`nkhr.pending`), and the change page lists the changes waiting.
 """
 
 from collections.abc import Callable, Iterable, Sequence
 
 from django.apps import apps
-from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets, quote
+from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.views.main import PAGE_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -30,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.forms import BaseInlineFormSet, CharField, HiddenInput, ModelForm, Textarea
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -40,6 +43,7 @@ from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record
 from nkhr.models import Citation, CitedRecord
+from nkhr.pending import needs_review, pending_changes_of, propose_change
 from nkhr.registry import Reference, references_to
 from nkhr.search import (
     BY_IDS,
@@ -590,7 +594,88 @@ class RecordForm(ModelForm):
             self.fields["id"].required = False
 
 
-class RecordAdmin(PublicationAdminMixin, ReferencedByMixin, TimeStampedAdmin):
+# --- changes to published records that wait for an editor ------------------------------------
+
+PENDING_MESSAGE = _(
+    "Your change waits for an editor's review; the public sees the published version until "
+    "it is published."
+)
+
+
+class PendingChangeAdminMixin:
+    """A change by a user who may not publish to a published record is not saved: the form
+    and its inlines are saved inside a savepoint that is rolled back, and what they would
+    make of the record is kept as a pending change (`nkhr.pending`) for an editor to publish
+    from the review queue. The change page lists the record's pending changes."""
+
+    change_form_template = "admin/workflow/change_form.html"
+
+    def save_model(self, request, obj, form, change):
+        if change and needs_review(request.user, obj):
+            if getattr(request, "reverting_to_version", None) is not None:
+                # A revert saves the form alone (no inlines): propose it here, and keep its
+                # links from being written after the proposal.
+                def save():
+                    self.save_record(request, obj, form, change)
+                    form.save_m2m()
+
+                self._propose(request, obj, save)
+                form.save_m2m = lambda: None
+            else:
+                request.pending_record = obj  # proposed with its inlines, in save_related
+            return
+        self.save_record(request, obj, form, change)
+
+    def save_record(self, request, obj, form, change):
+        """Save `obj` itself (what ModelAdmin.save_model does)."""
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = getattr(request, "pending_record", None)
+        if obj is None or obj is not form.instance:
+            return super().save_related(request, form, formsets, change)
+
+        def save():
+            self.save_record(request, obj, form, change)
+            super(PendingChangeAdminMixin, self).save_related(request, form, formsets, change)
+
+        self._propose(request, obj, save)
+
+    def _propose(self, request, obj, save) -> None:
+        request.pending_record = obj
+        request.pending_change = propose_change(obj, request, save)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "pending_record", None) is obj:
+            return None  # nothing changed (yet)
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if getattr(request, "pending_record", None) is not obj:
+            return super().response_change(request, obj)
+        if request.pending_change is None:
+            self.message_user(request, _("Nothing was changed."), messages.INFO)
+        else:
+            self.message_user(request, PENDING_MESSAGE, messages.WARNING)
+        opts = self.opts
+        url = reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+            args=[quote(obj.pk)],
+        )
+        return HttpResponseRedirect(url)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = dict(extra_context or {})
+        record = self.get_object(request, unquote(object_id))
+        if record is not None and request.method == "GET":
+            context["pending_changes"] = list(pending_changes_of(record))
+            context["review_queue_url"] = reverse(f"{self.admin_site.name}:review_queue")
+        return super().change_view(request, object_id, form_url, extra_context=context)
+
+
+class RecordAdmin(
+    PendingChangeAdminMixin, PublicationAdminMixin, ReferencedByMixin, TimeStampedAdmin
+):
     """Base ModelAdmin of public records (`PublicRecord`, `CitedRecord`)."""
 
     form = RecordForm
@@ -615,7 +700,7 @@ class RecordAdmin(PublicationAdminMixin, ReferencedByMixin, TimeStampedAdmin):
             record.pk = record.make_public_id()
         return record
 
-    def save_model(self, request, obj, form, change):
+    def save_record(self, request, obj, form, change):
         obj._history_user = request.user
         # An insert, never an update of another record that happens to have this id.
         obj.save(force_insert=not change)

@@ -1,7 +1,9 @@
 """Admin pages that span every kind of record: the review queue and the deleted records.
 
 * Review queue (editors): every record in review, with who submitted it, when and why, and
-  buttons to publish it or return it to draft (with a comment kept in history).
+  buttons to publish it or return it to draft (with a comment kept in history); and every
+  pending change to a published record (`nkhr.pending`), with what it changes (field: old
+  → new; rows added, removed and changed) and buttons to publish or reject it.
 * Deleted records: every record whose latest version is a deletion, with who deleted it and
   when, and a button that restores it with the rows deleted with it
   (`nkhr.services.restore_deleted`).
@@ -16,7 +18,7 @@ from datetime import datetime
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,9 +29,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from nkhr.admin.base import admin_change_url, proxy_for_kind
-from nkhr.admin.history import EMPTY, user_name
+from nkhr.admin.history import EMPTY, WORD_DIFF_FROM, user_name, word_diff
 from nkhr.history import related_field_names, version_label
+from nkhr.models.pending import PendingChange
 from nkhr.models.publication import PUBLISH, Publication
+from nkhr.pending import ChangeConflict, field_changes, publish_change, reject_change
 from nkhr.services import (
     TRANSITIONS,
     change_publication,
@@ -140,15 +144,155 @@ def review_queue() -> list[Submission]:
     return queue
 
 
+# --- pending changes to published records ----------------------------------------------------
+
+
+@dataclass
+class FieldDiff:
+    """What a pending change does to one field, as a curator reads it."""
+
+    field: str
+    old: str = ""
+    new: str = ""
+    diff: str | None = None  # a word diff of a long text (HTML)
+    added: list[str] | None = None  # nested rows
+    removed: list[str] | None = None
+    changed: list[tuple[str, str]] | None = None
+
+
+@dataclass
+class PendingEntry:
+    change: PendingChange
+    kind: str
+    record: str
+    url: str | None
+    diffs: list[FieldDiff]
+
+
+def readable(value) -> str:
+    """A value of a record's API representation as text: a linked record by its name, a row
+    by its filled-in values."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, dict):
+        if "name" in value and "id" in value:
+            return str(value["name"] or value["id"])
+        parts = [readable(item) for item in value.values() if item not in (None, "", [])]
+        return ", ".join(parts) or EMPTY
+    if isinstance(value, list):
+        return "; ".join(readable(item) for item in value)
+    return str(value)
+
+
+def _is_rows(value) -> bool:
+    return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def _row_key(row: dict):
+    """What names a row across versions: its first value (an alias's name, a row's label)."""
+    return next(iter(row.values()), None) if row else None
+
+
+def field_diff(model, name: str, old, new) -> FieldDiff:
+    try:
+        label = str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # an API name of no model field (`website`, `document_url` …)
+        label = name.replace("_", " ")
+    if _is_rows(old or []) and _is_rows(new or []) and (old or new):
+        old, new = old or [], new or []
+        removed = [row for row in old if row not in new]
+        added = [row for row in new if row not in old]
+        changed = []
+        for row in list(removed):
+            twin = next((a for a in added if _row_key(a) == _row_key(row)), None)
+            if twin is not None:
+                removed.remove(row)
+                added.remove(twin)
+                changed.append((readable(row), readable(twin)))
+        return FieldDiff(
+            label,
+            added=[readable(row) for row in added],
+            removed=[readable(row) for row in removed],
+            changed=changed,
+        )
+    entry = FieldDiff(label, old=readable(old), new=readable(new))
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > WORD_DIFF_FROM:
+        entry.diff = word_diff(old, new)
+    return entry
+
+
+def pending_queue() -> list[PendingEntry]:
+    """Every pending change, oldest first, with its record and what it changes."""
+    entries = []
+    changes = PendingChange.objects.filter(status=PendingChange.Status.PENDING).select_related(
+        "author", "content_type"
+    )
+    for change in changes.order_by("created", "pk"):
+        model = change.content_type.model_class()
+        record = model._base_manager.filter(pk=change.object_id).first()
+        diffs = [
+            field_diff(model, item["field"], item["old"], item["new"])
+            for item in field_changes(change)
+        ]
+        entries.append(
+            PendingEntry(
+                change=change,
+                kind=(proxy_for_kind(record) if record else model)._meta.verbose_name,
+                record=str(record) if record else change.object_id,
+                url=admin_change_url(record) if record else None,
+                diffs=diffs,
+            )
+        )
+    return entries
+
+
+def _decide_pending(request):
+    change = PendingChange.objects.filter(pk=request.POST.get("pending_change", "")).first()
+    if change is None:
+        raise Http404
+    decision = request.POST.get("decision", "")
+    comment = request.POST.get("comment", "").strip()
+    try:
+        if decision == "publish":
+            publish_change(change, request, comment)
+        elif decision == "reject":
+            reject_change(change, request.user, comment)
+        else:
+            raise Http404(decision)
+    except ChangeConflict as exc:
+        messages.error(request, exc.messages[0])
+    except (PermissionDenied, ValidationError) as exc:
+        reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, reason)
+    else:
+        model = change.content_type.model_class()
+        record = model._base_manager.filter(pk=change.object_id).first()
+        text = (
+            gettext("Change published:") if decision == "publish" else gettext("Change rejected:")
+        )
+        messages.success(
+            request,
+            format_html(
+                "{} {}", text, _link(admin_change_url(record), record) if record else change
+            ),
+        )
+    return HttpResponseRedirect(reverse("admin:review_queue"))
+
+
 def review_queue_view(request, site):
     if not request.user.has_perm(PUBLISH):
         raise PermissionDenied
     if request.method == "POST":
+        if "pending_change" in request.POST:
+            return _decide_pending(request)
         return _review(request)
     context = {
         **site.each_context(request),
         "title": _("Review queue"),
         "queue": review_queue(),
+        "pending": pending_queue(),
         "transitions": [TRANSITIONS[name] for name in QUEUE_TRANSITIONS],
     }
     return TemplateResponse(request, "admin/workflow/review_queue.html", context)

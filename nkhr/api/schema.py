@@ -12,7 +12,7 @@ COUNTRY_CHOICES = [(country.code, country.name) for country in countries]
 class RecordAutoSchema(ResponsesAutoSchema):
     """drf-spectacular's AutoSchema with two changes for the record routes:
 
-    * error responses listed with `extend_schema` are added to an operation's success
+    * error responses (and a 202) listed with `extend_schema` are added to an operation's success
       response instead of replacing it (drf-spectacular replaces the whole set, which left
       every record operation without its 200/201/204);
     * a read that takes `?brief=` answers with the full record or its brief form.
@@ -20,7 +20,8 @@ class RecordAutoSchema(ResponsesAutoSchema):
     The private step of drf-spectacular this takes is in `nkhr.adapters`."""
 
     def complete_responses(self, responses, direction):
-        if any(code.startswith("2") for code in responses):
+        # A 202 listed beside them (a change that waits for review) is no success of its own.
+        if any(code.startswith("2") and code != "202" for code in responses):
             return responses
         if self.method == "DELETE":
             success = {"204": {"description": _("No response body")}}

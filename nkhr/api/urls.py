@@ -7,6 +7,7 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from nkhr.api.export import ExportView, FollowTheMoneyExportView
+from nkhr.api.pending import pending_urls
 from nkhr.api.search import SearchView
 from nkhr.concurrency import reads_in_autocommit
 from nkhr.registry import record_types
@@ -51,6 +52,7 @@ urlpatterns = [
         reads_in_autocommit(FollowTheMoneyExportView.as_view()),
         name="export-ftm",
     ),
+    *pending_urls(),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script from ?script, not inline: the page runs
     # under the Content-Security-Policy.

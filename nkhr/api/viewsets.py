@@ -32,9 +32,11 @@ from rest_framework.response import Response
 from nkhr.adapters import loaded_relations, prefetched_rows
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
+from nkhr.api.pending import COMMENT_PARAMETER, PendingChangeSerializer, change_comment
 from nkhr.api.reading import Reading, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
 from nkhr.concurrency import lock_record, reads_in_autocommit
+from nkhr.pending import needs_review, propose_change
 from nkhr.prefetch import prefetched_lists
 from nkhr.search import BY_IDS
 
@@ -66,6 +68,15 @@ WRITE_ERRORS = {
     412: OpenApiResponse(description="The If-Match ETag is stale: read the record again."),
     428: OpenApiResponse(description="No If-Match: send the ETag of the record as last read."),
     503: OpenApiResponse(description="Other writes were in the way; nothing changed: retry."),
+}
+# A change to a published record by a user who may not publish waits for an editor.
+CHANGE_RESPONSES = {
+    **WRITE_ERRORS,
+    202: OpenApiResponse(
+        PendingChangeSerializer,
+        description="The record is published and you may not publish: the change waits for "
+        "an editor (`/api/v1/pending-changes/`); the record reads as before.",
+    ),
 }
 # The actions that write over an existing record, and so need If-Match.
 IF_MATCH_ACTIONS = frozenset({"update", "partial_update", "destroy"})
@@ -137,8 +148,12 @@ def representation_etag(data) -> str:
         parameters=[BRIEF_PARAMETER], responses={401: ERRORS[401], 404: ERRORS[404]}
     ),
     create=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}),
-    update=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
-    partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
+    update=extend_schema(
+        parameters=[IF_MATCH_PARAMETER, COMMENT_PARAMETER], responses=CHANGE_RESPONSES
+    ),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_PARAMETER, COMMENT_PARAMETER], responses=CHANGE_RESPONSES
+    ),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
 )
 class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
@@ -245,9 +260,30 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
         return instance
 
     def update(self, request, *args, **kwargs):
-        response = super().update(request, *args, **kwargs)
+        pk = kwargs[self.lookup_url_kwarg or self.lookup_field]
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+
+        def save():
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+            return serializer
+
+        if needs_review(request.user, instance):
+            # Only editors publish: the change waits for one, and the record reads as before.
+            change = propose_change(instance, request, save, change_comment(request))
+            if change is not None:
+                data = PendingChangeSerializer(change, context=self.get_serializer_context()).data
+                return Response(data, status=status.HTTP_202_ACCEPTED)
+            # It would change nothing: nothing to review, the record as it is.
+            data = self.read_detail(self.get_queryset(), pk)[0]
+            response = Response(data)
+        else:
+            serializer = save()
+            response = Response(serializer.data)
         # The new version's ETag, for the next write without reading the record again.
-        response["ETag"] = self.current_etag(kwargs[self.lookup_url_kwarg or self.lookup_field])
+        response["ETag"] = self.current_etag(pk)
         return response
 
     def handle_exception(self, exc):

@@ -24,6 +24,7 @@ from nkhr.models.legislation import (
     LegislativeAction,
     Sponsorship,
 )
+from nkhr.models.pending import PendingChange
 from nkhr.models.publication import Publication, RecordPermission
 from nkhr.models.recommendations import Recommendation
 from nkhr.models.sources import Citation, Source
@@ -45,6 +46,7 @@ __all__ = [
     "LegislationRelation",
     "LegislationSection",
     "LegislativeAction",
+    "PendingChange",
     "PositionHeld",
     "PublicRecord",
     "Publication",

@@ -429,7 +429,7 @@ def test_partial_dates_read_back_as_written():
 def test_partial_date_can_be_cleared_and_refined():
     event = EventFactory()
     client = APIClient()
-    client.force_authenticate(user_with_permissions(Event, "change"))
+    client.force_authenticate(user_with_permissions(Event, "change", "publish"))
     url = f"/api/v1/events/{event.pk}/"
     response = client.patch(url, {"start": "2021-07"}, format="json", **if_match(client, url))
     assert response.status_code == 200
@@ -475,7 +475,7 @@ def test_patch_with_rows_replaces_them():
     actor = PersonFactory()
     AliasFactory(actor=actor, name="Old spelling")
     client = APIClient()
-    client.force_authenticate(user_with_permissions(Actor, "change"))
+    client.force_authenticate(user_with_permissions(Actor, "change", "publish"))
     url = f"/api/v1/actors/{actor.pk}/"
     response = client.patch(
         url, {"aliases": [{"name": "New spelling"}]}, format="json", **if_match(client, url)
@@ -493,7 +493,7 @@ def test_patch_resending_rows_keeps_the_unchanged_ones_with_their_ids():
     AliasFactory(actor=actor, name="Jong Kyong-thaek")
     versions = kept.history.count()
     client = APIClient()
-    client.force_authenticate(user_with_permissions(Actor, "change"))
+    client.force_authenticate(user_with_permissions(Actor, "change", "publish"))
     url = f"/api/v1/actors/{actor.pk}/"
     read = client.get(url)
     aliases = read.json()["aliases"]
@@ -514,7 +514,7 @@ def test_patch_resending_rows_keeps_the_unchanged_ones_with_their_ids():
 def test_public_id_never_changes():
     actor = PersonFactory()
     client = APIClient()
-    client.force_authenticate(user_with_permissions(Actor, "change"))
+    client.force_authenticate(user_with_permissions(Actor, "change", "publish"))
     url = f"/api/v1/actors/{actor.pk}/"
     response = client.patch(url, {"id": "renamed"}, format="json", **if_match(client, url))
     assert response.status_code == 400

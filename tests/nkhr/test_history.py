@@ -81,7 +81,8 @@ def test_orm_changes_are_recorded_with_the_channel_they_came_through():
 
 
 def test_admin_changes_are_recorded_with_the_user_and_the_admin_channel():
-    person = PersonFactory(name="Kim Yo Jong")
+    # A draft: a curator's change to a published record waits for an editor (nkhr.pending).
+    person = PersonFactory(name="Kim Yo Jong", publication=Publication.DRAFT)
     curator = member_of("Curator")
     client = admin_client_for(curator)
     data = post_data_from(client.get(change_url(person)))
@@ -99,7 +100,7 @@ def test_admin_changes_are_recorded_with_the_user_and_the_admin_channel():
 
 
 def test_inline_rows_edited_in_the_admin_are_recorded_as_their_own_history():
-    person = PersonFactory(name="Choe Ryong Hae")
+    person = PersonFactory(name="Choe Ryong Hae", publication=Publication.DRAFT)
     client = admin_client_for(member_of("Curator"))
     data = post_data_from(client.get(change_url(person)))
     data.update(
@@ -323,7 +324,9 @@ def test_every_history_page_and_version_page_renders(model_admin):
 
 
 def test_revert_through_the_admin_restores_the_old_values_as_a_new_version():
-    person = PersonFactory(name="Ri Son Gwon", description="Chairman")
+    person = PersonFactory(
+        name="Ri Son Gwon", description="Chairman", publication=Publication.DRAFT
+    )
     first = newest(person).first()
     person.name = "Ri Son-gwon"
     person.description = "Minister of Foreign Affairs"
@@ -347,7 +350,7 @@ def test_revert_through_the_admin_restores_the_old_values_as_a_new_version():
 
 
 def test_revert_brings_back_the_links_of_the_version():
-    event = EventFactory()
+    event = EventFactory(publication=Publication.DRAFT)
     first, second = ResolutionFactory(), ResolutionFactory()
     event.instruments.add(first)
     linked_to_first = newest(event).first()
@@ -381,7 +384,8 @@ def test_revert_leaves_the_publication_state_to_the_workflow():
     person.name = "New name"
     person.publication = Publication.PUBLISHED
     person.save()
-    client = admin_client_for(member_of("Curator"))
+    # An editor: a curator's revert of a published record would wait for one.
+    client = admin_client_for(member_of("Editor"))
     page = client.get(version_url(person, first))
 
     client.post(version_url(person, first), {**form_data(page), "_save": "Revert"})
