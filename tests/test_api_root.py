@@ -129,3 +129,17 @@ def test_search_gives_an_instrument_of_a_specialised_kind_once_with_its_own_rout
     hits = [hit for hit in data["results"] if hit["id"] == regime.pk]
     assert len(hits) == 1
     assert urlsplit(hits[0]["url"]).path == f"/api/v1/sanctions-regimes/{regime.pk}/"
+
+
+@pytest.mark.django_db
+def test_root_links_the_pending_changes_for_the_staff_only():
+    from django.contrib.auth.models import Group, User
+
+    assert "pending-changes" not in APIClient().get("/api/v1/").json()
+    curator = User.objects.create_user(username="curator")
+    curator.groups.add(Group.objects.get(name="Curator"))
+    client = APIClient()
+    client.force_authenticate(curator)
+    link = client.get("/api/v1/").json()["pending-changes"]
+    assert link == "http://testserver/api/v1/pending-changes/"
+    assert client.get(link).status_code == 200

@@ -43,6 +43,7 @@ from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record
 from nkhr.models import Citation, CitedRecord
+from nkhr.models.base import PublicRecord
 from nkhr.pending import needs_review, pending_changes_of, propose_change
 from nkhr.registry import Reference, references_to
 from nkhr.search import (
@@ -578,10 +579,74 @@ class TimeStampedAdmin(
         return fieldsets
 
 
+PUBLISHED_ROW_MESSAGE = _(
+    "%(record)s is published: change its rows on its own page, where your change waits for "
+    "an editor's review."
+)
+
+
 class RowAdmin(TimeStampedAdmin):
-    """Base ModelAdmin of rows inside records, browsed on their own."""
+    """Base ModelAdmin of rows inside records, browsed on their own.
+
+    Whoever may not publish changes a published record's rows on the record's own page,
+    where the change waits for an editor (`PendingChangeAdminMixin`); here it would go
+    public at once. So for them such a row is read-only, and a row added to such a record
+    is refused with a form error."""
 
     show_full_result_count = False
+
+    def owning_record(self, values: dict):
+        """The record a row with `values` (field name -> value) lives in, or None: the
+        record its cascading link points at, or (a citation) the record it cites for."""
+        opts = self.model._meta
+        for field in opts.concrete_fields:
+            if (
+                field.many_to_one
+                and field.remote_field.on_delete is models.CASCADE
+                and issubclass(field.related_model, PublicRecord)
+            ):
+                return values.get(field.name)
+        content_type, object_id = values.get("content_type"), values.get("object_id")
+        if content_type is not None and object_id:
+            model = content_type.model_class()
+            return model._base_manager.filter(pk=object_id).first() if model else None
+        return None
+
+    def _row_values(self, row) -> dict:
+        return {
+            field.name: getattr(row, field.name, None)
+            for field in row._meta.concrete_fields
+            if field.many_to_one
+        } | {"object_id": getattr(row, "object_id", None)}
+
+    def _held_for_review(self, request, row) -> bool:
+        owner = self.owning_record(self._row_values(row))
+        return owner is not None and needs_review(request.user, owner)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self._held_for_review(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._held_for_review(request, obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        row_admin = self
+
+        class RowForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                values = row_admin._row_values(self.instance) | cleaned
+                owner = row_admin.owning_record(values)
+                if owner is not None and needs_review(request.user, owner):
+                    raise ValidationError(PUBLISHED_ROW_MESSAGE, params={"record": owner})
+                return cleaned
+
+        return RowForm
 
 
 class RecordForm(ModelForm):

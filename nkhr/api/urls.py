@@ -10,6 +10,7 @@ from nkhr.api.export import ExportView, FollowTheMoneyExportView
 from nkhr.api.pending import pending_urls
 from nkhr.api.search import SearchView
 from nkhr.concurrency import reads_in_autocommit
+from nkhr.models.publication import can_view_unpublished
 from nkhr.registry import record_types
 
 app_name = "api"
@@ -29,6 +30,9 @@ class RootView(APIRootView):
         response = super().get(request, *args, **kwargs)
         for name in ("search", "export", "export-ftm", "schema", "docs"):
             response.data[name] = reverse(f"api:{name}", request=request)
+        if can_view_unpublished(request.user):
+            # Changes to published records waiting for review: the staff's to read.
+            response.data["pending-changes"] = reverse("api:pending-change-list", request=request)
         return Response(response.data)
 
 

@@ -309,3 +309,38 @@ def test_every_record_admin_holds_a_curators_change_to_a_published_record(client
     before.pop("nkhr.PendingChange")
     assert rows == before
     assert PendingChange.objects.get().status == "pending"
+
+
+# --- rows browsed on their own pages ---------------------------------------------------------
+
+
+def test_a_published_records_rows_are_read_only_on_their_own_pages_for_curators(client, paper):
+    alias = Alias.objects.filter(actor_id=ACTOR).first()
+    client.force_login(member_of("Curator"))
+    page = client.get(change_url(alias))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    before = database_rows()
+    refused = client.post(change_url(alias), {"name": "Korea", "actor": ACTOR})
+    assert refused.status_code == 403
+    assert database_rows() == before
+
+
+def test_a_row_added_to_a_published_record_on_its_own_page_is_refused(client, paper):
+    client.force_login(member_of("Curator"))
+    add_url = reverse("admin:nkhr_alias_add")
+    data = post_data_from(client.get(add_url))
+    data.update({"actor": ACTOR, "name": "Hanguk"})
+    before = database_rows()
+    response = client.post(add_url, data)
+    assert response.status_code == 200
+    assert "is published: change its rows on its own page" in response.content.decode()
+    assert database_rows() == before
+    # To a draft the row is added at once, and an editor adds it to a published record.
+    draft = factory_for(Actor)(publication=Publication.DRAFT)
+    data.update({"actor": draft.pk, "name": "Draft alias"})
+    assert client.post(add_url, data).status_code == 302
+    client.force_login(member_of("Editor"))
+    data.update({"actor": ACTOR, "name": "Hanguk"})
+    assert client.post(add_url, data).status_code == 302
+    assert Alias.objects.filter(actor_id=ACTOR, name="Hanguk").exists()
