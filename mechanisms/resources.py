@@ -18,6 +18,8 @@ class ReportResource(RecordResource):
     date = PartialDateImportField("date")
 
     duplicate_field = "title"
+    duplicate_fields = ("symbol_key", "title_key", "date", "date_precision")
+    duplicate_prefetch = {"symbol_key": "symbol", "title_key": "title"}
 
     class Meta:
         model = Report
@@ -39,12 +41,14 @@ class ReportResource(RecordResource):
             *RECORD_TAIL,
         )
 
-    def duplicates_of(self, instance):
+    def duplicate_lookup(self, instance):
         instance.refresh_derived()
         if instance.symbol_key:
-            return Report.objects.filter(symbol_key=instance.symbol_key)
+            return {"symbol_key": instance.symbol_key}
         if not instance.title:
-            return super().duplicates_of(instance)
-        return Report.objects.filter(
-            title_key=instance.title_key, date=instance.date, date_precision=instance.date_precision
-        )
+            return None
+        return {
+            "title_key": instance.title_key,
+            "date": instance.date,
+            "date_precision": instance.date_precision,
+        }

@@ -8,6 +8,11 @@
 * `edit_version()` is the version token an admin change page carries: the record's API ETag
   where it has an API route (the same value a GET of it gives the same user), else its
   `rows_version()`.
+* `page_version()` is what a change page is checked against when saved: the record and the
+  rows the page shows (its inlines), so that only a change of what the page would write
+  over makes it stale. The ETag also moves when a record it links to is renamed, or when
+  another record shown with it changes (a position held, a designation of an actor): a
+  real change of the API's representation, but not one the page would undo.
 * `reads_in_autocommit()` wraps an API view so that its reads are not a transaction (and so,
   on SQLite, never wait for a writer) while its writes are one.
 * `lock_hierarchy()` serializes the writes that could close a cycle in a hierarchy (an
@@ -65,6 +70,20 @@ def rows_version(model, pk) -> str:
         rows = row_model._base_manager.filter(**lookup).order_by("pk")
         for row_pk, updated in rows.values_list("pk", "updated"):
             digest.update(f"{row_model._meta.label}:{row_pk}:{updated.isoformat()}\n".encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def page_version(model, pk, row_querysets) -> str:
+    """A token of record `pk` and of the rows in `row_querysets` (those a change page shows),
+    made from their `updated` (their values, for rows without one), as read now."""
+    concrete = model._meta.concrete_model
+    digest = hashlib.sha256()
+    for queryset in [concrete._base_manager.filter(pk=pk), *row_querysets]:
+        row_model = queryset.model
+        names = [f.attname for f in row_model._meta.concrete_fields if not f.primary_key]
+        columns = ["updated"] if "updated" in names else names
+        for row_pk, *values in queryset.order_by("pk").values_list("pk", *columns):
+            digest.update(f"{row_model._meta.label}:{row_pk}:{values!r}\n".encode())
     return f'"{digest.hexdigest()[:32]}"'
 
 

@@ -7,6 +7,9 @@
   earlier row of the same file added or renamed.
 * `BatchInstanceLoader`: the records a file's rows update, loaded by id a thousand at a
   time before the first row (the library's loader queries once a row, even for a blank id).
+* `DuplicateIndex`: the existing records a file's rows might repeat, read a thousand values
+  a query before the first row and kept up to date as the import saves and deletes records,
+  so that finding a row's duplicates (`RecordResource.duplicate_lookup`) costs no query.
 * `clean_imported()`: `full_clean()` less the queries the import answers otherwise. A
   foreign key that was just resolved to a record is known to exist; a new record's id is
   known to be free (the loader looked); the values a field's choices allow are read once
@@ -19,6 +22,7 @@
 import contextvars
 import functools
 import re
+from collections import defaultdict
 from contextlib import contextmanager
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -51,6 +55,10 @@ class ImportLookups:
         self.choices: dict[object, frozenset] = {}
         # (constraint, values of the fields it reads, those excluded) -> its error or None
         self.checks: dict[tuple, object] = {}
+        # The duplicate indexes of the import, kept up to date as records are written, and
+        # those of unique constraints: (model, constraint name) -> index.
+        self.indexes: list[DuplicateIndex] = []
+        self.unique_indexes: dict = {}
 
     def get(self, model, text: str, find, names=(), alias=None):
         concrete = model._meta.concrete_model
@@ -165,6 +173,8 @@ def _forget_saved(sender, instance, raw=False, **kwargs):
     cache = _current.get()
     if cache is not None and not raw:
         cache.changed(instance)
+        for index in cache.indexes:
+            index.written(instance)
 
 
 @receiver(post_delete, dispatch_uid="nkhr_import_forget_deleted")
@@ -172,6 +182,160 @@ def _forget_deleted(sender, instance, **kwargs):
     cache = _current.get()
     if cache is not None:
         cache.changed(instance)
+        for index in cache.indexes:
+            index.written(instance, deleted=True)
+
+
+def add_duplicate_index(index: "DuplicateIndex", constraint=None) -> None:
+    """Keep `index` up to date with what the current import writes (none: nothing to do);
+    with `constraint` (an entry of `indexed_unique_constraints()`), `clean_imported()`
+    checks that unique constraint against it."""
+    cache = _current.get()
+    if cache is not None:
+        cache.indexes.append(index)
+        if constraint is not None:
+            cache.unique_indexes[(index.model, constraint[0].name)] = (index, *constraint[1:])
+
+
+@functools.cache
+def indexed_unique_constraints(model) -> tuple:
+    """`model`'s unique constraints an import can check against an index: on fields (no
+    expressions), with no condition or one of exact lookups on its own fields, as
+    (constraint, the attnames of its fields, its condition as a test of a record's values
+    by attname, or None)."""
+    found = []
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, models.UniqueConstraint) or constraint.expressions:
+            continue
+        if not constraint.fields:
+            continue
+        test = None
+        if constraint.condition is not None:
+            test = values_test(model, constraint.condition)
+            if test is None:
+                continue
+        attnames = tuple(model._meta.get_field(name).attname for name in constraint.fields)
+        found.append((constraint, attnames, test))
+    return tuple(found)
+
+
+def values_test(model, condition):
+    """`condition` (a Q of exact lookups on `model`'s own fields) as a function of a dict of
+    values by attname, which has the attnames it reads as `attnames`; None if it is not of
+    that kind."""
+    fields = condition_fields(model, condition)
+    if fields is None:
+        return None
+
+    def compile_node(node):
+        parts = []
+        for child in node.children:
+            if isinstance(child, Q):
+                part = compile_node(child)
+            else:
+                lookup, value = child
+                if LOOKUP_SEP in lookup or hasattr(value, "resolve_expression"):
+                    return None
+                attname = model._meta.get_field(lookup).attname
+
+                def part(values, attname=attname, value=value):
+                    return values[attname] == value
+
+            if part is None:
+                return None
+            parts.append(part)
+        join = all if node.connector == Q.AND else any
+
+        def test(values):
+            result = join(part(values) for part in parts)
+            return not result if node.negated else result
+
+        return test
+
+    test = compile_node(condition)
+    if test is not None:
+        test.attnames = tuple(fields)
+    return test
+
+
+def surely_unique(constraint, obj) -> bool:
+    """Whether the current import's index of `constraint` tells that `obj` keeps it (no
+    other record has its values, or its condition does not hold); False: it cannot tell,
+    or another record has them, and the constraint's own query decides."""
+    cache = _current.get()
+    key = (type(obj)._meta.concrete_model, constraint.name)
+    entry = cache.unique_indexes.get(key) if cache is not None else None
+    if entry is None:
+        return False
+    index, attnames, test = entry
+    if test is not None and not test({name: getattr(obj, name) for name in test.attnames}):
+        return True
+    lookup = {name: getattr(obj, name) for name in attnames}
+    if any(value is None for value in lookup.values()):
+        return False
+    return index.find(lookup, other_than=obj.pk, where=test) == []
+
+
+class DuplicateIndex:
+    """Existing records by the values of the `fields` their duplicates are found by.
+
+    Before the first row, the records whose `field` holds one of the values the file's rows
+    may give it are read (`prefetch`: {field: values}), `BATCH` values a query. A lookup
+    ({field: value}, None for null) is answered from them when one of its fields has a value
+    that was read; otherwise `find()` says it cannot tell (None) and the caller queries."""
+
+    def __init__(self, queryset, fields, prefetch: dict):
+        self.model = queryset.model._meta.concrete_model
+        self.fields = tuple(fields)
+        self.loaded = {field: set(values) for field, values in prefetch.items()}
+        self.records: dict = {}  # pk -> {field: value}
+        self.by_value: defaultdict = defaultdict(set)  # (field, value) -> pks
+        for field, values in self.loaded.items():
+            values = sorted(values, key=str)
+            for start in range(0, len(values), BATCH):
+                chunk = values[start : start + BATCH]
+                rows = queryset.filter(**{f"{field}__in": chunk}).values_list("pk", *self.fields)
+                for pk, *row in rows:
+                    self._put(pk, dict(zip(self.fields, row, strict=True)))
+
+    def _put(self, pk, values: dict) -> None:
+        self._drop(pk)
+        self.records[pk] = values
+        for field in self.loaded:
+            self.by_value[(field, values[field])].add(pk)
+
+    def _drop(self, pk) -> None:
+        values = self.records.pop(pk, None)
+        if values is not None:
+            for field in self.loaded:
+                self.by_value[(field, values[field])].discard(pk)
+
+    def written(self, instance, deleted: bool = False) -> None:
+        """A record was saved or deleted during the import."""
+        if type(instance)._meta.concrete_model is not self.model:
+            return
+        if deleted:
+            self._drop(instance.pk)
+        else:
+            self._put(instance.pk, {field: getattr(instance, field) for field in self.fields})
+
+    def find(self, lookup: dict, other_than=None, where=None) -> list | None:
+        """The ids of the records matching `lookup` (and the test `where` of their values),
+        other than `other_than`, in id order; None if the index cannot tell (no value of
+        the lookup was read)."""
+        covering = next(
+            (field for field, value in lookup.items() if value in self.loaded.get(field, ())),
+            None,
+        )
+        if covering is None:
+            return None
+        return sorted(
+            pk
+            for pk in self.by_value.get((covering, lookup[covering]), ())
+            if pk != other_than
+            and all(self.records[pk][field] == value for field, value in lookup.items())
+            and (where is None or where(self.records[pk]))
+        )
 
 
 class BatchInstanceLoader(BaseInstanceLoader):
@@ -260,6 +424,8 @@ def clean_imported(obj, exclude=(), *, resolved=(), check_constraints=False) -> 
             continue
         if isinstance(constraint, models.UniqueConstraint) and exclude & set(constraint.fields):
             continue  # as its validate() would decide, without its preparations
+        if surely_unique(constraint, obj):
+            continue  # no other record has these values (read before the first row)
         collect(lambda c=constraint: c.validate(type(obj), obj, exclude=exclude, using=using))
     return ValidationError(errors).message_dict if errors else {}
 

@@ -46,9 +46,12 @@ from nkhr.dates import PartialDate
 from nkhr.history import Channel, is_tracked, recording_channel
 from nkhr.import_cache import (
     BatchInstanceLoader,
+    DuplicateIndex,
+    add_duplicate_index,
     clean_imported,
     constraint_messages,
     import_lookups,
+    indexed_unique_constraints,
     reading_rows,
     resolve_cached,
     row_added,
@@ -599,6 +602,15 @@ class RecordResource(resources.ModelResource):
 
     # Where an error about a repeated record is shown.
     duplicate_field = "id"
+    # The fields `duplicate_lookup()` reads, and those of them a column of the file gives
+    # ({field: column}; a derived key is made from the column as the model makes it, a
+    # foreign key resolved as the row's cell is): existing records with the file's values
+    # are read before the first row (`nkhr.import_cache.DuplicateIndex`).
+    duplicate_fields: tuple[str, ...] = ()
+    duplicate_prefetch: dict[str, str] = {}
+    # The same for the model's unique constraints, which `full_clean()` checks: {constraint
+    # name: (field, column)}, by a field selective enough to read its file's values.
+    unique_prefetch: dict[str, tuple[str, str]] = {}
 
     class Meta:
         # A file without an `id` column only adds records (ids are made from names).
@@ -676,6 +688,55 @@ class RecordResource(resources.ModelResource):
                 str(value).strip() for value in dataset["id"] if not is_blank(value)
             }
         self.find_free_ids(dataset)
+        self.index_duplicates(dataset)
+
+    def index_duplicates(self, dataset):
+        """Read the records the file's rows might repeat before the first row, so that a
+        row's duplicates are found without a query (see `duplicate_prefetch`)."""
+        self.duplicate_index = None
+        headers = dataset.headers or []
+        model = self._meta.model
+        prefetch = {
+            field: self.prefetch_values(field, column, dataset[column])
+            for field, column in self.duplicate_prefetch.items()
+            if column in headers
+        }
+        if prefetch:
+            self.duplicate_index = DuplicateIndex(
+                model._default_manager.all(), self.duplicate_fields, prefetch
+            )
+            add_duplicate_index(self.duplicate_index)
+        # The unique constraints `full_clean()` checks, likewise.
+        by_name = {entry[0].name: entry for entry in indexed_unique_constraints(model)}
+        for name, (attname, column) in self.unique_prefetch.items():
+            if column not in headers:
+                continue
+            _, attnames, test = by_name[name]
+            values = self.prefetch_values(attname, column, dataset[column])
+            read = dict.fromkeys([*attnames, *(test.attnames if test else ())])
+            index = DuplicateIndex(model._base_manager.all(), read, {attname: values})
+            add_duplicate_index(index, by_name[name])
+
+    def prefetch_values(self, field_name: str, column: str, cells) -> set:
+        """The values of field `field_name` that rows with these `cells` would have."""
+        model = self._meta.model
+        field = model._meta.get_field(field_name)
+        values = set()
+        for cell in cells:
+            if is_blank(cell):
+                continue
+            if field.is_relation:
+                try:
+                    record = self.fields[column].widget.clean(cell)
+                except (ValueError, ValidationError):
+                    continue  # the row's own cell says so; its lookup queries
+                values.add(None if record is None else record.pk)
+                continue
+            probe = model(**{field.name if column == field.name else column: str(cell).strip()})
+            if hasattr(probe, "refresh_derived"):
+                probe.refresh_derived()
+            values.add(getattr(probe, field.attname))
+        return values
 
     def find_free_ids(self, dataset):
         """Which of the ids that rows without one would be given (their name's slug) are
@@ -830,14 +891,36 @@ class RecordResource(resources.ModelResource):
         opts = self._meta.model._meta
         return f"{opts.app_label}.{get_permission_codename(action, opts)}"
 
+    def duplicate_lookup(self, instance) -> dict | None:
+        """What the records the row's record would repeat have in common with it (by what
+        identifies it, beyond the unique constraints that `full_clean()` checks), as
+        {field: value} (None: null), or None when the row repeats nothing. None by default."""
+        return None
+
     def duplicates_of(self, instance) -> models.QuerySet:
-        """Existing records the row's record would repeat (by what identifies it, beyond the
-        unique constraints that `full_clean()` checks). None by default."""
-        return self._meta.model._default_manager.none()
+        """Existing records the row's record would repeat (`duplicate_lookup()`)."""
+        lookup = self.duplicate_lookup(instance)
+        manager = self._meta.model._default_manager
+        if lookup is None:
+            return manager.none()
+        return manager.filter(
+            **{
+                (field if value is not None else f"{field}__isnull"): (
+                    value if value is not None else True
+                )
+                for field, value in lookup.items()
+            }
+        )
 
     def duplicate_ids(self, instance) -> list:
         """The ids of (up to three) records `duplicates_of()` finds, other than the row's
-        own; a resource that knows them without a query per row overrides this."""
+        own: from the duplicate index where it can tell, else by a query."""
+        index = getattr(self, "duplicate_index", None)
+        lookup = self.duplicate_lookup(instance) if index is not None else None
+        if lookup is not None:
+            found = index.find(lookup, other_than=instance.pk)
+            if found is not None:
+                return found[:3]
         duplicates = self.duplicates_of(instance).exclude(pk=instance.pk or None)
         return list(duplicates.values_list("pk", flat=True)[:3])
 

@@ -227,6 +227,9 @@ class LegislationResource(RecordResource):
     )
 
     duplicate_field = "title"
+    duplicate_fields = ("jurisdiction", "title", "bill_number")
+    duplicate_prefetch = {"title": "title"}
+    unique_prefetch = {"legislation_unique_bill_number": ("bill_number_key", "bill_number")}
 
     class Meta:
         model = Legislation
@@ -254,14 +257,12 @@ class LegislationResource(RecordResource):
             *RECORD_TAIL,
         )
 
-    def duplicates_of(self, instance):
+    def duplicate_lookup(self, instance):
         # Numbered bills are kept unique by the model's constraint; unnumbered ones are the
         # same bill when jurisdiction and title agree.
         if instance.bill_number or not instance.title:
-            return super().duplicates_of(instance)
-        return Legislation.objects.filter(
-            jurisdiction=instance.jurisdiction, title=instance.title, bill_number=""
-        )
+            return None
+        return {"jurisdiction": instance.jurisdiction, "title": instance.title, "bill_number": ""}
 
 
 class EventResource(RecordResource):
@@ -276,6 +277,8 @@ class EventResource(RecordResource):
     legislation = RecordListField("legislation", Legislation)
 
     duplicate_field = "title"
+    duplicate_fields = ("title_key", "start", "start_precision")
+    duplicate_prefetch = {"title_key": "title"}
 
     class Meta:
         model = Event
@@ -295,12 +298,12 @@ class EventResource(RecordResource):
             *RECORD_TAIL,
         )
 
-    def duplicates_of(self, instance):
+    def duplicate_lookup(self, instance):
         if not instance.title:
-            return super().duplicates_of(instance)
+            return None
         instance.refresh_derived()
-        return Event.objects.filter(
-            title_key=instance.title_key,
-            start=instance.start,
-            start_precision=instance.start_precision,
-        )
+        return {
+            "title_key": instance.title_key,
+            "start": instance.start,
+            "start_precision": instance.start_precision,
+        }

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from nkhr.concurrency import lock_record
 from nkhr.history import dependent_rows, is_tracked, links_of_version
 from nkhr.models.base import PublicRecord
 from nkhr.models.publication import PUBLISH, Publication
@@ -132,12 +133,39 @@ def may_transition(user, record, transition: Transition) -> bool:
     return user.has_perm(permission)
 
 
+STALE_PUBLICATION = _(
+    "%(record)s was changed by someone else meanwhile: it is now %(state)s, not %(seen)s. "
+    "Nothing was done to it; look at it again before you %(action)s it."
+)
+
+
 @transaction.atomic
-def change_publication(record, transition_name: str, user, comment: str = ""):
-    """Move `record` along the review workflow; the change and its comment go to history."""
+def change_publication(record, transition_name: str, user, comment: str = "", seen=None):
+    """Move `record` along the review workflow; the change and its comment go to history.
+
+    The record is read again under its row lock (`lock_record`), so that of two people
+    moving it at once the second sees the first's step. `seen` is the state the caller
+    decided on (a list page's, a queue's; by default the state `record` was read with): if
+    the record is no longer in it the step is refused, even where it would be allowed from
+    the current state, so that nobody publishes a record someone withdrew meanwhile."""
     transition = TRANSITIONS[transition_name]
     if not may_transition(user, record, transition):
         raise PermissionDenied(_("You may not %(action)s records.") % {"action": transition.label})
+    seen = record.publication if seen is None else seen
+    if not lock_record(type(record), record.pk):
+        raise ValidationError(_("%(record)s no longer exists.") % {"record": record})
+    record.refresh_from_db()
+    if record.publication != seen:
+        raise ValidationError(
+            STALE_PUBLICATION,
+            code="stale",
+            params={
+                "record": record,
+                "state": record.get_publication_display(),
+                "seen": Publication(seen).label if seen in Publication.values else seen,
+                "action": str(transition.label).lower(),
+            },
+        )
     if record.publication not in transition.sources:
         raise ValidationError(
             _("A record that is %(state)s cannot be moved this way (%(action)s).")

@@ -20,6 +20,9 @@ class DesignationResource(RecordResource):
     )
 
     duplicate_field = "target"
+    duplicate_fields = ("regime_id", "target_id", "listed")
+    duplicate_prefetch = {"target_id": "target"}
+    unique_prefetch = {"designation_unique_listing": ("target_id", "target")}
 
     class Meta:
         model = Designation
@@ -37,11 +40,9 @@ class DesignationResource(RecordResource):
             *RECORD_TAIL,
         )
 
-    def duplicates_of(self, instance):
+    def duplicate_lookup(self, instance):
         # With a listing date the model's unique constraint decides; without one, the same
         # target under the same regime is the same designation.
         if instance.listed is not None or not (instance.regime_id and instance.target_id):
-            return super().duplicates_of(instance)
-        return Designation.objects.filter(
-            regime_id=instance.regime_id, target_id=instance.target_id, listed__isnull=True
-        )
+            return None
+        return {"regime_id": instance.regime_id, "target_id": instance.target_id, "listed": None}

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
-from nkhr.concurrency import edit_version, lock_record
+from nkhr.concurrency import edit_version, lock_record, page_version
 from nkhr.models import Citation, CitedRecord
 from nkhr.models.base import PublicRecord
 from nkhr.pending import needs_review, pending_changes_of, propose_change
@@ -472,6 +472,8 @@ def pair_partial_dates(fields: Sequence[str]) -> list:
 # --- two curators on one page ----------------------------------------------------------------
 
 EDIT_VERSION = "edit_version"
+PAGE_VERSION = "page_version"
+VERSION_FIELDS = (EDIT_VERSION, PAGE_VERSION)
 STALE_FORM_MESSAGE = _(
     "This record was changed by someone else since you opened it, so nothing was saved. "
     "Your changes are still on this page: compare them with the current version (open the "
@@ -483,31 +485,37 @@ STALE_FORM_MESSAGE = _(
 class EditVersionFormMixin:
     """Checks, when saved, that the record is still the version the page was opened on.
 
-    `current_version(lock)` (set by the admin) gives the record's version token, first
-    taking its row lock when `lock`: the check and the save then happen under the lock. A
-    stale page is refused with its input kept and the current token in its hidden field,
-    so that saving it again is a choice made knowingly."""
+    `current_version(lock)` (set by the admin) gives the record's version tokens, first
+    taking its row lock when `lock`: the check and the save then happen under the lock. The
+    page carries two: the API's ETag of the record (`edit_version`, what an API client
+    would send as If-Match) and the version of what the page shows (`page_version`: the
+    record and its inline rows), which the check compares, so that a page is not refused
+    for a change it would not write over (a linked record renamed). A stale page is
+    refused with its input kept and the current tokens in its hidden fields, so that
+    saving it again is a choice made knowingly."""
 
-    current_version: Callable[..., str]
+    current_version: Callable[..., dict]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial[EDIT_VERSION] = self.current_version()
+            self.initial.update(self.current_version())
 
     def clean(self):
         cleaned_data = super().clean()
         current = self.current_version(lock=True)
-        if cleaned_data.get(EDIT_VERSION) != current:
+        if cleaned_data.get(PAGE_VERSION) != current[PAGE_VERSION]:
             self.data = self.data.copy()
-            self.data[self.add_prefix(EDIT_VERSION)] = current
+            for name in VERSION_FIELDS:
+                self.data[self.add_prefix(name)] = current[name]
             raise ValidationError(STALE_FORM_MESSAGE, code="stale")
         return cleaned_data
 
 
 class EditVersionAdminMixin:
-    """Change pages carry the record's version token (`nkhr.concurrency.edit_version`, the
-    value the API gives as the record's ETag) in a hidden field, checked when saved."""
+    """Change pages carry the record's version tokens (`nkhr.concurrency.edit_version`, the
+    value the API gives as the record's ETag, and `page_version`) in hidden fields, checked
+    when saved."""
 
     def edits_version(self, request, obj) -> bool:
         return obj is not None and obj.pk is not None and self.has_change_permission(request, obj)
@@ -515,35 +523,48 @@ class EditVersionAdminMixin:
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
         if self.edits_version(request, obj):
-            fieldsets.append((None, {"fields": [EDIT_VERSION], "classes": ["hidden"]}))
+            fieldsets.append((None, {"fields": list(VERSION_FIELDS), "classes": ["hidden"]}))
         return fieldsets
+
+    def page_rows(self, request, obj) -> list:
+        """The querysets of the rows the change page of `obj` shows (its inlines')."""
+        querysets = []
+        for inline in self.get_inline_instances(request, obj):
+            formset = inline.get_formset(request, obj)(
+                instance=obj, queryset=inline.get_queryset(request)
+            )
+            querysets.append(formset.get_queryset())
+        return querysets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not self.edits_version(request, obj):
             return super().get_form(request, obj, change=change, **kwargs)
-        # The model form is made without the token (no model field), which is added below.
+        # The model form is made without the tokens (no model fields), which are added below.
         if "fields" in kwargs:
             fields = kwargs["fields"]
         else:
             fields = flatten_fieldsets(self.get_fieldsets(request, obj))
         if fields is not None:
-            kwargs["fields"] = [name for name in fields if name != EDIT_VERSION]
+            kwargs["fields"] = [name for name in fields if name not in VERSION_FIELDS]
         form = super().get_form(request, obj, change=change, **kwargs)
         model, pk = self.model, obj.pk
 
         def current_version(lock=False):
             if lock:
                 lock_record(model, pk)
-            return edit_version(request, model, pk)
+            return {
+                EDIT_VERSION: edit_version(request, model, pk),
+                PAGE_VERSION: page_version(model, pk, self.page_rows(request, obj)),
+            }
 
+        # No label: the fields are never shown, so they have nothing to say in any language.
+        hidden = {
+            name: CharField(widget=HiddenInput, required=False, label="") for name in VERSION_FIELDS
+        }
         return type(
             form.__name__,
             (EditVersionFormMixin, form),
-            {
-                # No label: the field is never shown, so it has nothing to say in any language.
-                EDIT_VERSION: CharField(widget=HiddenInput, required=False, label=""),
-                "current_version": staticmethod(current_version),
-            },
+            {**hidden, "current_version": staticmethod(current_version)},
         )
 
 

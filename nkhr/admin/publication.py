@@ -5,6 +5,10 @@ its form: it changes only through the actions here (Submit for review, Publish, 
 Return to draft), which call `nkhr.services.change_publication` record by record with the
 comment typed beside the action menu. Each user is offered only the steps their role
 allows: curators submit, editors also publish, withdraw and return to draft.
+
+Each row of a changelist carries the state it was listed in (a hidden field beside its
+checkbox): a step is refused for a record whose state changed since the list was loaded,
+as one withdrawn by someone else meanwhile, instead of being taken from the new state.
 """
 
 from django import forms
@@ -12,6 +16,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +25,8 @@ from nkhr.services import TRANSITIONS, change_publication, may_transition
 PUBLICATION = "publication"
 ACTION_PREFIX = "publication_"
 REFUSALS_LISTED = 10
+# The hidden field of a changelist row: "<public id>:<state listed>".
+SEEN = "publication_seen"
 
 
 class PublicationActionForm(helpers.ActionForm):
@@ -70,14 +77,26 @@ class PublicationAdminMixin:
                 actions[action.__name__] = (action, action.__name__, transition.label)
         return actions
 
+    def action_checkbox(self, obj):
+        box = super().action_checkbox(obj)
+        if not hasattr(obj, PUBLICATION):
+            return box
+        return format_html(
+            '{}<input type="hidden" name="{}" value="{}:{}">', box, SEEN, obj.pk, obj.publication
+        )
+
     def change_publication_of(self, request, queryset, transition_name: str) -> None:
         """Move each record; report how many moved and why the others did not."""
         comment = request.POST.get("comment", "").strip()
         transition = TRANSITIONS[transition_name]
+        # The states the page listed (none for records selected across pages not shown).
+        seen = dict(value.partition(":")[::2] for value in request.POST.getlist(SEEN))
         moved, refusals = 0, []
         for record in queryset:
             try:
-                change_publication(record, transition_name, request.user, comment)
+                change_publication(
+                    record, transition_name, request.user, comment, seen.get(str(record.pk))
+                )
             except (PermissionDenied, ValidationError) as exc:
                 reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
                 refusals.append(f"{record}: {reason}")

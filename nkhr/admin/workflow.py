@@ -307,8 +307,13 @@ def _review(request):
     if record is None:
         raise Http404
     try:
+        # The queue lists records in review: one moved meanwhile is not moved again.
         change_publication(
-            record, transition_name, request.user, request.POST.get("comment", "").strip()
+            record,
+            transition_name,
+            request.user,
+            request.POST.get("comment", "").strip(),
+            seen=Publication.IN_REVIEW,
         )
     except (PermissionDenied, ValidationError) as exc:
         reason = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)

@@ -33,6 +33,7 @@ from nkhr.api.fields import PartialDateSerializerField, RecordRelatedField
 from nkhr.api.registry import HIDDEN_NAME, record_path, site_root
 from nkhr.dates import partial_date_text
 from nkhr.db import in_list
+from nkhr.history import is_tracked
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.search import parent_lookup
 
@@ -93,13 +94,57 @@ class Reading:
         self.timezone = timezone.get_current_timezone() if settings.USE_TZ else None
         self.nested: dict = {}
         # The latest `updated` of what was read, where the reader tracks it.
-        self.latest = None
+        self._latest = None
+        # Records read but hidden from the reader: model -> ids (see `latest`).
+        self.hidden: defaultdict = defaultdict(set)
+
+    @property
+    def latest(self):
+        """The latest `updated` of what the reader sees of the page, and the moment a
+        linked record the reader may no longer see was hidden (hiding it changed the page;
+        its edits since, as a draft, did not)."""
+        if self.hidden:
+            hidden, self.hidden = self.hidden, defaultdict(set)
+            self.note(max(hiding_dates(hidden).values(), default=None))
+        return self._latest
+
+    @latest.setter
+    def latest(self, value) -> None:
+        self._latest = value
+
+    def note(self, updated) -> None:
+        if updated is not None and (self._latest is None or updated > self._latest):
+            self._latest = updated
 
     def visible(self, publication) -> bool:
         return publication is None or publication == PUBLISHED or self.sees_unpublished
 
     def all_visible(self, row, publication_columns) -> bool:
         return all(self.visible(row[column]) for column in publication_columns)
+
+
+def hiding_dates(hidden: dict) -> dict:
+    """When each hidden record (model -> ids) was last hidden: the date of the first version
+    after its latest published one, from its history (none for a record never published,
+    which never was on anyone's page it is hidden from). One query a model."""
+    dates = {}
+    for model, ids in hidden.items():
+        concrete = model._meta.concrete_model
+        if not ids or not is_tracked(concrete) or not has_column(concrete, "publication"):
+            continue
+        pk_name = concrete._meta.pk.attname
+        versions = (
+            concrete.history.filter(**{f"{pk_name}__in": list(ids)})
+            .order_by(pk_name, "history_date", "history_id")
+            .values_list(pk_name, "history_date", "publication")
+        )
+        was_published = {}
+        for pk, date, publication in versions:
+            if publication == PUBLISHED:
+                was_published[pk] = True
+            elif was_published.pop(pk, False):
+                dates[(concrete, pk)] = date
+    return dates
 
 
 def link_publications(model, path: str, columns: "Columns", prefix: str = "") -> list[str]:
@@ -130,33 +175,48 @@ class Columns:
     """The `.values()` lookups a reader needs, each once, in the order first asked for.
 
     When `track_updated` (a detail page), the `updated` column of every record and row shown
-    is read too, so that the page's Last-Modified moves when any part of it does."""
+    is read too, so that the page's Last-Modified moves when any part of it does. A linked
+    record the reader may not see (by its publication column) does not date the page with
+    its `updated`, which moves with every edit of a draft, but with the moment it was
+    hidden (`Reading.latest`)."""
 
     def __init__(self, track_updated: bool = False):
         self.names: list[str] = []
         self.track_updated = track_updated
-        self.updated: list[str] = []
+        # (updated column, publication columns it is shown by, its model, its id column)
+        self.updated: list[tuple[str, tuple[str, ...], type, str]] = []
 
     def add(self, name: str) -> str:
         if name not in self.names:
             self.names.append(name)
         return name
 
-    def add_updated(self, model, prefix: str = "") -> None:
+    def add_updated(self, model, prefix: str = "", shown_by=(), pk_column: str = "pk") -> None:
         if self.track_updated and has_column(model, "updated"):
             column = self.add(prefix + "updated")
-            if column not in self.updated:
-                self.updated.append(column)
+            if column not in {entry[0] for entry in self.updated}:
+                self.updated.append((column, tuple(shown_by), model, self.add(pk_column)))
 
     def child(self) -> "Columns":
         return Columns(self.track_updated)
 
     def note_updated(self, rows, reading: "Reading") -> None:
         for row in rows:
-            for column in self.updated:
-                value = row[column]
-                if value is not None and (reading.latest is None or value > reading.latest):
-                    reading.latest = value
+            for column, shown_by, model, pk_column in self.updated:
+                if reading.all_visible(row, shown_by):
+                    reading.note(row[column])
+                elif row[pk_column] is not None:
+                    reading.hidden[model].add(row[pk_column])
+
+    def note_hidden(self, rows, model, reading: "Reading") -> None:
+        """`rows` are hidden from the reader: rows of `model` (a record hidden by its own
+        state; None when hidden by a linked record's), and so are the records they link to."""
+        for row in rows:
+            if model is not None:
+                reading.hidden[model].add(row["pk"])
+            for _column, shown_by, linked, pk_column in self.updated:
+                if shown_by and row[pk_column] is not None:
+                    reading.hidden[linked].add(row[pk_column])
 
 
 class RecordUrl:
@@ -197,7 +257,8 @@ class BriefLink:
         )
         self.url = RecordUrl(model, self.pk, self.kind)
         self.model_name = model._meta.model_name
-        columns.add_updated(model, prefix)
+        shown_by = (self.publication,) if self.publication else ()
+        columns.add_updated(model, prefix, shown_by, pk_column)
 
     def name(self, row, reading: "Reading | None" = None) -> str:
         if self.name_from is not None:
@@ -421,8 +482,10 @@ class RowList:
     def represent(self, ids, reading) -> dict:
         rows = self.rows.fetch(ids, self.reader.columns.names)
         if self.visibility is not None:
-            # A hidden row still dates the page: hiding it changed what the page shows.
-            self.reader.columns.note_updated(rows, reading)
+            # A hidden row dates the page by when it was hidden, not by its edits since.
+            hidden = [row for row in rows if not reading.visible(row[self.visibility])]
+            own = self.rows.model if self.visibility == "publication" else None
+            self.reader.columns.note_hidden(hidden, own, reading)
             rows = [row for row in rows if reading.visible(row[self.visibility])]
         grouped = defaultdict(list)
         for row, data in zip(rows, self.reader.read(rows, reading), strict=True):

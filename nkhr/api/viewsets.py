@@ -10,6 +10,7 @@ that version, under the lock)."""
 
 import hashlib
 import json
+from collections import defaultdict
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections
@@ -33,7 +34,8 @@ from nkhr.adapters import loaded_relations, prefetched_rows
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.pending import COMMENT_PARAMETER, PendingChangeSerializer, change_comment
-from nkhr.api.reading import Reading, reader_for
+from nkhr.api.permissions import is_visible
+from nkhr.api.reading import Reading, hiding_dates, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
 from nkhr.concurrency import lock_record, reads_in_autocommit
 from nkhr.pending import needs_review, propose_change
@@ -114,15 +116,20 @@ def is_contention(exc) -> bool:
     return code in CONTENTION_SQLSTATES or "database is locked" in str(exc)
 
 
-def latest_update(instance):
+def latest_update(instance, request=None):
     """The latest `updated` of a record and of every row loaded with it (aliases, actions,
-    designations pointing at it …), so Last-Modified moves when any part of the page does."""
-    latest, seen, pending = instance.updated, set(), [instance]
+    designations pointing at it …), so Last-Modified moves when any part of the page does;
+    a linked record `request`'s user may not see dates it by when it was hidden
+    (`nkhr.api.reading.hiding_dates`), not by its edits since."""
+    latest, seen, pending, hidden = instance.updated, set(), [instance], defaultdict(set)
     while pending:
         obj = pending.pop()
         if id(obj) in seen:
             continue
         seen.add(id(obj))
+        if not is_visible(obj, request):
+            hidden[type(obj)].add(obj.pk)
+            continue
         updated = getattr(obj, "updated", None)
         if updated is not None and updated > latest:
             latest = updated
@@ -132,7 +139,7 @@ def latest_update(instance):
         if hasattr(obj, "__dict__"):
             for rows in prefetched_lists(obj):
                 pending.extend(rows)
-    return latest
+    return max([latest, *hiding_dates(hidden).values()])
 
 
 def representation_etag(data) -> str:
@@ -228,7 +235,7 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
             instance = get_object_or_404(queryset, pk=pk)
             self.check_object_permissions(self.request, instance)
             serializer = self.get_serializer(instance, brief=brief)
-            return serializer.data, latest_update(instance)
+            return serializer.data, latest_update(instance, self.request)
         rows = list(reader.values(queryset.filter(pk=pk))[:1])
         if not rows:
             raise Http404

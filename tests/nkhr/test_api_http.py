@@ -69,7 +69,13 @@ def test_hiding_a_cited_source_moves_last_modified(monkeypatch, read_values):
     Actor.objects.filter(pk=person.pk).update(updated=long_ago)
     Citation.objects.update(updated=long_ago)
     hidden = datetime.datetime(2021, 6, 1, tzinfo=datetime.UTC)
-    Source.objects.update(publication=Publication.DRAFT, updated=hidden)
+    source = Source.objects.get()
+    source.publication = Publication.WITHDRAWN
+    source.save()
+    Source.history.exclude(publication=Publication.WITHDRAWN).update(history_date=long_ago)
+    Source.history.filter(publication=Publication.WITHDRAWN).update(history_date=hidden)
+    # Edited since as a draft: the public's page does not show that, so it does not date it.
+    Source.objects.update(updated=datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC))
 
     response = APIClient().get(f"/api/v1/actors/{person.pk}/")
 
