@@ -26,9 +26,9 @@ SERVER_STAMPED = {"created", "updated", "url"}
 ROWS_EACH = 2
 
 
-def curator() -> APIClient:
-    user = User.objects.create_user("curator")
-    user.groups.add(Group.objects.get(name="Curator"))
+def curator(role: str = "Curator") -> APIClient:
+    user = User.objects.create_user(role.lower())
+    user.groups.add(Group.objects.get(name=role))
     client = APIClient()
     client.force_authenticate(user)
     return client
@@ -102,7 +102,8 @@ def test_a_programme_written_back_keeps_its_priorities_as_records():
     # its publication state, its citations and its history.
     programme = FundingProgrammeFactory()
     first, second = (FundingPriorityFactory(programme=programme, number=n) for n in (1, 2))
-    client = curator()
+    # An editor's change: a curator's to a published programme waits for review.
+    client = curator("Editor")
     url = f"/api/v1/funding-programs/{programme.pk}/"
     read = client.get(url)
     before, versions = priorities_of(programme), FundingPriority.history.count()
