@@ -6,6 +6,8 @@ class NkhrConfig(AppConfig):
     name = "nkhr"
     verbose_name = _("Core records")
     default_auto_field = "django.db.models.BigAutoField"
+    # The records curators open most, first on the admin index (nkhr/admin/index.py).
+    admin_opened_first = ("actor", "legislation", "event", "recommendation", "instrument", "source")
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -41,11 +41,11 @@ def records_of(model_admin, user):
 
 def inline_link(model, inline):
     """The foreign key of `inline`'s rows to `model`: the one `fk_name` names, else the one
-    pointing at `model` (its concrete model, for a proxy) or a parent of it."""
+    pointing at `model` (a proxy itself or its concrete model) or a parent of it."""
     if inline.fk_name:
         return inline.model._meta.get_field(inline.fk_name)
     concrete = model._meta.concrete_model
-    targets = {concrete, *concrete._meta.get_parent_list()}
+    targets = {model, concrete, *concrete._meta.get_parent_list()}
     (link,) = (
         field
         for field in inline.model._meta.get_fields()

@@ -1,8 +1,9 @@
 """The admin index as curators use it: what they open, grouped and in that order.
 
 * The record apps come first, in the order of their record types in the registry (core
-  records, UN, sanctions, funding), each listing its record types in that order, then any
-  other records alphabetically; the apps of logins and tokens come last.
+  records, UN, sanctions, funding), each listing first the records its curators open most
+  (the app's `AppConfig.admin_opened_first`), then its other record types in registry
+  order, then any other models alphabetically; the apps of logins and tokens come last.
 * Rows inside records (aliases, citations, participants, provisions, positions held …),
   which curators edit inline on their record's page, are left off the index and the
   navigation sidebar. They stay registered, so their change links and lists work, and the
@@ -31,6 +32,15 @@ def row_models(site: AdminSite) -> set:
     return models
 
 
+def opened_first(app_label: str) -> tuple[str, ...]:
+    """The model names an app's curators open most, first: its AppConfig's
+    `admin_opened_first`, declared by the app itself."""
+    try:
+        return tuple(getattr(apps.get_app_config(app_label), "admin_opened_first", ()))
+    except LookupError:
+        return ()
+
+
 def type_positions() -> dict:
     """Each registered record type's model and its position (`nkhr.registry`)."""
     return {record_type.model: record_type.position for record_type in record_types()}
@@ -54,11 +64,15 @@ def arrange_index(site: AdminSite) -> None:
         rows = row_models(site)
         positions = type_positions()
 
-        def position(entry):
-            order = positions.get(entry["model"], LAST)
-            return (entry["model"] in rows, order, str(entry["name"]).lower())
-
         for app in app_list:
+            first = opened_first(app["app_label"])
+
+            def position(entry, first=first):
+                model = entry["model"]
+                name = model._meta.model_name
+                order = first.index(name) if name in first else LAST + positions.get(model, LAST)
+                return (model in rows, order, str(entry["name"]).lower())
+
             if app_label is None:
                 app["models"] = [entry for entry in app["models"] if entry["model"] not in rows]
             app["models"].sort(key=position)
