@@ -1,10 +1,19 @@
-"""Admin pages of the UN side: resolutions, treaties, mechanisms and reports."""
+"""Admin pages of the UN side: resolutions, treaties, mechanisms and reports, with what each
+report concerns."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
-from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
+from mechanisms.models import (
+    CONCERN_TARGETS,
+    Concern,
+    Mechanism,
+    MechanismFunction,
+    Report,
+    Resolution,
+    Treaty,
+)
 from mechanisms.resources import ReportResource
 from nkhr.admin.base import RecordAdmin, Reference, RowAdmin, RowInline, partial_date_column
 from nkhr.admin.records import INSTRUMENT_REFERENCES, InstrumentKindAdmin
@@ -53,10 +62,13 @@ class MechanismAdmin(RecordAdmin):
     list_filter = ["kind", "status", ("country", CountryFilter)]
     search_fields = ["name", "mandate", "id"]
     key_search_fields = [("name_key", name_key)]
-    autocomplete_fields = ["parent_body", "actor", "establishing_instrument"]
+    autocomplete_fields = ["parent_body", "actor", "establishing_instrument", "events"]
     date_hierarchy = "established"
     inlines = [MechanismFunctionInline]
-    references = [Reference("mechanisms.Report", "mechanism", _("reports produced"))]
+    references = [
+        Reference("mechanisms.Report", "mechanism", _("reports produced")),
+        Reference("mechanisms.Concern", "mechanism", _("documents concerning it"), show="report"),
+    ]
 
     established_display = partial_date_column("established", _("established"))
     ended_display = partial_date_column("ended", _("ended"))
@@ -74,6 +86,28 @@ class MechanismFunctionAdmin(RowAdmin):
     autocomplete_fields = ["mechanism"]
 
 
+class ConcernInline(RowInline):
+    """What a report concerns: one record of any kind a row."""
+
+    model = Concern
+    fk_name = "report"
+    template = "admin/edit_inline/stacked.html"
+    fields = list(CONCERN_TARGETS)
+    autocomplete_fields = list(CONCERN_TARGETS)
+    select_related = list(CONCERN_TARGETS)
+
+
+@admin.register(Concern)
+class ConcernAdmin(RowAdmin):
+    """Every concern of every report, e.g. all documents about one law."""
+
+    list_display = ["report", "__str__"]
+    list_select_related = ["report", *CONCERN_TARGETS]
+    search_fields = ["report__title"]
+    key_search_fields = [("report__title_key", name_key)]
+    autocomplete_fields = ["report", *CONCERN_TARGETS]
+
+
 @admin.register(Report)
 class ReportAdmin(RecordImportExportMixin, RecordAdmin):
     """Reports and documents, found by title, symbol or author."""
@@ -89,8 +123,12 @@ class ReportAdmin(RecordImportExportMixin, RecordAdmin):
         ("title_key", name_key),
         ("author__name_key", name_key),
     ]
-    autocomplete_fields = ["author", "publisher", "mechanism", "treaty", "concerns"]
+    autocomplete_fields = ["author", "publisher", "mechanism", "treaty"]
     date_hierarchy = "date"
     show_full_result_count = False
+    inlines = [ConcernInline]
+    references = [
+        Reference("mechanisms.Concern", "other_report", _("documents concerning it"), show="report")
+    ]
 
     date_display = partial_date_column("date", _("date"))

@@ -105,6 +105,8 @@ SEARCH_INDEXED = frozenset(
         ("nkhr_legislation", "title"),
         ("nkhr_legislation", "short_title"),
         ("nkhr_legislation", "law_number"),
+        ("nkhr_legislationalias", "name_key"),
+        ("nkhr_legislationalias", "name"),
         ("nkhr_event", "title_key"),
         ("nkhr_source", "symbol_key"),
         ("mechanisms_report", "title_key"),

@@ -68,6 +68,7 @@ class LegislationFilterSet(RecordFilterSet):
     sponsor = record_choice(Actor.objects.all(), field_name="sponsors", to_many=True)
     legislature = record_choice(Actor.objects.all())
     partial_dates = ("introduced", "enacted", "in_force")
+    search_name_keys = ("aliases__name_key",)
     search_compact_keys = ("bill_number_key",)
     search_text = ("title", "short_title", "law_number")
 

@@ -30,6 +30,7 @@ from nkhr.models import (
     Instrument,
     InstrumentProvision,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislationSection,
     LegislativeAction,
@@ -234,6 +235,15 @@ class PositionHeldAdmin(RecordAdmin):
 # --- legislation -----------------------------------------------------------------------------
 
 
+class LegislationAliasInline(RowInline):
+    """Other names of a bill or law: short titles as cited, abbreviations, translations."""
+
+    model = LegislationAlias
+    fields = ["name", "kind", "language", "script", "source", "locator"]
+    autocomplete_fields = ["source"]
+    select_related = ["source"]
+
+
 class SponsorshipInline(RowInline):
     """Sponsor and cosponsors of a bill."""
 
@@ -299,12 +309,21 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
         "enacted_display",
     ]
     list_filter = [("jurisdiction", CountryFilter), "status", "kind", "chamber"]
-    search_fields = ["title", "short_title", "bill_number", "law_number", "session", "id"]
-    key_search_fields = [("bill_number_key", compact)]
+    search_fields = [
+        "title",
+        "short_title",
+        "aliases__name",
+        "bill_number",
+        "law_number",
+        "session",
+        "id",
+    ]
+    key_search_fields = [("bill_number_key", compact), ("aliases__name_key", name_key)]
     autocomplete_fields = ["legislature"]
     date_hierarchy = "introduced"
     show_full_result_count = False
     inlines = [
+        LegislationAliasInline,
         SponsorshipInline,
         LegislativeActionInline,
         LegislationSectionInline,
@@ -319,10 +338,23 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
         ),
         Reference("nkhr.Instrument", "legal_basis", _("instruments based on it")),
         Reference("nkhr.Event", "legislation", _("events concerning it")),
+        Reference("mechanisms.Concern", "legislation", _("documents concerning it"), show="report"),
     ]
 
     introduced_display = partial_date_column("introduced", _("introduced"))
     enacted_display = partial_date_column("enacted", _("enacted"))
+
+
+@admin.register(LegislationAlias)
+class LegislationAliasAdmin(RowAdmin):
+    """Every other name of every bill and law."""
+
+    list_display = ["name", "legislation", "kind", "language", "script"]
+    list_select_related = ["legislation"]
+    list_filter = ["kind", "script", "language"]
+    search_fields = ["name", "legislation__title"]
+    key_search_fields = [("name_key", name_key), ("legislation__bill_number_key", compact)]
+    autocomplete_fields = ["legislation", "source"]
 
 
 @admin.register(Sponsorship)
@@ -392,7 +424,7 @@ class InstrumentProvisionInline(RowInline):
 INSTRUMENT_REFERENCES = [
     Reference("nkhr.Instrument", "based_on", _("instruments based on it")),
     Reference("mechanisms.Mechanism", "establishing_instrument", _("mechanisms it established")),
-    Reference("mechanisms.Report", "concerns", _("documents concerning it")),
+    Reference("mechanisms.Concern", "instrument", _("documents concerning it"), show="report"),
     Reference("nkhr.Event", "instruments", _("events concerning it")),
 ]
 
@@ -466,6 +498,10 @@ class EventAdmin(RecordImportExportMixin, RecordAdmin):
     date_hierarchy = "start"
     show_full_result_count = False
     inlines = [EventParticipantInline]
+    references = [
+        Reference("mechanisms.Mechanism", "events", _("mechanisms it belongs to")),
+        Reference("mechanisms.Concern", "event", _("documents concerning it"), show="report"),
+    ]
 
     start_display = partial_date_column("start", _("date or start"))
     end_display = partial_date_column("end", _("end"))
