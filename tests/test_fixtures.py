@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Q
-
 from rest_framework.test import APIClient
 
 from mechanisms.models import Concern, Report

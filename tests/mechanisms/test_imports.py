@@ -87,10 +87,11 @@ def test_reports_round_trip_through_an_admin_export(client, editor, paper, ohchr
         country="KP",
         url="https://undocs.org/A/HRC/46/52",
         summary="Accountability, in two lines;\nsecond line.",
-        concerns=programme,
         cited__source=paper,
         cited__section="2.a.(2)",
     )
+    factories.ConcernFactory(report_id="a-hrc-46-52", instrument=programme)
+    factories.ConcernFactory(report_id="a-hrc-46-52", legislation=factories.LegislationFactory())
     factories.ReportFactory(
         id="dprk-crc-5",
         state_party=True,
