@@ -92,7 +92,7 @@ class ConcernInline(RowInline):
     model = Concern
     fk_name = "report"
     template = "admin/edit_inline/stacked.html"
-    fields = list(CONCERN_TARGETS)
+    fields = [*CONCERN_TARGETS, "note"]
     autocomplete_fields = list(CONCERN_TARGETS)
     select_related = list(CONCERN_TARGETS)
 

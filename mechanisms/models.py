@@ -379,6 +379,12 @@ class Concern(KeyedRow):
         related_name="concerned_by",
         verbose_name=_("designation round"),
     )
+    note = models.CharField(
+        _("how"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the report concerns it, e.g. the section that discusses it."),
+    )
 
     natural_key_fields = ("report", *CONCERN_TARGETS)
 

@@ -15,7 +15,7 @@ class ReportResource(RecordResource):
     publisher = RecordField("publisher", Actor)
     mechanism = RecordField("mechanism", Mechanism)
     treaty = RecordField("treaty", Treaty)
-    concerns = RowsField("concerns", Concern, parent="report", keys=CONCERN_TARGETS)
+    concerns = RowsField("concerns", Concern, parent="report", keys=(*CONCERN_TARGETS, "note"))
     date = PartialDateField("date")
 
     duplicate_field = "title"

@@ -43,7 +43,7 @@ class ConcernSerializer(RowSerializer):
 
     class Meta:
         model = Concern
-        fields = list(CONCERN_TARGETS)
+        fields = [*CONCERN_TARGETS, "note"]
 
 
 class ReportSerializer(RecordSerializer):

@@ -8,6 +8,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from nkhr.db import SQLiteOnlySQL, fts_index, fts_table
+
 
 def concerns_to_rows(apps, schema_editor):
     Report = apps.get_model("mechanisms", "Report")
@@ -28,6 +30,22 @@ def rows_to_concerns(apps, schema_editor):
     rows = Concern.objects.filter(instrument__isnull=False).order_by("report", "id")
     for report_id, instrument_id in rows.values_list("report", "instrument"):
         Report.objects.filter(pk=report_id, concerns__isnull=True).update(concerns=instrument_id)
+
+
+def fts_rebuilt(table: str, column: str) -> list:
+    """The FTS5 table of `table.column` made again: SQLite drops a table's triggers when a
+    migration rebuilds it (as removing a column does), and the table's rowids change."""
+    fts = fts_table(table, column)
+    dropped = SQLiteOnlySQL(
+        [
+            f'DROP TRIGGER IF EXISTS "{fts}_au";',
+            f'DROP TRIGGER IF EXISTS "{fts}_ad";',
+            f'DROP TRIGGER IF EXISTS "{fts}_ai";',
+            f'DROP TABLE IF EXISTS "{fts}";',
+        ],
+        migrations.RunSQL.noop,
+    )
+    return [dropped, fts_index(table, column)]
 
 
 class Migration(migrations.Migration):
@@ -52,6 +70,7 @@ class Migration(migrations.Migration):
                 ('history_channel', models.CharField(choices=[('admin', 'admin'), ('api', 'API'), ('import', 'bulk import'), ('command', 'management command'), ('fixture', 'initial data')], default='command', max_length=10, verbose_name='channel')),
                 ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('updated', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='updated')),
+                ('note', models.CharField(blank=True, help_text='How the report concerns it, e.g. the section that discusses it.', max_length=300, verbose_name='how')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
@@ -96,6 +115,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('created', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
                 ('updated', models.DateTimeField(db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='updated')),
+                ('note', models.CharField(blank=True, help_text='How the report concerns it, e.g. the section that discusses it.', max_length=300, verbose_name='how')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concerned_by', to='nkhr.actor', verbose_name='actor')),
                 ('designation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concerned_by', to='sanctions.designation', verbose_name='designation')),
                 ('designation_round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='concerned_by', to='sanctions.designationround', verbose_name='designation round')),
@@ -122,5 +142,10 @@ class Migration(migrations.Migration):
         migrations.RemoveField(
             model_name='report',
             name='concerns',
+        ),
+        *(
+            operation
+            for column in ("title_key", "symbol_key", "title")
+            for operation in fts_rebuilt("mechanisms_report", column)
         ),
     ]

@@ -74,7 +74,7 @@ def test_reports_round_trip_through_an_admin_export(client, editor, paper, ohchr
     treaty = factories.TreatyFactory(id="iccpr")
     programme = factories.FundingProgrammeFactory(id="drl-nofo")
     mechanism = factories.MechanismFactory(id="sr-dprk")
-    factories.ReportFactory(
+    report = factories.ReportFactory(
         id="a-hrc-46-52",
         title="Promoting accountability",
         kind=Report.Kind.HIGH_COMMISSIONER_REPORT,
@@ -90,8 +90,8 @@ def test_reports_round_trip_through_an_admin_export(client, editor, paper, ohchr
         cited__source=paper,
         cited__section="2.a.(2)",
     )
-    factories.ConcernFactory(report_id="a-hrc-46-52", instrument=programme)
-    factories.ConcernFactory(report_id="a-hrc-46-52", legislation=factories.LegislationFactory())
+    factories.ConcernFactory(report=report, instrument=programme)
+    factories.ConcernFactory(report=report, legislation=factories.LegislationFactory())
     factories.ReportFactory(
         id="dprk-crc-5",
         state_party=True,
