@@ -185,6 +185,7 @@ class ActorAdmin(RecordImportExportMixin, RecordAdmin):
             select_related=("target", "regime"),
         ),
         Reference("mechanisms.Report", "author", _("reports authored")),
+        Reference("mechanisms.Concern", "actor", _("documents concerning it"), show="report"),
         Reference("nkhr.Sponsorship", "actor", _("legislation sponsored"), show="legislation"),
         Reference("nkhr.Legislation", "legislature", _("legislation before it")),
         Reference("nkhr.Instrument", "adopted_by", _("instruments adopted")),
@@ -530,5 +531,10 @@ class RecommendationAdmin(RecordAdmin):
     key_search_fields = actor_key_search("recommended_by__")
     autocomplete_fields = ["recommended_by", "addressee", "concerns"]
     date_hierarchy = "date"
+    references = [
+        Reference(
+            "mechanisms.Concern", "recommendation", _("documents concerning it"), show="report"
+        )
+    ]
 
     date_display = partial_date_column("date", _("date"))
