@@ -302,14 +302,16 @@ class Concern(KeyedRow):
 
     One nullable link per kind of record rather than a generic (content type, id) pair:
     every link is then a foreign key, which the database keeps valid and which lists,
-    exports, search and the public's view of drafts read like any other link."""
+    exports, search and the public's view of drafts read like any other link. Like the
+    link of a many-to-many field, a concern goes with the record it names (history keeps
+    it, and restoring the record brings it back)."""
 
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="concerns", verbose_name=_("report")
     )
     actor = models.ForeignKey(
         Actor,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -317,7 +319,7 @@ class Concern(KeyedRow):
     )
     instrument = models.ForeignKey(
         Instrument,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -325,7 +327,7 @@ class Concern(KeyedRow):
     )
     legislation = models.ForeignKey(
         Legislation,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -333,7 +335,7 @@ class Concern(KeyedRow):
     )
     event = models.ForeignKey(
         Event,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -341,7 +343,7 @@ class Concern(KeyedRow):
     )
     recommendation = models.ForeignKey(
         Recommendation,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -349,7 +351,7 @@ class Concern(KeyedRow):
     )
     mechanism = models.ForeignKey(
         Mechanism,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -357,7 +359,7 @@ class Concern(KeyedRow):
     )
     other_report = models.ForeignKey(
         Report,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -365,7 +367,7 @@ class Concern(KeyedRow):
     )
     designation = models.ForeignKey(
         "sanctions.Designation",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",
@@ -373,7 +375,7 @@ class Concern(KeyedRow):
     )
     designation_round = models.ForeignKey(
         "sanctions.DesignationRound",
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="concerned_by",

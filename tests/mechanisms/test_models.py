@@ -6,7 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import ProtectedError
 
 from mechanisms.models import Concern, Mechanism, MechanismFunction, Report, Resolution, Treaty
 from nkhr.models import Citation, Instrument
@@ -183,11 +182,11 @@ def test_a_report_concerns_a_record_once_and_records_of_any_kind():
     }
 
 
-def test_a_record_a_report_concerns_cannot_be_deleted_under_it():
-    concern = factories.ConcernFactory()
-    with transaction.atomic(), pytest.raises(ProtectedError):
-        concern.instrument.delete()
-    concern.report.delete()
+def test_a_concern_goes_with_the_report_or_the_record_it_names():
+    kept, dropped = factories.ConcernFactory(), factories.ConcernFactory()
+    dropped.instrument.delete()
+    assert list(Concern.objects.all()) == [kept]
+    kept.report.delete()
     assert not Concern.objects.exists()
 
 
