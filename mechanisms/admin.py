@@ -1,11 +1,20 @@
-"""Admin pages of the UN side: resolutions, treaties, mechanisms and reports."""
+"""Admin pages of the UN side: resolutions, treaties, mechanisms and reports, with what each
+report concerns."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from mechanisms.filters import MECHANISM_SEARCH, REPORT_SEARCH
-from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
+from mechanisms.models import (
+    CONCERN_TARGETS,
+    Concern,
+    Mechanism,
+    MechanismFunction,
+    Report,
+    Resolution,
+    Treaty,
+)
 from mechanisms.resources import ReportResource
 from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
 from nkhr.admin.records import InstrumentKindAdmin
@@ -49,7 +58,7 @@ class MechanismAdmin(RecordAdmin):
     # The name word by word, the mandate as written, and the id.
     search_fields = [*MECHANISM_SEARCH.text, "name", "mandate", "id"]
     key_search_fields = MECHANISM_SEARCH.key_paths()
-    autocomplete_fields = ["parent_body", "actor", "establishing_instrument"]
+    autocomplete_fields = ["parent_body", "actor", "establishing_instrument", "events"]
     date_hierarchy = "established"
     inlines = [MechanismFunctionInline]
 
@@ -69,6 +78,28 @@ class MechanismFunctionAdmin(RowAdmin):
     autocomplete_fields = ["mechanism"]
 
 
+class ConcernInline(RowInline):
+    """What a report concerns: one record of any kind a row."""
+
+    model = Concern
+    fk_name = "report"
+    template = "admin/edit_inline/stacked.html"
+    fields = [*CONCERN_TARGETS, "note"]
+    autocomplete_fields = list(CONCERN_TARGETS)
+    select_related = list(CONCERN_TARGETS)
+
+
+@admin.register(Concern)
+class ConcernAdmin(RowAdmin):
+    """Every concern of every report, e.g. all documents about one law."""
+
+    list_display = ["report", "__str__"]
+    list_select_related = ["report", *CONCERN_TARGETS]
+    search_fields = ["report__title"]
+    key_search_fields = REPORT_SEARCH.through("report").key_paths()
+    autocomplete_fields = ["report", *CONCERN_TARGETS]
+
+
 @admin.register(Report)
 class ReportAdmin(RecordImportExportMixin, RecordAdmin):
     """Reports and documents, found by title, symbol or author."""
@@ -81,8 +112,8 @@ class ReportAdmin(RecordImportExportMixin, RecordAdmin):
     # The symbol and the author's names as written, and the id.
     search_fields = [*REPORT_SEARCH.text, "symbol", "author__name", "author__aliases__name", "id"]
     key_search_fields = REPORT_SEARCH.key_paths()
-    autocomplete_fields = ["author", "publisher", "mechanism", "treaty", "concerns"]
+    autocomplete_fields = ["author", "publisher", "mechanism", "treaty"]
     date_hierarchy = "date"
     show_full_result_count = False
-
+    inlines = [ConcernInline]
     date_display = partial_date_column("date", _("date"))

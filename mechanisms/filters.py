@@ -3,7 +3,7 @@ import django_filters
 from mechanisms.models import Mechanism, Report, Treaty
 from nkhr.api.filtering import RecordFilterSet
 from nkhr.filters import ACTOR_SEARCH, record_choice
-from nkhr.models import Actor, Instrument
+from nkhr.models import Actor, Event, Instrument, Legislation
 from nkhr.search import SearchSpec
 
 # What each record type is searched by (`nkhr.search.SearchSpec`).
@@ -19,6 +19,7 @@ class MechanismFilterSet(RecordFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Mechanism.Status.choices)
     parent = record_choice(Actor.objects.all(), field_name="parent_body")
     establishing_instrument = record_choice(Instrument.objects.all())
+    event = record_choice(Event.objects.all(), field_name="events", to_many=True)
     function = django_filters.MultipleChoiceFilter(
         field_name="functions__function",
         choices=Mechanism.functions.rel.related_model.Function.choices,
@@ -29,7 +30,15 @@ class MechanismFilterSet(RecordFilterSet):
 
     class Meta:
         model = Mechanism
-        fields = ["kind", "status", "country", "parent", "establishing_instrument", "function"]
+        fields = [
+            "kind",
+            "status",
+            "country",
+            "parent",
+            "establishing_instrument",
+            "event",
+            "function",
+        ]
 
 
 class ReportFilterSet(RecordFilterSet):
@@ -38,10 +47,25 @@ class ReportFilterSet(RecordFilterSet):
     publisher = record_choice(Actor.objects.all())
     mechanism = record_choice(Mechanism.objects.all())
     treaty = record_choice(Treaty.objects.all())
-    concerns = record_choice(Instrument.objects.all())
+    # What a report concerns, by kind of record (the kinds most asked after).
+    concerns = record_choice(
+        Instrument.objects.all(), field_name="concerns__instrument", to_many=True
+    )
+    concerns_legislation = record_choice(
+        Legislation.objects.all(), field_name="concerns__legislation", to_many=True
+    )
     partial_dates = ("date",)
     search_spec = REPORT_SEARCH
 
     class Meta:
         model = Report
-        fields = ["kind", "author", "publisher", "mechanism", "treaty", "concerns", "country"]
+        fields = [
+            "kind",
+            "author",
+            "publisher",
+            "mechanism",
+            "treaty",
+            "concerns",
+            "concerns_legislation",
+            "country",
+        ]

@@ -1,7 +1,13 @@
-"""The UN side: mechanisms and their mandates, resolutions, treaties, reports.
+"""The UN side: mechanisms and their mandates, resolutions, treaties, reports, and what a
+report concerns.
 
 Resolutions and treaties are instruments (`nkhr.Instrument`), presented here as proxies.
+Links from this app to records of the core (a mechanism's events, a report's concerns) are
+declared here, never in the core: the core does not depend on the apps.
 """
+
+import operator
+from functools import reduce
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +17,13 @@ from nkhr.dates import date_order_constraint, partial_date_constraints, precisio
 from nkhr.models import (
     Actor,
     CitedRecord,
+    Event,
     Instrument,
     InstrumentKindManager,
     InstrumentKindMixin,
     KeyedRow,
+    Legislation,
+    Recommendation,
 )
 from nkhr.text import compact, name_key
 
@@ -99,6 +108,16 @@ class Mechanism(CitedRecord):
         verbose_name=_("established by"),
     )
     mandate = models.TextField(_("mandate"), blank=True)
+    # Declared on this side: an event of the core cannot point at an app's mechanism.
+    events = models.ManyToManyField(
+        Event,
+        blank=True,
+        related_name="mechanisms",
+        verbose_name=_("events under it"),
+        help_text=_("Visits, sessions and statements made under this mandate."),
+    )
+
+    _history_m2m_fields = ["events"]
 
     class Meta:
         ordering = ["established", "name"]
@@ -213,15 +232,6 @@ class Report(CitedRecord):
     reporting_cycle = models.PositiveSmallIntegerField(
         _("reporting cycle"), null=True, blank=True, help_text=_("2 for a second periodic report")
     )
-    concerns = models.ForeignKey(
-        Instrument,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name=_("instrument concerned"),
-        help_text=_("e.g. the programme a notice announces, the resolution a report answers"),
-    )
     country = CountryField(_("country concerned"), blank=True)
     url = models.URLField(_("URL"), max_length=1000, blank=True)
     summary = models.TextField(_("summary"), blank=True)
@@ -256,3 +266,158 @@ class Report(CitedRecord):
     def refresh_derived(self):
         self.title_key = name_key(self.title)
         self.symbol_key = compact(self.symbol)
+
+
+# The links of a concern, one of which it sets.
+CONCERN_TARGETS = (
+    "actor",
+    "instrument",
+    "legislation",
+    "event",
+    "recommendation",
+    "mechanism",
+    "other_report",
+    "designation",
+    "designation_round",
+)
+
+
+def exactly_one_of(names) -> models.Q:
+    """The condition that exactly one of the link fields `names` is set."""
+    return reduce(
+        operator.or_,
+        (
+            models.Q(
+                **{f"{name}__isnull": False},
+                **{f"{other}__isnull": True for other in names if other != name},
+            )
+            for name in names
+        ),
+    )
+
+
+class Concern(KeyedRow):
+    """A record a report or statement concerns, of any kind: the programme a notice
+    announces, the law a country report discusses, the sanctions a statement attacks.
+
+    One nullable link per kind of record rather than a generic (content type, id) pair:
+    every link is then a foreign key, which the database keeps valid and which lists,
+    exports, search and the public's view of drafts read like any other link. Like the
+    link of a many-to-many field, a concern goes with the record it names (history keeps
+    it, and restoring the record brings it back)."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="concerns", verbose_name=_("report")
+    )
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("actor"),
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("instrument"),
+    )
+    legislation = models.ForeignKey(
+        Legislation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("legislation"),
+    )
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("event"),
+    )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("recommendation"),
+    )
+    mechanism = models.ForeignKey(
+        Mechanism,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("mechanism"),
+    )
+    other_report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("report or document"),
+    )
+    designation = models.ForeignKey(
+        "sanctions.Designation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("designation"),
+    )
+    designation_round = models.ForeignKey(
+        "sanctions.DesignationRound",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=_("designation round"),
+    )
+    note = models.CharField(
+        _("how"),
+        max_length=300,
+        blank=True,
+        help_text=_("How the report concerns it, e.g. the section that discusses it."),
+    )
+
+    natural_key_fields = ("report", *CONCERN_TARGETS)
+
+    class Meta:
+        ordering = ["report", "id"]
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one_of(CONCERN_TARGETS),
+                name="concern_names_one_record",
+                violation_error_message=_("A concern names exactly one record."),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["report", name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"concern_unique_{name}",
+                    violation_error_message=_("This report already concerns this record."),
+                )
+                for name in CONCERN_TARGETS
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.target) if self.target is not None else "—"
+
+    @property
+    def target(self):
+        """The record concerned, whichever kind it is."""
+        return next(
+            (getattr(self, name) for name in CONCERN_TARGETS if getattr(self, f"{name}_id")),
+            None,
+        )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mechanisms.admin import MechanismAdmin, ReportAdmin
 from mechanisms.api.views import MechanismViewSet, ReportViewSet
-from mechanisms.models import Mechanism, Report
+from mechanisms.models import CONCERN_TARGETS, Mechanism, Report
 from mechanisms.resources import ReportResource
 from nkhr.registry import RecordType, Reference, register
 
@@ -23,6 +23,7 @@ register(
             Reference(
                 "mechanisms.Mechanism", "establishing_instrument", _("mechanisms it established")
             ),
+            Reference("mechanisms.Mechanism", "events", _("mechanisms it belongs to")),
         ],
         position=40,
     )
@@ -39,7 +40,11 @@ register(
         enums={"ReportKindEnum": Report.Kind},
         references=[
             Reference("mechanisms.Report", "author", _("reports authored")),
-            Reference("mechanisms.Report", "concerns", _("documents concerning it")),
+            # What a report or statement concerns, on the page of each record it names.
+            *(
+                Reference("mechanisms.Concern", target, _("documents concerning it"), show="report")
+                for target in CONCERN_TARGETS
+            ),
             Reference("mechanisms.Report", "treaty", _("state-party reports")),
             Reference("mechanisms.Report", "mechanism", _("reports produced")),
         ],

@@ -1,20 +1,21 @@
 """Import and export resource of reports and documents; see nkhr/imports.py."""
 
-from mechanisms.models import Mechanism, Report, Treaty
-from nkhr.imports import RECORD_TAIL, PartialDateImportField, RecordField, RecordResource
-from nkhr.models import Actor, Instrument
+from mechanisms.models import CONCERN_TARGETS, Concern, Mechanism, Report, Treaty
+from nkhr.imports import RECORD_TAIL, PartialDateImportField, RecordField, RecordResource, RowsField
+from nkhr.models import Actor
 
 
 class ReportResource(RecordResource):
-    """Reports: author, publisher, mechanism, treaty and instrument concerned by id (or
-    name), the date as written. A second report with the same symbol, or with the same title
-    and date, is refused as a duplicate."""
+    """Reports: author, publisher, mechanism and treaty by id (or name), the date as written,
+    the records concerned as a JSON list (`[{"instrument": "…"}, {"legislation": "…"}]`). A
+    second report with the same symbol, or with the same title and date, is refused as a
+    duplicate."""
 
     author = RecordField("author", Actor)
     publisher = RecordField("publisher", Actor)
     mechanism = RecordField("mechanism", Mechanism)
     treaty = RecordField("treaty", Treaty)
-    concerns = RecordField("concerns", Instrument)
+    concerns = RowsField("concerns", Concern, parent="report", keys=(*CONCERN_TARGETS, "note"))
     date = PartialDateImportField("date")
 
     duplicate_field = "title"

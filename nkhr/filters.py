@@ -16,8 +16,11 @@ ACTOR_SEARCH = SearchSpec(names=("name_key", "aliases__name_key"))
 INSTRUMENT_SEARCH = SearchSpec(
     names=("title_key",), keys=("symbol_key",), text=("title", "short_title")
 )
+# A bill also by its other names (short titles as cited, abbreviations).
 LEGISLATION_SEARCH = SearchSpec(
-    keys=("bill_number_key",), text=("title", "short_title", "law_number")
+    names=("aliases__name_key",),
+    keys=("bill_number_key",),
+    text=("title", "short_title", "law_number"),
 )
 EVENT_SEARCH = SearchSpec(names=("title_key",))
 # A recommendation also by the body that made it, in any spelling of its names.

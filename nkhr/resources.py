@@ -1,5 +1,5 @@
 """Import and export resources of the core records: actors (with aliases), legislation (with
-sponsors, actions, sections and relations) and events (with participants).
+aliases, sponsors, actions, sections and relations) and events (with participants).
 
 Columns are the model's fields; related records are public ids (names and aliases are also
 accepted on import), partial dates are written as known, rows and citations are JSON lists.
@@ -25,6 +25,7 @@ from nkhr.models import (
     EventParticipant,
     Instrument,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislationSection,
     LegislativeAction,
@@ -194,12 +195,19 @@ class RelationsField(RowsField):
 
 
 class LegislationResource(RecordResource):
-    """Bills and laws with their sponsors, actions, sections and relations."""
+    """Bills and laws with their aliases, sponsors, actions, sections and relations."""
 
     legislature = RecordField("legislature", Actor)
     introduced = PartialDateImportField("introduced")
     enacted = PartialDateImportField("enacted")
     in_force = PartialDateImportField("in_force")
+    aliases = RowsField(
+        "aliases",
+        LegislationAlias,
+        parent="legislation",
+        keys=("name", "kind", "language", "script", "source", "locator"),
+        scalar="name",
+    )
     sponsors = RowsField(
         "sponsors",
         Sponsorship,
@@ -244,6 +252,7 @@ class LegislationResource(RecordResource):
             "law_number",
             "title",
             "short_title",
+            "aliases",
             "status",
             "introduced",
             "enacted",

@@ -17,7 +17,15 @@ import factory
 from factory.django import DjangoModelFactory
 
 from grants.models import Award, FundingPriority, FundingProgramme
-from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
+from mechanisms.models import (
+    CONCERN_TARGETS,
+    Concern,
+    Mechanism,
+    MechanismFunction,
+    Report,
+    Resolution,
+    Treaty,
+)
 from nkhr.dates import DatePrecision
 from nkhr.models import (
     Actor,
@@ -28,6 +36,7 @@ from nkhr.models import (
     Instrument,
     InstrumentProvision,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislationSection,
     LegislativeAction,
@@ -166,6 +175,18 @@ class LegislationFactory(CitedRecordFactory):
     bill_number = factory.Sequence(lambda n: f"H.R.{n + 1000}")
     title = factory.Sequence(lambda n: f"Act number {n}")
     status = Legislation.Status.INTRODUCED
+
+
+class LegislationAliasFactory(DjangoModelFactory):
+    """An English short title a source gives a bill."""
+
+    class Meta:
+        model = LegislationAlias
+
+    legislation = factory.SubFactory(LegislationFactory)
+    name = factory.Sequence(lambda n: f"Short Title Act number {n}")
+    kind = LegislationAlias.Kind.AS_CITED
+    language = "en"
 
 
 class SponsorshipFactory(DjangoModelFactory):
@@ -370,6 +391,22 @@ class ReportFactory(CitedRecordFactory):
     title = factory.Sequence(lambda n: f"Report {n}")
     kind = Report.Kind.OTHER
     author = factory.SubFactory(OrganisationFactory, kind=Actor.Kind.UN_OFFICE)
+
+
+class ConcernFactory(DjangoModelFactory):
+    """That a report concerns an instrument; pass another link (`legislation=…`) to name a
+    record of another kind instead (a concern names one record)."""
+
+    class Meta:
+        model = Concern
+
+    report = factory.SubFactory(ReportFactory)
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if not any(kwargs.get(name) is not None for name in CONCERN_TARGETS):
+            kwargs["instrument"] = InstrumentFactory()
+        return kwargs
 
 
 # --- sanctions -------------------------------------------------------------------------------

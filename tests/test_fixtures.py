@@ -1,5 +1,6 @@
 """Smoke test of the paper's fixtures: they load, every record is cited, the counts match
-docs/coverage.md, a second load changes nothing, and loose spellings find the same actor."""
+docs/coverage.md, a second load changes nothing, loose spellings find the same actor, and
+values that need a citation of their own (aliases, places and dates of events) have one."""
 
 import re
 from collections import defaultdict
@@ -12,10 +13,20 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db.models import Q
+from rest_framework.test import APIClient
 
+from mechanisms.models import Concern, Report
 from nkhr.history import is_history_model
 from nkhr.management.commands.bootstrap import paper_fixtures
-from nkhr.models import Actor, Citation, CitedRecord
+from nkhr.models import (
+    Actor,
+    Alias,
+    Citation,
+    CitedRecord,
+    Event,
+    LegislationAlias,
+    LegislativeAction,
+)
 from nkhr.text import name_key
 
 COVERAGE = Path(settings.BASE_DIR) / "docs" / "coverage.md"
@@ -52,6 +63,11 @@ def full_dump() -> str:
     out = StringIO()
     call_command("dumpdata", stdout=out, verbosity=0)
     return out.getvalue()
+
+
+def client_for_search() -> APIClient:
+    """The public's client: what it finds, everyone finds."""
+    return APIClient()
 
 
 def test_there_are_fixtures():
@@ -111,3 +127,99 @@ def test_loose_spellings_find_the_minister_of_state_security(paper, spelling):
         .distinct()
     )
     assert found == {"jong-kyong-thaek"}
+
+
+# --- values that need a citation of their own ------------------------------------------------
+
+
+def event_citations(event) -> list:
+    return list(event.citations.select_related("source"))
+
+
+def supports_date(citation, date, precision) -> bool:
+    """Whether `citation` gives the date: its quote or note names the year, or its source
+    (a press release, a statement) was published on that very day."""
+    text = f"{citation.quote} {citation.note}"
+    published_then = (
+        precision == "day"
+        and citation.source.published == date
+        and citation.source.published_precision == "day"
+    )
+    return str(date.year) in text or published_then
+
+
+@pytest.mark.django_db
+def test_every_alias_in_the_fixtures_says_where_it_is_written(paper):
+    for model in (Alias, LegislationAlias):
+        # A web page is cited whole; the paper, by the section the name stands in.
+        uncited = model.objects.filter(Q(source__isnull=True) | Q(source__kind="paper", locator=""))
+        assert not uncited.exists(), f"{model._meta.label}: {list(uncited.values_list('name'))}"
+
+
+@pytest.mark.django_db
+def test_every_place_of_an_event_is_in_one_of_its_citations(paper):
+    for event in Event.objects.exclude(location=""):
+        quotes = [f"{c.quote} {c.note}" for c in event_citations(event)]
+        assert any(event.location in quote for quote in quotes), event.pk
+
+
+@pytest.mark.django_db
+def test_every_date_of_an_event_is_given_by_one_of_its_citations(paper):
+    for event in Event.objects.filter(start__isnull=False):
+        citations = event_citations(event)
+        for name in ("start", "end"):
+            date, precision = getattr(event, name), getattr(event, f"{name}_precision")
+            if date is not None:
+                assert any(supports_date(c, date, precision) for c in citations), (event.pk, name)
+
+
+@pytest.mark.django_db
+def test_the_corrections_hold(paper):
+    visit = Event.objects.get(pk="un-sr-disabilities-visit-dprk-2017")
+    assert (str(visit.partial_date("start")), str(visit.partial_date("end"))) == (
+        "2017-05-03",
+        "2017-05-08",
+    )
+    # The paper's dates stay quoted, as the paper writes them.
+    assert visit.citations.filter(source="kinu-co22-19", quote__contains="May 2-9, 2017").exists()
+    assert visit.mechanisms.get().pk == "un-special-rapporteur-rights-of-persons-with-disabilities"
+    assent = LegislativeAction.objects.get(
+        legislation="gb-sanctions-and-anti-money-laundering-act-2018", kind="signed"
+    )
+    assert assent.actor_id == "the-crown-united-kingdom"
+    report = Report.objects.get(pk="us-country-report-2021-north-korea")
+    assert "released in 2021" in report.title
+    assert report.citations.filter(quote__contains="in 2021, the US State Department").exists()
+
+
+@pytest.mark.django_db
+def test_reports_concern_records_of_several_kinds(paper):
+    def concerned(report_id):
+        return {str(row.target.pk) for row in Concern.objects.filter(report=report_id)}
+
+    assert concerned("us-country-reports-2020-republic-of-korea") == {
+        "kr-development-of-inter-korean-relations-act-leaflet-amendment"
+    }
+    assert concerned("kcna-2020-07-11-answer-of-mfa-spokesperson") == {
+        "uk-global-human-rights-sanctions-regime",
+        "uk-global-human-rights-sanctions-regime-dprk-mss-bureau-7",
+        "uk-global-human-rights-sanctions-regime-dprk-mps-correctional-bureau",
+    }
+    assert concerned("drl-nofo-2022-04-20") == {"drl-nofo-dprk-2022"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("alias", "bill"),
+    [
+        ("North Korea Sanctions and Policy Enforcement Act", "us-114-hr-757"),
+        (
+            "act on the development of north-south relations",
+            "kr-development-of-inter-korean-relations-act",
+        ),
+        ("Family Reunification Act", "us-117-hr-826"),
+    ],
+)
+def test_a_law_is_found_by_the_name_the_paper_gives_it(paper, alias, bill):
+    hits = client_for_search().get("/api/v1/legislation/", {"search": alias}).json()["results"]
+    assert bill in {hit["id"] for hit in hits}

@@ -1,4 +1,4 @@
-from mechanisms.models import Mechanism, MechanismFunction, Report
+from mechanisms.models import CONCERN_TARGETS, Concern, Mechanism, MechanismFunction, Report
 from nkhr.api.base import RecordSerializer, RowSerializer
 from nkhr.api.fields import RecordRelatedField
 from nkhr.api.serializers import RECORD_FIELDS, document_url_field
@@ -31,14 +31,26 @@ class MechanismSerializer(RecordSerializer):
             *with_precisions("established", "ended"),
             "establishing_instrument",
             "mandate",
+            "events",
             "functions",
             "reports",
             "citations",
         ]
 
 
+class ConcernSerializer(RowSerializer):
+    """One record the report concerns: the link of its kind set, the others null."""
+
+    class Meta:
+        model = Concern
+        fields = [*CONCERN_TARGETS, "note"]
+
+
 class ReportSerializer(RecordSerializer):
     document_url = document_url_field()
+    concerns = ConcernSerializer(many=True, required=False)
+
+    nested_rows = {"concerns": "report"}
 
     class Meta:
         model = Report

@@ -37,6 +37,7 @@ from nkhr.models import (
     Instrument,
     InstrumentProvision,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislationSection,
     LegislativeAction,
@@ -223,6 +224,15 @@ class PositionHeldAdmin(RecordAdmin):
 # --- legislation -----------------------------------------------------------------------------
 
 
+class LegislationAliasInline(RowInline):
+    """Other names of a bill or law: short titles as cited, abbreviations, translations."""
+
+    model = LegislationAlias
+    fields = ["name", "kind", "language", "script", "source", "locator"]
+    autocomplete_fields = ["source"]
+    select_related = ["source"]
+
+
 class SponsorshipInline(RowInline):
     """Sponsor and cosponsors of a bill."""
 
@@ -295,6 +305,7 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
     date_hierarchy = "introduced"
     show_full_result_count = False
     inlines = [
+        LegislationAliasInline,
         SponsorshipInline,
         LegislativeActionInline,
         LegislationSectionInline,
@@ -303,6 +314,18 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
 
     introduced_display = partial_date_column("introduced", _("introduced"))
     enacted_display = partial_date_column("enacted", _("enacted"))
+
+
+@admin.register(LegislationAlias)
+class LegislationAliasAdmin(RowAdmin):
+    """Every other name of every bill and law."""
+
+    list_display = ["name", "legislation", "kind", "language", "script"]
+    list_select_related = ["legislation"]
+    list_filter = ["kind", "script", "language"]
+    search_fields = ["name", "legislation__title"]
+    key_search_fields = LEGISLATION_SEARCH.through("legislation").key_paths()
+    autocomplete_fields = ["legislation", "source"]
 
 
 @admin.register(Sponsorship)
@@ -440,7 +463,6 @@ class EventAdmin(RecordImportExportMixin, RecordAdmin):
     date_hierarchy = "start"
     show_full_result_count = False
     inlines = [EventParticipantInline]
-
     start_display = partial_date_column("start", _("date or start"))
     end_display = partial_date_column("end", _("end"))
 
@@ -469,5 +491,4 @@ class RecommendationAdmin(RecordAdmin):
     key_search_fields = RECOMMENDATION_SEARCH.key_paths()
     autocomplete_fields = ["recommended_by", "addressee", "concerns"]
     date_hierarchy = "date"
-
     date_display = partial_date_column("date", _("date"))

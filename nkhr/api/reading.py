@@ -354,8 +354,9 @@ class ValuesReader:
         self.template = dict.fromkeys(name for name, _ in self.fields)
         stored = [(name, f.column) for name, f in self.fields if isinstance(f, AsStored)]
         self.stored_names = [name for name, _ in stored]
-        # "pk" last, unused, so that even one stored column comes as a tuple.
-        self.stored_values = operator.itemgetter(*[column for _, column in stored], "pk")
+        # "pk" last, twice and unused, so that even one stored column, or none (a row made of
+        # links only), comes as a tuple.
+        self.stored_values = operator.itemgetter(*[column for _, column in stored], "pk", "pk")
         self.computed = [(n, f) for n, f in self.fields if not isinstance(f, AsStored)]
 
     def _compile(self, name, field, value_fields) -> Callable:

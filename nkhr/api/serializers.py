@@ -3,8 +3,9 @@ recommendations."""
 
 from rest_framework import serializers
 
-from nkhr.api.base import RecordSerializer, RowSerializer
+from nkhr.api.base import RecordSerializer, RowSerializer, VisibleListSerializer
 from nkhr.api.fields import RecordRelatedField
+from nkhr.api.permissions import is_visible
 from nkhr.dates import with_precisions
 from nkhr.models import (
     Actor,
@@ -14,6 +15,7 @@ from nkhr.models import (
     Instrument,
     InstrumentProvision,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislationSection,
     LegislativeAction,
@@ -184,15 +186,43 @@ class LegislationRelationSerializer(RowSerializer):
         fields = ["kind", "to_legislation"]
 
 
+class LegislationAliasSerializer(RowSerializer):
+    class Meta:
+        model = LegislationAlias
+        fields = ["name", "kind", "language", "script", "source", "locator"]
+
+
+class RelationsInListSerializer(VisibleListSerializer):
+    """Relations from other bills, leaving out those from bills the reader may not see: a
+    row that names no bill would still tell that a draft points here."""
+
+    visibility_column = "from_legislation__publication"
+
+    def shown(self, relation, request) -> bool:
+        return is_visible(relation.from_legislation, request)
+
+
+class LegislationRelationInSerializer(RowSerializer):
+    """A relation seen from the bill it points at: which bill, and how it relates here."""
+
+    class Meta:
+        model = LegislationRelation
+        list_serializer_class = RelationsInListSerializer
+        fields = ["kind", "from_legislation"]
+
+
 class LegislationSerializer(RecordSerializer):
     document_url = document_url_field()
+    aliases = LegislationAliasSerializer(many=True, required=False)
     sponsorships = SponsorshipSerializer(many=True, required=False)
     actions = LegislativeActionSerializer(many=True, required=False)
     sections = LegislationSectionSerializer(many=True, required=False)
     relations_out = LegislationRelationSerializer(many=True, required=False)
+    relations_in = LegislationRelationInSerializer(many=True, read_only=True)
     related_from = RecordRelatedField(many=True, read_only=True)
 
     nested_rows = {
+        "aliases": "legislation",
         "sponsorships": "legislation",
         "actions": "legislation",
         "sections": "legislation",
@@ -205,6 +235,7 @@ class LegislationSerializer(RecordSerializer):
             *RECORD_FIELDS,
             "title",
             "short_title",
+            "aliases",
             "kind",
             "jurisdiction",
             "legislature",
@@ -220,6 +251,7 @@ class LegislationSerializer(RecordSerializer):
             "actions",
             "sections",
             "relations_out",
+            "relations_in",
             "related_from",
             "citations",
         ]
@@ -233,6 +265,10 @@ class EventParticipantSerializer(RowSerializer):
 
 class EventSerializer(RecordSerializer):
     participations = EventParticipantSerializer(many=True, required=False)
+    # Declared by the mechanisms (`Mechanism.events`): the core names no app's model.
+    mechanisms = RecordRelatedField(
+        many=True, read_only=True, help_text="The mechanisms this event belongs to."
+    )
 
     nested_rows = {"participations": "event"}
 
@@ -250,6 +286,7 @@ class EventSerializer(RecordSerializer):
             "participations",
             "instruments",
             "legislation",
+            "mechanisms",
             "citations",
         ]
 

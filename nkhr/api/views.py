@@ -12,6 +12,7 @@ from nkhr.models import (
     EventParticipant,
     Instrument,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislativeAction,
     PositionHeld,
@@ -78,10 +79,12 @@ class InstrumentViewSet(RecordViewSet):
 
 class LegislationViewSet(RecordViewSet):
     queryset = Legislation.objects.select_related("legislature").prefetch_related(
+        rows("aliases", LegislationAlias.objects.select_related("source")),
         rows("sponsorships", Sponsorship.objects.select_related("actor")),
         rows("actions", LegislativeAction.objects.select_related("actor", "source")),
         rows("sections"),
         rows("relations_out", LegislationRelation.objects.select_related("to_legislation")),
+        rows("relations_in", LegislationRelation.objects.select_related("from_legislation")),
         rows("related_from"),
         CITATIONS,
     )
@@ -105,6 +108,7 @@ class EventViewSet(RecordViewSet):
         rows("participations", EventParticipant.objects.select_related("actor")),
         rows("instruments"),
         rows("legislation"),
+        rows("mechanisms"),
         CITATIONS,
     )
     serializer_class = serializers.EventSerializer

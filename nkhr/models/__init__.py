@@ -19,6 +19,7 @@ from nkhr.models.instruments import (
 from nkhr.models.legislation import (
     Chamber,
     Legislation,
+    LegislationAlias,
     LegislationRelation,
     LegislationSection,
     LegislativeAction,
@@ -43,6 +44,7 @@ __all__ = [
     "InstrumentProvision",
     "KeyedRow",
     "Legislation",
+    "LegislationAlias",
     "LegislationRelation",
     "LegislationSection",
     "LegislativeAction",

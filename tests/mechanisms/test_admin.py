@@ -1,9 +1,9 @@
-"""Admin pages of mechanisms: the generic contract, symbols in any spelling, and proxies
-of instruments that set their own kind."""
+"""Admin pages of mechanisms: the generic contract, symbols in any spelling, proxies of
+instruments that set their own kind, what a report concerns and a mechanism's events."""
 
 import pytest
 
-from mechanisms.models import Report, Resolution
+from mechanisms.models import Mechanism, Report, Resolution
 from nkhr.models import Instrument
 from tests import factories
 from tests.admin_base import (
@@ -52,3 +52,32 @@ def test_adding_a_resolution_sets_its_kind(staff_client):
         "situation-of-human-rights-in-the-dprk",
         "resolution",
     )
+
+
+@pytest.mark.django_db
+def test_a_report_page_edits_what_it_concerns_and_the_record_lists_the_report(staff_client):
+    report = factories.ReportFactory()
+    bill = factories.LegislationFactory()
+    url = admin_url(Report, "change", report.pk)
+    page = staff_client.get(url)
+    data = post_data_from(page)
+    prefix = "concerns"
+    data.update({f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-legislation": bill.pk})
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+    assert [row.legislation_id for row in report.concerns.all()] == [bill.pk]
+    bill_page = staff_client.get(admin_url(type(bill), "change", bill.pk))
+    assert report.title in bill_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_mechanism_lists_its_events_and_the_event_its_mechanism(staff_client):
+    mechanism = factories.MechanismFactory()
+    event = factories.EventFactory(title="Visit to the DPRK")
+    mechanism.events.add(event)
+    page = staff_client.get(admin_url(Mechanism, "change", mechanism.pk))
+    assert event.pk in page.context["adminform"].form.initial["events"] or [
+        e.pk for e in page.context["adminform"].form.initial["events"]
+    ] == [event.pk]
+    event_page = staff_client.get(admin_url(type(event), "change", event.pk))
+    assert mechanism.name in event_page.content.decode()

@@ -7,7 +7,10 @@ from rest_framework.test import APIClient
 
 from tests.api_base import RecordAPITest, count_queries, result_ids
 from tests.factories import (
+    ConcernFactory,
+    EventFactory,
     InstrumentFactory,
+    LegislationFactory,
     MechanismFactory,
     MechanismFunctionFactory,
     OrganisationFactory,
@@ -31,6 +34,7 @@ class MechanismAPITest(RecordAPITest):
             {"establishing_instrument": lambda: ResolutionFactory(id="api-res")},
         ),
         "function": ("evidence_preservation", {"function": "evidence_preservation"}),
+        "event": ("api-visit", {"events": lambda: [EventFactory(id="api-visit")]}),
         "established_after": (
             "2013-03",
             {"established": datetime.date(2013, 3, 21), "established_precision": "day"},
@@ -41,10 +45,11 @@ class MechanismAPITest(RecordAPITest):
         ("seoul office", {"name": "OHCHR Seoul Office"}),
     ]
 
-    def make_record(self, function=None, **kwargs):
+    def make_record(self, function=None, events=(), **kwargs):
         mechanism = super().make_record(**kwargs)
         if function is not None:
             MechanismFunctionFactory(mechanism=mechanism, function=function)
+        mechanism.events.add(*events)
         return mechanism
 
     def make_linked_record(self):
@@ -53,6 +58,7 @@ class MechanismAPITest(RecordAPITest):
             actor=OrganisationFactory(kind="un_office"),
             establishing_instrument=ResolutionFactory(cited=False),
             function="monitoring",
+            events=[EventFactory(cited=False)],
         )
         ReportFactory(mechanism=mechanism, cited=False)
         return mechanism
@@ -64,6 +70,7 @@ class MechanismAPITest(RecordAPITest):
             "parent_body": OrganisationFactory(kind="un_office").pk,
             "established": "2015-06",
             "establishing_instrument": ResolutionFactory().pk,
+            "events": [EventFactory().pk],
             "functions": [{"function": "monitoring"}, {"function": "documentation"}],
             "citations": [{"source": SourceFactory().pk, "section": "2.b.(2)"}],
         }
@@ -93,6 +100,10 @@ class ReportAPITest(RecordAPITest):
         ),
         "mechanism": ("api-coi", {"mechanism": lambda: MechanismFactory(id="api-coi")}),
         "concerns": ("api-programme", {"concerns": lambda: InstrumentFactory(id="api-programme")}),
+        "concerns_legislation": (
+            "api-bill",
+            {"concerns": lambda: LegislationFactory(id="api-bill")},
+        ),
         "country": ("KP", {"country": "KP"}),
         "date_before": ("2014-02", {"date": datetime.date(2014, 2, 7), "date_precision": "day"}),
     }
@@ -101,13 +112,22 @@ class ReportAPITest(RecordAPITest):
         ("report of the commission", {"title": "Report of the commission of inquiry"}),
     ]
 
+    def make_record(self, concerns=None, **kwargs):
+        report = super().make_record(**kwargs)
+        if concerns is not None:
+            link = "legislation" if concerns._meta.model_name == "legislation" else "instrument"
+            ConcernFactory(report=report, **{link: concerns})
+        return report
+
     def make_linked_record(self):
-        return self.make_record(
+        report = self.make_record(
             state_party=True,
             publisher=OrganisationFactory(),
             mechanism=MechanismFactory(cited=False),
             concerns=InstrumentFactory(cited=False),
         )
+        ConcernFactory(report=report, legislation=LegislationFactory(cited=False))
+        return report
 
     def valid_payload(self):
         return {
@@ -117,6 +137,7 @@ class ReportAPITest(RecordAPITest):
             "treaty": TreatyFactory().pk,
             "reporting_cycle": 2,
             "date": "2016",
+            "concerns": [{"instrument": InstrumentFactory().pk}, {"event": EventFactory().pk}],
             "citations": [{"source": SourceFactory().pk}],
         }
 
@@ -131,6 +152,13 @@ class ReportAPITest(RecordAPITest):
             ({**valid, "kind": "state_party_report", "treaty": resolution.pk}, "treaty"),
             ({**valid, "kind": "state_party_report"}, "non_field_errors"),
             ({**valid, "treaty": TreatyFactory().pk}, "non_field_errors"),
+            # A concern names exactly one record.
+            ({**valid, "concerns": [{}]}, "concerns"),
+            (
+                {**valid, "concerns": [{"instrument": resolution.pk, "event": EventFactory().pk}]},
+                "concerns",
+            ),
+            ({**valid, "concerns": [{"legislation": "no-such-bill"}]}, "concerns"),
         ]
 
 

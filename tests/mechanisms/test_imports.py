@@ -74,7 +74,7 @@ def test_reports_round_trip_through_an_admin_export(client, editor, paper, ohchr
     treaty = factories.TreatyFactory(id="iccpr")
     programme = factories.FundingProgrammeFactory(id="drl-nofo")
     mechanism = factories.MechanismFactory(id="sr-dprk")
-    factories.ReportFactory(
+    report = factories.ReportFactory(
         id="a-hrc-46-52",
         title="Promoting accountability",
         kind=Report.Kind.HIGH_COMMISSIONER_REPORT,
@@ -87,10 +87,11 @@ def test_reports_round_trip_through_an_admin_export(client, editor, paper, ohchr
         country="KP",
         url="https://undocs.org/A/HRC/46/52",
         summary="Accountability, in two lines;\nsecond line.",
-        concerns=programme,
         cited__source=paper,
         cited__section="2.a.(2)",
     )
+    factories.ConcernFactory(report=report, instrument=programme)
+    factories.ConcernFactory(report=report, legislation=factories.LegislationFactory())
     factories.ReportFactory(
         id="dprk-crc-5",
         state_party=True,

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 
-from mechanisms.models import Mechanism, MechanismFunction, Report, Resolution, Treaty
+from mechanisms.models import Concern, Mechanism, MechanismFunction, Report, Resolution, Treaty
 from nkhr.models import Citation, Instrument
 from nkhr.text import compact, name_key
 from tests import factories
@@ -22,12 +23,13 @@ pytestmark = pytest.mark.django_db
         factories.MechanismFactory,
         factories.MechanismFunctionFactory,
         factories.ReportFactory,
+        factories.ConcernFactory,
     ],
 )
 def test_factory_makes_a_valid_cited_record(factory):
     record = factory()
     record.full_clean()
-    if not isinstance(record, MechanismFunction):
+    if not isinstance(record, MechanismFunction | Concern):
         assert record.citations.count() == 1
 
 
@@ -147,3 +149,81 @@ def test_mechanism_function_natural_key_finds_the_same_row():
     first, _second = factories.MechanismFunctionFactory.create_batch(2, mechanism=mechanism)
     assert MechanismFunction.objects.get_by_natural_key(*first.natural_key()) == first
     assert Mechanism.objects.get_by_natural_key(*mechanism.natural_key()) == mechanism
+
+
+# --- what a report concerns ------------------------------------------------------------------
+
+
+def test_a_concern_names_exactly_one_record():
+    report = factories.ReportFactory()
+    bill, instrument = factories.LegislationFactory(), factories.InstrumentFactory()
+    concern = Concern(report=report, legislation=bill)
+    concern.full_clean()
+    assert concern.target == bill
+    for links in ({}, {"legislation": bill, "instrument": instrument}):
+        with pytest.raises(ValidationError, match="exactly one record"):
+            Concern(report=report, **links).full_clean()
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Concern.objects.create(report=report)
+
+
+def test_a_report_concerns_a_record_once_and_records_of_any_kind():
+    report = factories.ReportFactory()
+    designation = factories.DesignationFactory()
+    factories.ConcernFactory(report=report, designation=designation)
+    factories.ConcernFactory(report=report, event=factories.EventFactory())
+    factories.ConcernFactory(report=report, other_report=factories.ReportFactory())
+    with pytest.raises(ValidationError, match="already concerns this record"):
+        Concern(report=report, designation=designation).full_clean()
+    assert {type(row.target).__name__ for row in report.concerns.all()} == {
+        "Designation",
+        "Event",
+        "Report",
+    }
+
+
+def test_a_concern_goes_with_the_report_or_the_record_it_names():
+    kept, dropped = factories.ConcernFactory(), factories.ConcernFactory()
+    dropped.instrument.delete()
+    assert list(Concern.objects.all()) == [kept]
+    kept.report.delete()
+    assert not Concern.objects.exists()
+
+
+def test_concerns_have_history():
+    concern = factories.ConcernFactory()
+    assert concern.history.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_the_old_concern_into_a_row():
+    """0007 turns `Report.concerns` (an instrument) into a `Concern` row, and back."""
+    old = [("mechanisms", "0006_list_order_indexes")]
+    new = [("mechanisms", "0007_report_concerns_and_mechanism_events")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(old)
+    past = executor.loader.project_state(old).apps
+    author = past.get_model("nkhr", "Actor").objects.create(id="an-author", name="An author")
+    programme = past.get_model("nkhr", "Instrument").objects.create(
+        id="a-programme", title="A programme", kind="funding_programme", status="adopted"
+    )
+    PastReport = past.get_model("mechanisms", "Report")
+    PastReport.objects.create(
+        id="a-notice", title="A notice", kind="other", author=author, concerns=programme
+    )
+    PastReport.objects.create(id="a-report", title="A report", kind="other", author=author)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(new)
+    assert list(Concern.objects.values_list("report", "instrument")) == [
+        ("a-notice", "a-programme")
+    ]
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(old)
+    back = executor.loader.project_state(old).apps.get_model("mechanisms", "Report")
+    assert dict(back.objects.values_list("pk", "concerns")) == {
+        "a-notice": "a-programme",
+        "a-report": None,
+    }
+    MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())

@@ -89,6 +89,17 @@ def test_bill_number_search_ignores_spelling(staff_client, term):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("term", ["North-South Relations", "north south relations"])
+def test_legislation_search_finds_a_bill_by_an_alias(staff_client, term):
+    bill = factories.LegislationFactory(title="Development of Inter-Korean Relations Act")
+    factories.LegislationAliasFactory(
+        legislation=bill, name="Act on the Development of North-South Relations"
+    )
+    factories.LegislationFactory(title="Another act")
+    assert changelist_pks(staff_client, Legislation, term) == [bill.pk]
+
+
+@pytest.mark.django_db
 def test_autocomplete_finds_actors_by_romanization(staff_client, jong_kyong_thaek):
     response = staff_client.get(
         "/admin/autocomplete/",

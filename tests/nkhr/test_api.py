@@ -23,9 +23,11 @@ from tests.factories import (
     EventParticipantFactory,
     InstrumentFactory,
     InstrumentProvisionFactory,
+    LegislationAliasFactory,
     LegislationFactory,
     LegislationRelationFactory,
     LegislativeActionFactory,
+    MechanismFactory,
     OrganisationFactory,
     PersonFactory,
     PositionHeldFactory,
@@ -198,21 +200,28 @@ class LegislationAPITest(RecordAPITest):
         ("H.R.757", {"bill_number": "H.R.757"}),
         ("H. R. 757", {"bill_number": "H.R.757"}),
         ("sanctions and policy", {"title": "North Korea Sanctions and Policy Enhancement Act"}),
+        # By an alias, as written or in another spelling.
+        ("north-south relations", {"alias": "Act on the Development of North-South Relations"}),
+        ("policy enforcement act", {"alias": "Sanctions and Policy Enforcement Act of 2016"}),
     ]
 
-    def make_record(self, sponsor=None, **kwargs):
+    def make_record(self, sponsor=None, alias=None, **kwargs):
         bill = super().make_record(**kwargs)
         if sponsor is not None:
             SponsorshipFactory(legislation=bill, actor=sponsor, role="sponsor")
+        if alias is not None:
+            LegislationAliasFactory(legislation=bill, name=alias)
         return bill
 
     def make_linked_record(self):
         bill = self.make_record(legislature=OrganisationFactory(kind="legislature"))
+        LegislationAliasFactory(legislation=bill, source=SourceFactory())
         SponsorshipFactory(legislation=bill, role="sponsor")
         LegislativeActionFactory(
             legislation=bill, actor=OrganisationFactory(), source=SourceFactory()
         )
         LegislationRelationFactory(from_legislation=bill)
+        LegislationRelationFactory(to_legislation=bill)
         return bill
 
     def valid_payload(self):
@@ -227,6 +236,9 @@ class LegislationAPITest(RecordAPITest):
             "status": "enacted",
             "introduced": "2015-02",
             "enacted": "2016-02-18",
+            "aliases": [
+                {"name": "Sanctions Enhancement Act", "kind": "as_cited", "language": "en"}
+            ],
             "sponsorships": [{"actor": sponsor.pk, "role": "sponsor"}],
             "actions": [
                 {"order": 1, "kind": "introduced", "date": "2015-02-05", "chamber": "lower"},
@@ -254,6 +266,8 @@ class LegislationAPITest(RecordAPITest):
             ),
             ({**valid, "sponsorships": two_sponsors}, "sponsorships"),
             ({**valid, "sponsorships": [{"actor": "no-such-actor"}]}, "sponsorships"),
+            ({**valid, "aliases": [{"name": "Same"}, {"name": "Same"}]}, "aliases"),
+            ({**valid, "aliases": [{"name": "An alias", "kind": "no-such-kind"}]}, "aliases"),
         ]
 
 
@@ -284,6 +298,7 @@ class EventAPITest(RecordAPITest):
         EventParticipantFactory(event=event)
         event.instruments.add(ResolutionFactory(cited=False))
         event.legislation.add(LegislationFactory(cited=False))
+        MechanismFactory(cited=False).events.add(event)
         return event
 
     def valid_payload(self):
@@ -612,3 +627,98 @@ def test_legislation_list_orders_by_bill_number():
     numbers = [row["bill_number"] for row in response.json()["results"]]
     assert numbers == sorted(numbers)
     assert Legislation.objects.count() == 3
+
+
+# --- legislation: aliases and relations seen from both bills -----------------------------------
+
+
+@pytest.mark.django_db
+def test_a_bill_is_found_by_an_alias_in_lists_and_in_the_search():
+    bill = LegislationFactory(title="Development of Inter-Korean Relations Act", bill_number="")
+    LegislationAliasFactory(
+        legislation=bill, name="Act on the Development of North-South Relations"
+    )
+    LegislationFactory(title="North Korean Human Rights Act", bill_number="")
+    client = APIClient()
+    assert result_ids(client.get("/api/v1/legislation/", {"search": "north south relations"})) == [
+        bill.pk
+    ]
+    hits = client.get("/api/v1/search/", {"q": "North-South Relations"}).json()["results"]
+    assert [(hit["resource"], hit["id"]) for hit in hits] == [("legislation", bill.pk)]
+    detail = client.get(f"/api/v1/legislation/{bill.pk}/").json()
+    assert [alias["name"] for alias in detail["aliases"]] == [
+        "Act on the Development of North-South Relations"
+    ]
+
+
+@pytest.mark.django_db
+def test_writing_aliases_keeps_the_unchanged_ones():
+    client = APIClient()
+    client.force_authenticate(user_with_permissions(Legislation, "change"))
+    bill = LegislationFactory()
+    kept = LegislationAliasFactory(legislation=bill, name="Kept Short Title")
+    LegislationAliasFactory(legislation=bill, name="Dropped Short Title")
+    url = f"/api/v1/legislation/{bill.pk}/"
+    read = client.get(url).json()["aliases"]
+    aliases = [
+        *(alias for alias in read if alias["name"] == "Kept Short Title"),
+        {"name": "NKHRA", "kind": "abbreviation", "language": "en"},
+    ]
+    response = client.patch(url, {"aliases": aliases}, format="json", **if_match(client, url))
+    assert response.status_code == 200, response.content
+    assert sorted(bill.aliases.values_list("name", "script")) == [
+        ("Kept Short Title", "Latn"),
+        ("NKHRA", "Latn"),
+    ]
+    assert bill.aliases.get(name="Kept Short Title").pk == kept.pk
+
+
+@pytest.mark.django_db
+def test_the_relation_kind_shows_on_both_bills():
+    house = LegislationFactory(bill_number="H.R.826")
+    senate = LegislationFactory(bill_number="S.2688", chamber="upper")
+    LegislationRelationFactory(from_legislation=senate, to_legislation=house, kind="companion")
+    client = APIClient()
+    from_side = client.get(f"/api/v1/legislation/{senate.pk}/").json()
+    to_side = client.get(f"/api/v1/legislation/{house.pk}/").json()
+    assert [(r["kind"], r["to_legislation"]["id"]) for r in from_side["relations_out"]] == [
+        ("companion", house.pk)
+    ]
+    assert [(r["kind"], r["from_legislation"]["id"]) for r in to_side["relations_in"]] == [
+        ("companion", senate.pk)
+    ]
+    # Lists read from values say the same.
+    row = next(
+        r for r in client.get("/api/v1/legislation/").json()["results"] if r["id"] == house.pk
+    )
+    assert row["relations_in"] == to_side["relations_in"]
+
+
+@pytest.mark.django_db
+def test_a_relation_from_a_draft_bill_is_not_shown_to_the_public():
+    bill = LegislationFactory()
+    draft = LegislationFactory(publication="draft")
+    LegislationRelationFactory(from_legislation=draft, to_legislation=bill, kind="amends")
+    public = APIClient().get(f"/api/v1/legislation/{bill.pk}/").json()
+    assert public["relations_in"] == []
+    analyst = analyst_client().get(f"/api/v1/legislation/{bill.pk}/").json()
+    assert [r["from_legislation"]["id"] for r in analyst["relations_in"]] == [draft.pk]
+
+
+# --- events under a mechanism ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_event_shows_the_mechanisms_it_belongs_to_and_hides_drafts():
+    visit = EventFactory(kind="visit")
+    mandate = MechanismFactory(name="Special Rapporteur on the rights of persons with disabilities")
+    MechanismFactory(publication="draft", name="Draft Qqzzq mandate").events.add(visit)
+    mandate.events.add(visit)
+    client = APIClient()
+    detail = client.get(f"/api/v1/events/{visit.pk}/").json()
+    assert [m["id"] for m in detail["mechanisms"]] == [mandate.pk]
+    listed = client.get("/api/v1/events/").json()["results"][0]
+    assert listed["mechanisms"] == detail["mechanisms"]
+    assert b"Qqzzq" not in client.get("/api/v1/events/", {"format": "csv"}).content
+    mechanism = client.get(f"/api/v1/mechanisms/{mandate.pk}/").json()
+    assert [e["id"] for e in mechanism["events"]] == [visit.pk]

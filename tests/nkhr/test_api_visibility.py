@@ -6,6 +6,7 @@ import json
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
 from nkhr.api.urls import RESOURCES
@@ -325,7 +326,12 @@ def test_a_draft_behind_a_row_is_met_in_no_public_channel(
 ):
     record = factory_for(model)()
     draft = draft_of(field.related_model, "Qqzzq Hidden Record")
-    factory_for(row_model)(**{parent: record, field.name: draft})
+    try:
+        with transaction.atomic():
+            factory_for(row_model)(**{parent: record, field.name: draft})
+    except IntegrityError:
+        # A report's concern names one record: it cannot point at this one and a draft.
+        pytest.skip(f"a {row_model.__name__} cannot link both")
     public = client_in(None)
     bodies = {
         "list": public.get(f"/api/v1/{resource}/").content,

@@ -208,6 +208,9 @@ def test_related_records_are_matched_by_id_name_or_alias(editor, paper):
             ["Edward Royce", {"actor": "hfac", "role": "cosponsor"}]  # a bare name: a sponsor
         ),
         "actions": json.dumps(actions),
+        "aliases": json.dumps(
+            ["NKSPEA", {"name": "Policy Enforcement Act", "kind": "as_cited", "source": paper.pk}]
+        ),
         "citation_source": "KINU Online Series CO22-19",  # a source by its title
     }
 
@@ -228,6 +231,10 @@ def test_related_records_are_matched_by_id_name_or_alias(editor, paper):
         (2, "referred", committee.pk, "2015-01"),
     ]
     assert bill.citations.get().source == paper
+    assert sorted(bill.aliases.values_list("name", "kind", "source")) == [
+        ("NKSPEA", "other", None),
+        ("Policy Enforcement Act", "as_cited", paper.pk),
+    ]
     assert Actor.objects.count() == 3  # nothing created on the way
 
 
