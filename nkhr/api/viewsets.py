@@ -152,7 +152,8 @@ def representation_etag(data) -> str:
         parameters=[BRIEF_PARAMETER], responses={400: ERRORS[400], 401: ERRORS[401]}
     ),
     retrieve=extend_schema(
-        parameters=[BRIEF_PARAMETER], responses={401: ERRORS[401], 404: ERRORS[404]}
+        parameters=[BRIEF_PARAMETER],
+        responses={400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]},
     ),
     create=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}),
     update=extend_schema(

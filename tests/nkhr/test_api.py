@@ -654,7 +654,8 @@ def test_a_bill_is_found_by_an_alias_in_lists_and_in_the_search():
 @pytest.mark.django_db
 def test_writing_aliases_keeps_the_unchanged_ones():
     client = APIClient()
-    client.force_authenticate(user_with_permissions(Legislation, "change"))
+    # An editor: a change to a published bill by one who may not publish waits for review.
+    client.force_authenticate(user_with_permissions(Legislation, "change", "publish"))
     bill = LegislationFactory()
     kept = LegislationAliasFactory(legislation=bill, name="Kept Short Title")
     LegislationAliasFactory(legislation=bill, name="Dropped Short Title")

@@ -35,14 +35,16 @@ def curator(role: str = "Curator") -> APIClient:
 
 
 def nested_lists(viewset) -> dict:
-    """The nested row lists of the resource's export lines (citations aside: every
-    record's factory cites a source already): field name -> serializer field."""
+    """The nested row lists of the resource's export lines that a write gives (citations
+    aside: every record's factory cites a source already; read-only lists, a bill's
+    relations from other bills, are written from the other record): name -> field."""
     serializer = viewset.serializer_class()
     return {
         name: field
         for name, field in serializer.fields.items()
         if isinstance(field, serializers.ListSerializer)
         and name != "citations"
+        and not field.read_only
         and name not in serializer.detail_only_fields
     }
 
