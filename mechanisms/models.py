@@ -296,6 +296,18 @@ def exactly_one_of(names) -> models.Q:
     )
 
 
+def concern_link(model, verbose_name):
+    """One of a concern's links: to a record of one kind, gone with the record it names."""
+    return models.ForeignKey(
+        model,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="concerned_by",
+        verbose_name=verbose_name,
+    )
+
+
 class Concern(KeyedRow):
     """A record a report or statement concerns, of any kind: the programme a notice
     announces, the law a country report discusses, the sanctions a statement attacks.
@@ -309,78 +321,15 @@ class Concern(KeyedRow):
     report = models.ForeignKey(
         Report, on_delete=models.CASCADE, related_name="concerns", verbose_name=_("report")
     )
-    actor = models.ForeignKey(
-        Actor,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("actor"),
-    )
-    instrument = models.ForeignKey(
-        Instrument,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("instrument"),
-    )
-    legislation = models.ForeignKey(
-        Legislation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("legislation"),
-    )
-    event = models.ForeignKey(
-        Event,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("event"),
-    )
-    recommendation = models.ForeignKey(
-        Recommendation,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("recommendation"),
-    )
-    mechanism = models.ForeignKey(
-        Mechanism,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("mechanism"),
-    )
-    other_report = models.ForeignKey(
-        Report,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("report or document"),
-    )
-    designation = models.ForeignKey(
-        "sanctions.Designation",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("designation"),
-    )
-    designation_round = models.ForeignKey(
-        "sanctions.DesignationRound",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="concerned_by",
-        verbose_name=_("designation round"),
-    )
+    actor = concern_link(Actor, _("actor"))
+    instrument = concern_link(Instrument, _("instrument"))
+    legislation = concern_link(Legislation, _("legislation"))
+    event = concern_link(Event, _("event"))
+    recommendation = concern_link(Recommendation, _("recommendation"))
+    mechanism = concern_link(Mechanism, _("mechanism"))
+    other_report = concern_link(Report, _("report or document"))
+    designation = concern_link("sanctions.Designation", _("designation"))
+    designation_round = concern_link("sanctions.DesignationRound", _("designation round"))
     note = models.CharField(
         _("how"),
         max_length=300,

@@ -8,8 +8,8 @@ from django_countries.fields import CountryField
 from nkhr.concurrency import lock_hierarchy
 from nkhr.dates import date_order_constraint, partial_date_constraints, precision_field
 from nkhr.models.base import CitedRecord
-from nkhr.models.rows import SourcedRow
-from nkhr.text import detect_script, name_key
+from nkhr.models.rows import NameRow
+from nkhr.text import name_key
 
 
 class Actor(CitedRecord):
@@ -153,35 +153,14 @@ class Actor(CitedRecord):
             )
 
 
-class Alias(SourcedRow):
+class Alias(NameRow):
     """Another name of an actor: an official form, a romanization, an abbreviation, Hangul."""
-
-    class Kind(models.TextChoices):
-        OFFICIAL = "official", _("official name")
-        ROMANIZATION = "romanization", _("romanization variant")
-        ABBREVIATION = "abbreviation", _("abbreviation")
-        NATIVE = "native", _("native script")
-        TRANSLATION = "translation", _("translation")
-        FORMER = "former", _("former name")
-        AS_CITED = "as_cited", _("as written in a source")
-        OTHER = "other", _("other")
-
-    class Script(models.TextChoices):
-        LATIN = "Latn", _("Latin")
-        HANGUL = "Hang", _("Hangul")
-        HAN = "Hani", _("Han (Chinese characters)")
-        OTHER = "Zyyy", _("other")
 
     actor = models.ForeignKey(
         Actor, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("actor")
     )
     name = models.CharField(_("name"), max_length=300)
     name_key = models.CharField(max_length=300, editable=False, db_index=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    language = models.CharField(
-        _("language"), max_length=20, blank=True, help_text=_("BCP 47 code, e.g. en, ko")
-    )
-    script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
     natural_key_fields = ("actor", "name", "language")
 
     class Meta:
@@ -195,14 +174,6 @@ class Alias(SourcedRow):
                 violation_error_message=_("This actor already has this alias."),
             )
         ]
-
-    def __str__(self):
-        return self.name
-
-    def refresh_derived(self):
-        self.name_key = name_key(self.name)
-        if not self.script:
-            self.script = detect_script(self.name)
 
 
 def position_held_name(person_name: str, position_name: str) -> str:

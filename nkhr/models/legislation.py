@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from nkhr.dates import partial_date_constraints, precision_field
-from nkhr.models.actors import Actor, Alias
+from nkhr.models.actors import Actor
 from nkhr.models.base import CitedRecord, KeyedRow
-from nkhr.models.rows import Provision, SourcedRow
-from nkhr.text import compact, detect_script, name_key
+from nkhr.models.rows import NameRow, Provision, SourcedRow
+from nkhr.text import compact
 
 
 class Chamber(models.TextChoices):
@@ -292,24 +292,15 @@ class LegislationRelation(KeyedRow):
         return f"{self.from_legislation} {self.get_kind_display()} {self.to_legislation}"
 
 
-class LegislationAlias(SourcedRow):
+class LegislationAlias(NameRow):
     """Another name of a bill or law: its short title as a source writes it, an abbreviation,
     a translation of its title ("Act on the Development of North-South Relations")."""
-
-    # The kinds and scripts of actors' aliases: a law is cited by the same sorts of names.
-    Kind = Alias.Kind
-    Script = Alias.Script
 
     legislation = models.ForeignKey(
         Legislation, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("legislation")
     )
     name = models.CharField(_("name"), max_length=500)
     name_key = models.CharField(max_length=500, editable=False, db_index=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    language = models.CharField(
-        _("language"), max_length=20, blank=True, help_text=_("BCP 47 code, e.g. en, ko")
-    )
-    script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
 
     natural_key_fields = ("legislation", "name", "language")
 
@@ -324,11 +315,3 @@ class LegislationAlias(SourcedRow):
                 violation_error_message=_("This legislation already has this alias."),
             )
         ]
-
-    def __str__(self):
-        return self.name
-
-    def refresh_derived(self):
-        self.name_key = name_key(self.name)
-        if not self.script:
-            self.script = detect_script(self.name)

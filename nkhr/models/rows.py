@@ -1,9 +1,10 @@
-"""Abstract rows that belong to a record (aliases, bill actions, provisions)."""
+"""Abstract rows that belong to a record (names, bill actions, provisions)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nkhr.models.base import KeyedRow
+from nkhr.text import detect_script, name_key
 
 
 class SourcedRow(KeyedRow):
@@ -42,3 +43,42 @@ class Provision(KeyedRow):
 
     def __str__(self):
         return f"{self.label} {self.heading}".strip()
+
+
+class NameRow(SourcedRow):
+    """Another name of a record (an actor's, a law's): its kind, language and script, and
+    the search key of the name. The concrete row declares the link to its record, `name`
+    and `name_key` (their lengths are its own)."""
+
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", _("official name")
+        ROMANIZATION = "romanization", _("romanization variant")
+        ABBREVIATION = "abbreviation", _("abbreviation")
+        NATIVE = "native", _("native script")
+        TRANSLATION = "translation", _("translation")
+        FORMER = "former", _("former name")
+        AS_CITED = "as_cited", _("as written in a source")
+        OTHER = "other", _("other")
+
+    class Script(models.TextChoices):
+        LATIN = "Latn", _("Latin")
+        HANGUL = "Hang", _("Hangul")
+        HAN = "Hani", _("Han (Chinese characters)")
+        OTHER = "Zyyy", _("other")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    language = models.CharField(
+        _("language"), max_length=20, blank=True, help_text=_("BCP 47 code, e.g. en, ko")
+    )
+    script = models.CharField(_("script"), max_length=4, choices=Script.choices, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def refresh_derived(self):
+        self.name_key = name_key(self.name)
+        if not self.script:
+            self.script = detect_script(self.name)
