@@ -23,7 +23,12 @@ register(
             Reference(
                 "mechanisms.Mechanism", "establishing_instrument", _("mechanisms it established")
             ),
-            Reference("mechanisms.Mechanism", "events", _("mechanisms it belongs to")),
+            Reference(
+                "mechanisms.Mechanism",
+                "events",
+                _("mechanisms it belongs to"),
+                in_api=True,
+            ),
         ],
         position=40,
     )
@@ -39,7 +44,7 @@ register(
         import_resource=ReportResource,
         enums={"ReportKindEnum": Report.Kind},
         references=[
-            Reference("mechanisms.Report", "author", _("reports authored")),
+            Reference("mechanisms.Report", "author", _("reports authored"), in_api=True),
             # What a report or statement concerns, on the page of each record it names.
             *(
                 Reference("mechanisms.Concern", target, _("documents concerning it"), show="report")

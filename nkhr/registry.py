@@ -39,12 +39,21 @@ class Reference:
     label: str
     show: str | None = None
     select_related: tuple[str, ...] = field(default_factory=tuple)
+    # Also listed on the API detail of the record pointed at (as brief links), under the
+    # relation's related_name (`accessor`).
+    in_api: bool = False
 
     @property
     def pointing_model(self):
         from django.apps import apps
 
         return apps.get_model(self.model)
+
+    @property
+    def accessor(self) -> str:
+        """The name the pointed-at record reaches these records by (the relation's
+        related_name)."""
+        return self.pointing_model._meta.get_field(self.field).remote_field.get_accessor_name()
 
     @property
     def target(self):

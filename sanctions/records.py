@@ -56,6 +56,7 @@ register(
                 "target",
                 _("designations targeting it"),
                 select_related=DESIGNATION_NAME,
+                in_api=True,
             ),
             Reference(
                 "sanctions.Designation",

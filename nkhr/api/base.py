@@ -11,6 +11,7 @@ sent back unchanged.
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
@@ -21,6 +22,7 @@ from nkhr.dates import PartialDate
 from nkhr.models import Citation, Publication, Source
 from nkhr.models.sources import LOCATOR_FIELDS, format_locator
 from nkhr.prefetch import related_rows
+from nkhr.registry import references_to
 from nkhr.services import row_identity, write_rows
 
 
@@ -172,6 +174,11 @@ class RowSerializer(
     _parent_field: str | None = None
 
 
+def referenced_by(model) -> list:
+    """The registry's references shown on `model`'s API detail (`Reference.in_api`)."""
+    return [reference for reference in references_to(model) if reference.in_api]
+
+
 class RecordSerializer(
     VisibleListsMixin,
     CountryFieldMixin,
@@ -231,9 +238,31 @@ class RecordSerializer(
         if getattr(view, "action", None) == "list":
             for name in self.detail_only_fields:
                 fields.pop(name, None)
+        else:
+            fields = self._with_referenced_by(fields)
         for name, parent_field in self.nested_rows.items():
             fields[name].child._parent_field = parent_field
         return fields
+
+    def _with_referenced_by(self, fields: dict) -> dict:
+        """`fields` with the lists of records pointing at this one that their apps show on
+        its detail (`Reference.in_api`), before the citations: declared once, by the app
+        owning the pointing records, so the core's serializers name no app's relation."""
+        extra = {
+            reference.accessor: RecordRelatedField(
+                many=True, read_only=True, help_text=capfirst(reference.label)
+            )
+            for reference in referenced_by(self.Meta.model)
+            if reference.accessor not in fields
+        }
+        if not extra:
+            return fields
+        ordered = {}
+        for name, field in fields.items():
+            if name == "citations":
+                ordered.update(extra)
+            ordered[name] = field
+        return ordered if "citations" in fields else {**ordered, **extra}
 
     def validate_id(self, value):
         if self.instance is not None and value != self.instance.pk:

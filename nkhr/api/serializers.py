@@ -79,8 +79,6 @@ class ActorSerializer(RecordSerializer):
     children = RecordRelatedField(many=True, read_only=True)
     positions_held = PositionHeldSerializer(many=True, read_only=True)
     holders = PositionHeldSerializer(many=True, read_only=True)
-    designations = RecordRelatedField(many=True, read_only=True)
-    reports_authored = RecordRelatedField(many=True, read_only=True)
     sponsored_legislation = RecordRelatedField(many=True, read_only=True)
 
     nested_rows = {"aliases": "actor"}
@@ -88,8 +86,6 @@ class ActorSerializer(RecordSerializer):
         "children",
         "positions_held",
         "holders",
-        "designations",
-        "reports_authored",
         "sponsored_legislation",
     )
 
@@ -110,8 +106,6 @@ class ActorSerializer(RecordSerializer):
             "children",
             "positions_held",
             "holders",
-            "designations",
-            "reports_authored",
             "sponsored_legislation",
             "citations",
         ]
@@ -265,10 +259,6 @@ class EventParticipantSerializer(RowSerializer):
 
 class EventSerializer(RecordSerializer):
     participations = EventParticipantSerializer(many=True, required=False)
-    # Declared by the mechanisms (`Mechanism.events`): the core names no app's model.
-    mechanisms = RecordRelatedField(
-        many=True, read_only=True, help_text="The mechanisms this event belongs to."
-    )
 
     nested_rows = {"participations": "event"}
 
@@ -286,7 +276,6 @@ class EventSerializer(RecordSerializer):
             "participations",
             "instruments",
             "legislation",
-            "mechanisms",
             "citations",
         ]
 

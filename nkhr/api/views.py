@@ -26,13 +26,6 @@ CITATIONS = rows("citations", Citation.objects.select_related("source"))
 POSITIONS = PositionHeld.objects.select_related("person", "position").prefetch_related(CITATIONS)
 
 
-def _designations():
-    """The designations targeting an actor, with their names' parts: the relation is the
-    sanctions app's, reached through the actor so that the core need not import it."""
-    model = Actor._meta.get_field("designations").related_model
-    return model.objects.select_related("target", "regime")
-
-
 class SourceViewSet(RecordViewSet):
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
@@ -53,11 +46,9 @@ class ActorViewSet(RecordViewSet):
         if self.action != "list":
             queryset = queryset.prefetch_related(
                 rows("children"),
-                rows("reports_authored"),
                 rows("sponsored_legislation"),
                 rows("positions_held", POSITIONS),
                 rows("holders", POSITIONS),
-                rows("designations", _designations()),
             )
         return queryset
 
@@ -108,7 +99,6 @@ class EventViewSet(RecordViewSet):
         rows("participations", EventParticipant.objects.select_related("actor")),
         rows("instruments"),
         rows("legislation"),
-        rows("mechanisms"),
         CITATIONS,
     )
     serializer_class = serializers.EventSerializer

@@ -31,6 +31,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from nkhr.adapters import loaded_relations, prefetched_rows
+from nkhr.api.base import referenced_by
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.pending import COMMENT_PARAMETER, PendingChangeSerializer, change_comment
@@ -39,7 +40,7 @@ from nkhr.api.reading import Reading, hiding_dates, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
 from nkhr.concurrency import lock_record, reads_in_autocommit
 from nkhr.pending import needs_review, propose_change
-from nkhr.prefetch import prefetched_lists
+from nkhr.prefetch import prefetched_lists, rows
 from nkhr.search import BY_IDS
 
 BRIEF_PARAMETER = OpenApiParameter(
@@ -134,8 +135,8 @@ def latest_update(instance, request=None):
         if updated is not None and updated > latest:
             latest = updated
         pending.extend(loaded_relations(obj))
-        for rows in prefetched_rows(obj).values():
-            pending.extend(rows)
+        for loaded in prefetched_rows(obj).values():
+            pending.extend(loaded)
         if hasattr(obj, "__dict__"):
             for rows in prefetched_lists(obj):
                 pending.extend(rows)
@@ -186,7 +187,23 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         # Drafts, records in review and withdrawn records are for curators and analysts.
-        return super().get_queryset().visible_to(self.request.user)
+        queryset = super().get_queryset().visible_to(self.request.user)
+        if self.action != "list":
+            # The records other apps list on the detail (`Reference.in_api`).
+            queryset = queryset.prefetch_related(
+                *(
+                    rows(
+                        reference.accessor,
+                        reference.pointing_model._default_manager.select_related(
+                            *reference.select_related
+                        )
+                        if reference.select_related
+                        else None,
+                    )
+                    for reference in referenced_by(queryset.model)
+                )
+            )
+        return queryset
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
