@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from nkhr.models import Actor
+from nkhr.models import Actor, Publication
 from tests import factories
 from tests.browser.conftest import log_in
 
@@ -11,7 +11,10 @@ pytestmark = [pytest.mark.browser]
 
 
 def test_curator_reads_a_change_in_history_and_reverts_it(page, curator, shot):
-    actor = factories.PersonFactory(name="Jong Kyong Thaek", status=Actor.Status.ACTIVE)
+    # A draft: a curator's change to a published record waits for review instead.
+    actor = factories.PersonFactory(
+        name="Jong Kyong Thaek", status=Actor.Status.ACTIVE, publication=Publication.DRAFT
+    )
     log_in(page, curator)
 
     page.goto(f"/admin/nkhr/actor/{actor.pk}/change/")

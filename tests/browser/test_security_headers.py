@@ -51,7 +51,10 @@ class Watched:
 
 
 def test_the_admin_runs_under_the_policy(page, curator, shot):
-    actor = factories.OrganisationFactory(name="Ministry of State Security", kind="ministry")
+    # A draft, which a curator changes directly (a published record's change waits).
+    actor = factories.OrganisationFactory(
+        name="Ministry of State Security", kind="ministry", publication="draft"
+    )
     factories.OrganisationFactory(name="State Affairs Commission", kind="government")
     watched = Watched(page)
 
