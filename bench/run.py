@@ -939,9 +939,9 @@ def main(argv=None) -> int:
         from bench.search_quality import run_search_quality
 
         # Without the paper only the synthetic persons' cases can be found; a few of them
-        # per fifty records, so that a tiny scale stays quick.
+        # per hundred records (thirty at most), so that a tiny scale stays quick.
         results["search_quality"] = run_search_quality(
-            min(60, max(1, args.scale // 50)), args.seed, paper=not args.no_paper
+            min(30, max(1, args.scale // 100)), args.seed, paper=not args.no_paper
         )
         lap("search_quality")
     results["section_seconds"] = sections

@@ -314,7 +314,7 @@ def paper_cases() -> list[dict]:
 # --- synthetic persons -----------------------------------------------------------------------
 
 
-def synthetic_cases(sample: int = 60, seed: int = 1) -> list[dict]:
+def synthetic_cases(sample: int = 30, seed: int = 1) -> list[dict]:
     """Cases for a seeded sample of the synthetic persons in the database whose name no
     other actor has: their name varied by the rules, and their stored romanization aliases
     (Revised spaced as no list writes it; McCune-Reischauer with its breves)."""

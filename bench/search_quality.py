@@ -16,13 +16,12 @@ record of those resources: its names, titles, short titles, symbols, bill number
 aliases, as an entity of the record's schema (Person for a person, Organization for
 another actor; names only for the rest). The whole pool is scored, not our candidates, so
 neither side is given the other's shortlist; ties are broken by the record's key, which
-knows nothing of the expected record. Its forms are worked out once per record, and
-records whose length alone keeps them below the fifth best are not scored
-(`peer_ranking`), so the synthetic set takes seconds.
+knows nothing of the expected record. Its forms are worked out once per record and scored in one
+pass per query (`PeerPool.ranking`), so the synthetic set takes seconds.
 """
 
 import argparse
-import heapq
+import functools
 import json
 import sys
 import time
@@ -120,37 +119,46 @@ class PeerPool:
                 self.keys.append(f"{resource}/{row['pk']}")
                 self.schemas.append(schema)
                 self.forms.append(peer_forms(schema, names))
-        self.by_length = defaultdict(list)
+        # Each schema's distinct forms by length (synthetic names recur), with the records
+        # each belongs to.
+        grouped = defaultdict(lambda: defaultdict(list))
         for index, forms in enumerate(self.forms):
             for form in forms:
-                self.by_length[len(form)].append((form, index))
-        self.query_forms = {}
+                grouped[self.schemas[index], len(form)][form].append(index)
+        self.grouped = {
+            key: (list(by_form), list(by_form.values())) for key, by_form in grouped.items()
+        }
 
     def ranking(self, query: str) -> list[str]:
-        """The pool's keys best first, as far as the top five (and their ties) go."""
+        """The pool's keys best first, as far as the top twenty go; a record no form of which
+        is similar at all (a similarity of 0) is not ranked."""
         from followthemoney.types import registry
+        from rigour import env
         from rigour.text.distance import levenshtein_similarity
 
-        max_length = registry.name.max_length
+        # rigour's similarity is 0 for lengths more than this many edits apart: only forms
+        # of nearby lengths are scored.
+        reach = env.LEVENSHTEIN_MAX_EDITS if env.LEVENSHTEIN_MAX_EDITS is not None else 10**6
         best = defaultdict(float)
-        for schema in {None, "Person", "Organization"}:
+        for schema in set(self.schemas):
             forms = peer_forms(schema, [query])
             for form in forms:
-                length = len(form)
-                # Nearest lengths first: the similarity can be no more than 1 - gap/longer.
-                lengths = sorted(self.by_length, key=lambda n, length=length: abs(n - length))
-                for n in lengths:
-                    bound = 1 - abs(n - length) / max(n, length, 1)
-                    if len(best) >= TOP and bound < heapq.nlargest(TOP, best.values())[-1]:
-                        break
-                    for candidate, index in self.by_length[n]:
-                        if self.schemas[index] != schema:
+                similarity = functools.partial(
+                    levenshtein_similarity, form, max_length=registry.name.max_length
+                )
+                for length in range(len(form) - reach, len(form) + reach + 1):
+                    texts, owners = self.grouped.get((schema, length), ((), ()))
+                    for score, indexes in zip(map(similarity, texts), owners, strict=True):
+                        if not score:
                             continue
-                        score = levenshtein_similarity(form, candidate, max_length=max_length)
-                        score *= min(1.0, 2 ** (-len(forms) * len(self.forms[index]) / 40000))
-                        if score > best[index]:
-                            best[index] = score
-        ranked = sorted(best, key=lambda index: (-best[index], self.keys[index]))
+                        for index in indexes:
+                            # `compare_names`' penalty for many names, as in `peer_score`.
+                            penalty = 2 ** (-len(forms) * len(self.forms[index]) / 40000)
+                            best[index] = max(best[index], score * min(1.0, penalty))
+        ranked = sorted(
+            (index for index in best if best[index] > 0),
+            key=lambda index: (-best[index], self.keys[index]),
+        )
         return [self.keys[index] for index in ranked[: 4 * TOP]]
 
 
@@ -246,7 +254,7 @@ def measure(cases: list[dict], client=None) -> dict:
 
 
 def run_search_quality(
-    synthetic_sample: int = 60, seed: int = 1, client=None, paper: bool = True
+    synthetic_sample: int = 30, seed: int = 1, client=None, paper: bool = True
 ) -> dict:
     """The paper's cases (when its records are loaded), and apart from them the synthetic
     persons' where the database has them."""
@@ -289,7 +297,7 @@ def main(argv=None) -> int:
         "--scale", type=int, default=0, help="Seed this many synthetic records first (0: none)."
     )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--sample", type=int, default=60, help="Synthetic persons varied.")
+    parser.add_argument("--sample", type=int, default=30, help="Synthetic persons varied.")
     parser.add_argument(
         "--database-url", default=run.os.environ.get("DATABASE_URL", run.DEFAULT_DATABASE_URL)
     )
