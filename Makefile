@@ -69,9 +69,11 @@ check: install .env
 # `make bench [SCALE=N]`: seed N synthetic records (once per scale) into a database of the
 # bench's own and measure API, exports, admin and HTTP; see docs/benchmarks.md. Only a
 # DATABASE_URL given on the make command line replaces that database: one exported for
-# `make run` is never seeded with synthetic rows.
+# `make run` is never seeded with synthetic rows. SEARCH_QUALITY=0 skips the search-quality
+# section (precision and recall of the search over labelled queries).
 SCALE ?= 10000
+SEARCH_QUALITY ?= 1
 BENCH_DATABASE_URL := $(if $(filter command line,$(origin DATABASE_URL)),$(DATABASE_URL),postgres://postgres@127.0.0.1:5432/nkhr_bench)
 
 bench: install-dev
-	DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python bench/run.py --scale $(SCALE) $(BENCH_ARGS)
+	DATABASE_URL='$(BENCH_DATABASE_URL)' $(BIN)/python bench/run.py --scale $(SCALE) $(if $(filter 0,$(SEARCH_QUALITY)),--no-search-quality) $(BENCH_ARGS)

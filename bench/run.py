@@ -16,7 +16,10 @@
    FollowTheMoney export, in rows per second;
 4. admin: the designations changelist unfiltered, filtered and searched, as a curator;
 5. HTTP: gunicorn (2 sync workers) on 127.0.0.1 and 16 client threads for `--duration`
-   seconds on the designations list and an actor's detail: requests/s, p50, p99, errors.
+   seconds on the designations list and an actor's detail: requests/s, p50, p99, errors;
+6. search quality: precision at 1 and recall at 5 of `/api/v1/search/` over labelled
+   queries, beside followthemoney's name comparison (`bench/search_quality.py`; skipped
+   with `--no-search-quality`).
 
 Only ever talks to 127.0.0.1. Runs with DEBUG off, as production does.
 """
@@ -781,6 +784,10 @@ def report(results: dict) -> str:
         parts += report_admin(results["admin"])
     if "http" in results:
         parts += report_http(results["http"])
+    if "search_quality" in results:
+        from bench.search_quality import report_lines
+
+        parts += report_lines(results["search_quality"])
     return "\n".join(parts)
 
 
@@ -854,7 +861,7 @@ def report_http(http: list) -> list[str]:
     ]
 
 
-SECTIONS = ("api", "exports", "admin", "http")
+SECTIONS = ("api", "exports", "admin", "http", "search_quality")
 
 
 def main(argv=None) -> int:
@@ -877,6 +884,9 @@ def main(argv=None) -> int:
         type=lambda text: [part.strip() for part in text.split(",")],
         default=list(SECTIONS),
         help=f"Sections to measure, comma-separated (default: {','.join(SECTIONS)}).",
+    )
+    parser.add_argument(
+        "--no-search-quality", action="store_true", help="Skip the search-quality section."
     )
     parser.add_argument("--export-worker", choices=sorted(EXPORTS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -924,6 +934,16 @@ def main(argv=None) -> int:
         connection.close()  # the server's workers open their own
         results["http"] = run_http(subjects, duration)
         lap("http")
+    if "search_quality" in args.only and not args.no_search_quality:
+        print("Search quality …", flush=True)
+        from bench.search_quality import run_search_quality
+
+        # Without the paper only the synthetic persons' cases can be found; a few of them
+        # per hundred records (thirty at most), so that a tiny scale stays quick.
+        results["search_quality"] = run_search_quality(
+            min(30, max(1, args.scale // 100)), args.seed, paper=not args.no_paper
+        )
+        lap("search_quality")
     results["section_seconds"] = sections
     # Other work on the machine skews every number: the load at the end is kept beside it.
     results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
