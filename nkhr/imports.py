@@ -61,8 +61,8 @@ from nkhr.import_limits import ImportLimitsMixin
 from nkhr.import_reports import ImportReportsMixin, ImportResult
 from nkhr.models import Actor, Citation, Instrument, Legislation
 from nkhr.models.base import public_id_slug
-from nkhr.models.publication import Publication
-from nkhr.services import TRANSITIONS, may_transition, row_identity, write_rows
+from nkhr.models.publication import PUBLISH, Publication
+from nkhr.services import TRANSITIONS, may_transition, row_identity, same_row, write_rows
 from nkhr.spreadsheets import FORMATS as SPREADSHEET_SAFE_FORMATS
 from nkhr.spreadsheets import NativeTypesExportMixin
 
@@ -882,10 +882,51 @@ class RecordResource(resources.ModelResource):
             and not user.has_perm(self.permission("change"))
         ):
             add("id", _("You may not change existing records (id '%(id)s').") % {"id": instance.pk})
+        elif user is not None and self.waits_for_review(instance, user):
+            add(
+                "id",
+                _(
+                    "'%(id)s' is published: a change to it waits for an editor's review. "
+                    "Change it on its own page, or ask an editor to import the file."
+                )
+                % {"id": instance.pk},
+            )
         publication_error = self.publication_error(instance)
         if publication_error:
             add("publication", publication_error)
         return errors
+
+    def waits_for_review(self, instance, user) -> bool:
+        """Whether the row changes a published record that `user` may not publish to: such a
+        change waits for review (`nkhr.pending`), which an import does not hold, so the row
+        is refused. A row that leaves the record as it is passes (a file exported and
+        imported again)."""
+        if instance._import_new or instance._import_publication_before != Publication.PUBLISHED:
+            return False
+        if user.has_perm(PUBLISH):
+            return False
+        # A move along the workflow is the publication column's, judged by its transitions.
+        changed = [name for name in instance.changed_fields() or () if name != "publication"]
+        return bool(changed) or self.changes_rows(instance)
+
+    def changes_rows(self, instance) -> bool:
+        """Whether the row's lists (aliases, citations, links) differ from the record's."""
+        pending = instance.__dict__.get("_import_rows", {})
+        for field in self.get_import_fields():
+            if field.column_name not in pending:
+                continue
+            new = pending[field.column_name]
+            if isinstance(field, RowsField):
+                current = list(field.rows_of(instance))
+                if len(new) != len(current) or not all(
+                    any(same_row(row, kept) for kept in current) for row in new
+                ):
+                    return True
+            elif isinstance(field, RecordListField):
+                linked = set(getattr(instance, field.attribute).values_list("pk", flat=True))
+                if {getattr(item, "pk", item) for item in new} != linked:
+                    return True
+        return False
 
     def permission(self, action: str) -> str:
         opts = self._meta.model._meta

@@ -780,3 +780,28 @@ def test_importing_the_paper_as_exported_changes_nothing(editor, model, resource
 
     assert not result.has_errors() and not result.has_validation_errors(), row_errors(result)
     assert database_rows() == before
+
+
+def test_a_curators_import_may_not_change_a_published_record(curator, editor, paper):
+    # A change to a published record waits for an editor's review, which an import does not
+    # hold: the row is refused, and the same row leaving the record as it is passes.
+    factories.OrganisationFactory(id="published-body", name="Published body")
+    changed = [{"id": "published-body", "name": "Renamed body"}]
+
+    result = run_import(ActorResource, changed, curator, dry_run=True)
+
+    assert row_errors(result) == {
+        1: {
+            "id": [
+                "'published-body' is published: a change to it waits for an editor's review. "
+                "Change it on its own page, or ask an editor to import the file."
+            ]
+        }
+    }
+    aliases = json.dumps([{"name": "PB", "language": "en"}])
+    with_alias = [{"id": "published-body", "aliases": aliases}]
+    assert list(row_errors(run_import(ActorResource, with_alias, curator, dry_run=True))) == [1]
+    unchanged = [{"id": "published-body", "name": "Published body"}]
+    assert not run_import(ActorResource, unchanged, curator, dry_run=True).has_validation_errors()
+    assert not run_import(ActorResource, changed, editor).has_validation_errors()
+    assert Actor.objects.get(pk="published-body").name == "Renamed body"
