@@ -917,7 +917,7 @@ class RecordResource(resources.ModelResource):
                 continue
             new = pending[field.column_name]
             if isinstance(field, RowsField):
-                current = list(field.rows_of(instance))
+                current = field.existing_rows(instance)
                 if len(new) != len(current) or not all(
                     any(same_row(row, kept) for kept in current) for row in new
                 ):

@@ -115,6 +115,9 @@ class RecordType:
 
 
 _types: list[RecordType] = []
+# model -> its references_to(): read by every serializer a request builds, so worked out
+# once per model; emptied by register().
+_references: dict[type, list[Reference]] = {}
 
 
 def register(record_type: RecordType) -> RecordType:
@@ -134,6 +137,7 @@ def register(record_type: RecordType) -> RecordType:
             record_type, "admin", default_admin(record_type.model, record_type.search)
         )
     _types.append(record_type)
+    _references.clear()
     # A stable sort: equal positions keep their registration order.
     _types.sort(key=lambda registered: registered.position)
     return record_type
@@ -159,13 +163,15 @@ def references_to(model) -> list[Reference]:
     """The "Referenced by" lists on the pages of `model`: those pointing at it and, for a
     proxy (a treaty is an instrument), those pointing at its concrete model; in the order
     of the declaring types, each type's in the order it declares them."""
-    targets = {model, model._meta.concrete_model}
-    return [
-        reference
-        for registered in _types
-        for reference in registered.references
-        if reference.target in targets
-    ]
+    if model not in _references:
+        targets = {model, model._meta.concrete_model}
+        _references[model] = [
+            reference
+            for registered in _types
+            for reference in registered.references
+            if reference.target in targets
+        ]
+    return list(_references[model])
 
 
 class EnumNames(Mapping):

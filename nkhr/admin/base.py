@@ -43,7 +43,7 @@ from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record, page_version
 from nkhr.models import Citation, CitedRecord
-from nkhr.models.base import PublicRecord
+from nkhr.models.base import record_links
 from nkhr.pending import needs_review, pending_changes_of, propose_change
 from nkhr.registry import Reference, references_to
 from nkhr.search import (
@@ -619,13 +619,8 @@ class RowAdmin(TimeStampedAdmin):
     def owning_record(self, values: dict):
         """The record a row with `values` (field name -> value) lives in, or None: the
         record its cascading link points at, or (a citation) the record it cites for."""
-        opts = self.model._meta
-        for field in opts.concrete_fields:
-            if (
-                field.many_to_one
-                and field.remote_field.on_delete is models.CASCADE
-                and issubclass(field.related_model, PublicRecord)
-            ):
+        for field in record_links(self.model):
+            if field.remote_field.on_delete is models.CASCADE:
                 return values.get(field.name)
         content_type, object_id = values.get("content_type"), values.get("object_id")
         if content_type is not None and object_id:

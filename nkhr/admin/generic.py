@@ -12,7 +12,7 @@ admin on `RecordAdmin`, as the project's types do.
 from django.contrib import admin
 
 from nkhr.admin.base import RecordAdmin
-from nkhr.models.base import PublicRecord
+from nkhr.models.base import record_links
 
 
 def default_admin(model, search=None):
@@ -22,11 +22,7 @@ def default_admin(model, search=None):
         return type(admin.site.get_model_admin(model))
     names = {field.name for field in model._meta.concrete_fields}
     shown = next((name for name in ("name", "title") if name in names), "__str__")
-    links = [
-        field.name
-        for field in model._meta.concrete_fields
-        if field.many_to_one and issubclass(field.related_model, PublicRecord)
-    ]
+    links = [field.name for field in record_links(model)]
     attributes = {
         "list_display": [shown, "publication", "id"],
         "list_filter": ["publication"],

@@ -16,7 +16,7 @@ from nkhr.api.filtering import RecordFilterSet
 from nkhr.api.serializers import RECORD_FIELDS
 from nkhr.api.views import CITATIONS
 from nkhr.api.viewsets import RecordViewSet
-from nkhr.models.base import PublicRecord
+from nkhr.models.base import record_links
 
 # Columns every record has, shown by RECORD_FIELDS or not at all.
 _RECORD_COLUMNS = frozenset({"id", "publication", "created", "updated"})
@@ -31,11 +31,7 @@ def _columns(model) -> list[models.Field]:
 
 
 def _links(model) -> list[str]:
-    return [
-        field.name
-        for field in model._meta.concrete_fields
-        if field.many_to_one and issubclass(field.related_model, PublicRecord)
-    ]
+    return [field.name for field in record_links(model)]
 
 
 def _partial_dates(model) -> tuple[str, ...]:

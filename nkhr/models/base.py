@@ -234,10 +234,9 @@ class PublicRecord(TimeStampedModel):
 
     def _names_unpublished_links(self, seed: str) -> bool:
         """Whether `seed` holds the id of an unpublished record this one links to."""
-        for field in self._meta.concrete_fields:
-            target = field.related_model if field.many_to_one else None
-            linked_id = getattr(self, field.attname) if target is not None else None
-            if linked_id is None or not issubclass(target, PublicRecord):
+        for field in record_links(type(self)):
+            target, linked_id = field.related_model, getattr(self, field.attname)
+            if linked_id is None:
                 continue
             if str(linked_id) in seed and (
                 target._base_manager.filter(pk=linked_id)
@@ -267,6 +266,15 @@ class PublicRecord(TimeStampedModel):
         while manager.filter(pk=candidate).exists():
             candidate, suffix = f"{base}-{suffix}", suffix + 1
         return candidate
+
+
+def record_links(model) -> list[models.Field]:
+    """`model`'s foreign keys to public records (a designation's target, regime …)."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.many_to_one and issubclass(field.related_model, PublicRecord)
+    ]
 
 
 class CitedRecord(PublicRecord):

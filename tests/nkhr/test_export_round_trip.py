@@ -26,7 +26,7 @@ SERVER_STAMPED = {"created", "updated", "url"}
 ROWS_EACH = 2
 
 
-def curator(role: str = "Curator") -> APIClient:
+def client_in(role: str = "Curator") -> APIClient:
     user = User.objects.create_user(role.lower())
     user.groups.add(Group.objects.get(name=role))
     client = APIClient()
@@ -71,7 +71,7 @@ def exported_line(client, resource: str, pk: str) -> dict:
     "resource, viewset", [(prefix, viewset) for prefix, viewset, _ in RESOURCES]
 )
 def test_an_exported_line_posted_back_makes_the_same_record(resource, viewset):
-    client = curator()
+    client = client_in()
     record = record_with_rows(viewset)
     line = exported_line(client, resource, record.pk)
     for name in nested_lists(viewset):
@@ -105,7 +105,7 @@ def test_a_programme_written_back_keeps_its_priorities_as_records():
     programme = FundingProgrammeFactory()
     first, second = (FundingPriorityFactory(programme=programme, number=n) for n in (1, 2))
     # An editor's change: a curator's to a published programme waits for review.
-    client = curator("Editor")
+    client = client_in("Editor")
     url = f"/api/v1/funding-programs/{programme.pk}/"
     read = client.get(url)
     before, versions = priorities_of(programme), FundingPriority.history.count()
@@ -133,7 +133,7 @@ def test_a_programme_written_back_keeps_its_priorities_as_records():
 
 def test_a_priority_cannot_take_the_id_of_another_programmes():
     other = FundingPriorityFactory()
-    client = curator()
+    client = client_in()
 
     response = client.post(
         "/api/v1/funding-programs/",
