@@ -2,16 +2,14 @@ import django_filters
 
 from mechanisms.models import Mechanism, Report, Treaty
 from nkhr.api.filtering import RecordFilterSet
-from nkhr.filters import ACTOR_SEARCH, record_choice
+from nkhr.filters import record_choice
 from nkhr.models import Actor, Event, Instrument, Legislation
 from nkhr.search import SearchSpec
 
 # What each record type is searched by (`nkhr.search.SearchSpec`).
-MECHANISM_SEARCH = SearchSpec(names=("name_key",))
+MECHANISM_SEARCH = SearchSpec(names=("name",))
 # A report also by its author, in any spelling of the author's names.
-REPORT_SEARCH = SearchSpec(
-    names=("title_key",), keys=("symbol_key",), text=("title",)
-) | ACTOR_SEARCH.through("author")
+REPORT_SEARCH = SearchSpec(names=("title",), keys=("symbol",), links=("author",))
 
 
 class MechanismFilterSet(RecordFilterSet):

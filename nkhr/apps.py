@@ -15,6 +15,10 @@ class NkhrConfig(AppConfig):
         # Registers the core's record types (nkhr/registry.py); the other apps register
         # theirs from their own ready().
         import nkhr.records  # noqa: F401
+        from nkhr import documents
+
+        # Every record's search document follows its changes (nkhr/documents.py).
+        documents.connect()
         from nkhr.roles import sync_roles_after_migrate
 
         # Runs after the permissions of every app exist (auth connects its own handler first).

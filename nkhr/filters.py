@@ -10,21 +10,17 @@ from nkhr.search import SearchSpec
 
 # --- what each record type is searched by -----------------------------------------------------
 
-SOURCE_SEARCH = SearchSpec(keys=("symbol_key",), text=("title", "author", "publisher"))
+SOURCE_SEARCH = SearchSpec(names=("title",), keys=("symbol",), text=("author", "publisher"))
 # An actor by its name and every alias, in any romanization.
-ACTOR_SEARCH = SearchSpec(names=("name_key", "aliases__name_key"))
-INSTRUMENT_SEARCH = SearchSpec(
-    names=("title_key",), keys=("symbol_key",), text=("title", "short_title")
-)
+ACTOR_SEARCH = SearchSpec(names=("name",), aliases=("aliases",))
+INSTRUMENT_SEARCH = SearchSpec(names=("title", "short_title"), keys=("symbol",))
 # A bill also by its other names (short titles as cited, abbreviations).
 LEGISLATION_SEARCH = SearchSpec(
-    names=("aliases__name_key",),
-    keys=("bill_number_key",),
-    text=("title", "short_title", "law_number"),
+    names=("title", "short_title"), aliases=("aliases",), keys=("bill_number", "law_number")
 )
-EVENT_SEARCH = SearchSpec(names=("title_key",))
+EVENT_SEARCH = SearchSpec(names=("title",))
 # A recommendation also by the body that made it, in any spelling of its names.
-RECOMMENDATION_SEARCH = SearchSpec(text=("title", "text")) | ACTOR_SEARCH.through("recommended_by")
+RECOMMENDATION_SEARCH = SearchSpec(text=("title", "text"), links=("recommended_by",))
 
 
 def record_choice(queryset, field_name=None, *, to_many=False, **kwargs):

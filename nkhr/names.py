@@ -227,3 +227,33 @@ def trigram_similarity(a: str, b: str) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / len(first | second)
+
+
+# --- abbreviations ---------------------------------------------------------------------------
+
+# Words an abbreviation may leave out ("North Korea Sanctions and Policy Enhancement Act":
+# NKSPEA) or keep ("Commission of Inquiry": COI).
+_MINOR_WORDS = frozenset({"of", "and", "the", "on", "in", "for", "to", "a", "an", "at", "by"})
+
+
+def abbreviations(name: str) -> tuple[str, ...]:
+    """The initials a name of three or more words may be abbreviated to, each as a key:
+    of every leading run of its words (an abbreviation often stops before a qualifier, as
+    "COI" does before "on Human Rights in the DPRK"), with its minor words and without.
+    Only Latin names; nothing for a person's name (not a list's way of writing one)."""
+    words = [compact(word) for word in _WORD.findall(unicodedata.normalize("NFKC", name or ""))]
+    words = [word for word in words if word]
+    if len(words) < 3 or not all(word.isascii() for word in words):
+        return ()
+    found = []
+    for end in range(3, len(words) + 1):
+        run = words[:end]
+        if run[-1] in _MINOR_WORDS:
+            continue
+        for initials in (
+            "".join(word[0] for word in run),
+            "".join(word[0] for word in run if word not in _MINOR_WORDS),
+        ):
+            if len(initials) >= 3 and initials not in found:
+                found.append(initials)
+    return tuple(found)

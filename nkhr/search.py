@@ -23,7 +23,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 
 from django.db import connection, models
@@ -34,59 +34,97 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table, in_list
 from nkhr.models.publication import Publication, can_view_unpublished
-from nkhr.text import compact, name_key
+from nkhr.names import name_forms
+from nkhr.text import compact
 
-KeyFunction = Callable[[str], str]
+KeyFunction = Callable[[str], str | tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class SearchSpec:
-    """What a search of one record type matches the typed term against: lookup paths from
-    the record, which may cross relations (`target__aliases__name_key`).
+    """What a record type is found by: the one declaration its search document
+    (`nkhr.documents`) is built from, and so what every search of it matches.
 
-    `names` are stored name keys, matched by the term's `name_key` (romanization folded);
-    `keys` are stored compact keys of symbols and bill numbers, matched by its `compact`;
-    `text` columns contain the term as typed, case-insensitively. `links` are the relations
-    whose records' names are names of this one (a designation goes by its target's name
-    and aliases): paths through them are added by `through()`, and a cross-resource search
-    reads the linked records' candidates once for every type linking to them."""
+    `names` are its fields holding names or titles; `aliases` its to-many relations of
+    name rows (`NameRow`: name, language, script); `keys` its symbols and numbers (found
+    as typed, without spaces and punctuation); `links` its to-one relations whose
+    records' names are also its own (a designation goes by its target's names and
+    aliases); `text` columns (paths, which may cross relations) contain the term as typed,
+    case-insensitively, and short ones are also shown in the document's entries."""
 
     names: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
     keys: tuple[str, ...] = ()
     text: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    # Where the record is, seen from what is searched (a row admin's "legislation__"):
+    # set by `through()`, not declared.
+    prefix: str = ""
 
     def key_paths(self) -> list[tuple[str, KeyFunction]]:
-        """`(path, key function)` for every key column: names, then compact keys."""
-        return [(path, name_key) for path in self.names] + [(path, compact) for path in self.keys]
+        """`(path, key function)` for the document's key columns: the public keys, and for
+        staff (inside `searching_as()`) the keys of names only staff may see."""
+        if not (self.names or self.aliases or self.keys or self.links):
+            return []
+        paths = [(self.prefix + DOCUMENT, document_keys)]
+        if not _published_links_only.get():
+            paths.append((self.prefix + HIDDEN_DOCUMENT, document_keys))
+        return paths
+
+    @property
+    def text_paths(self) -> tuple[str, ...]:
+        return tuple(self.prefix + path for path in self.text)
 
     def paths(self) -> list[str]:
         """Every searched path."""
-        return [*self.names, *self.keys, *self.text]
+        return [path for path, _ in self.key_paths()] + list(self.text_paths)
 
     def through(self, relation: str) -> "SearchSpec":
-        """This spec as searched from a record linked to ours by `relation` (a to-one
-        path such as "target" or "designation__target"): every path behind it."""
-        prefix = f"{relation}__"
-        return SearchSpec(
-            names=tuple(prefix + path for path in self.names),
-            keys=tuple(prefix + path for path in self.keys),
-            text=tuple(prefix + path for path in self.text),
-            links=(relation, *(prefix + link for link in self.links)),
-        )
+        """This spec as searched from a row linked to the record by `relation` (an alias's
+        "legislation"): the record's document and text behind it."""
+        return replace(self, prefix=f"{relation}__{self.prefix}")
 
     def __or__(self, other: "SearchSpec") -> "SearchSpec":
-        """Both specs' paths, each once, in order."""
+        """Both specs' fields, each once, in order."""
 
         def both(mine, theirs):
             return tuple(dict.fromkeys((*mine, *theirs)))
 
         return SearchSpec(
             names=both(self.names, other.names),
+            aliases=both(self.aliases, other.aliases),
             keys=both(self.keys, other.keys),
             text=both(self.text, other.text),
             links=both(self.links, other.links),
         )
+
+
+# The columns of a record's search document that the database searches (nkhr.documents).
+DOCUMENT, HIDDEN_DOCUMENT = "search_keys", "search_keys_hidden"
+DOCUMENT_PATHS = frozenset({DOCUMENT, HIDDEN_DOCUMENT})
+# Keys separate entries in a document's key column: "|jongkyongthaek|chongkyongthaek|".
+SEPARATOR = "|"
+
+
+def document_keys(term: str) -> tuple[str, ...]:
+    """The keys a term is looked for under in a search document: its words' keys run
+    together in every rotation of their order (surname first or last), and its compact
+    form (a symbol or bill number, an abbreviation)."""
+    return tuple(dict.fromkeys(key for key in (*name_forms(term), compact(term)) if key))
+
+
+def _is_document(path: str) -> bool:
+    return path.rpartition("__")[2] in DOCUMENT_PATHS
+
+
+def _document_pattern(key: str) -> str:
+    """What a document's keys must contain for `key`: the key itself, or for a key too
+    short for a trigram index ("ab") the start of a name (`|ab`) or a whole one (`|k|`)."""
+    if len(key) >= 3:
+        return key
+    if len(key) == 2:
+        return SEPARATOR + key
+    return SEPARATOR + key + SEPARATOR
 
 
 # How a search was answered, noted on the request for the pagination and the reading:
@@ -297,12 +335,18 @@ def _in_any(model, branches: Sequence[models.QuerySet]) -> models.Q | None:
     return models.Q(pk__in=_union(branches)) if branches else None
 
 
+def _keys(make_key: KeyFunction, term: str) -> tuple[str, ...]:
+    keys = make_key(term)
+    return (keys,) if isinstance(keys, str) else tuple(keys)
+
+
 def _key_specs(term: str, paths: Iterable[tuple[str, KeyFunction]]) -> list[Spec]:
     specs = []
     for path, make_key in paths:
-        key = make_key(term)
-        if key:
-            specs.append((path, "contains", key))
+        for key in _keys(make_key, term):
+            if key:
+                value = _document_pattern(key) if _is_document(path) else key
+                specs.append((path, "contains", value))
     return specs
 
 
@@ -337,8 +381,21 @@ def key_condition(
 
 def _exact_key_branches(model, term: str, paths) -> list[models.QuerySet]:
     """The rows whose own key equals the term's: kept whole beside capped candidates."""
-    exact = [(path, "exact", key) for path, _, key in _key_specs(term, paths)]
-    return _branches(model, [spec for spec in exact if "__" not in spec[0]])
+    return _branches(model, [spec for spec in _exact_specs(term, paths) if "__" not in spec[0]])
+
+
+def _exact_specs(term: str, paths) -> list[Spec]:
+    """The specs of a key equal to the term's: a whole entry of a document's keys."""
+    specs = []
+    for path, make_key in paths:
+        for key in _keys(make_key, term):
+            if not key:
+                continue
+            if _is_document(path):
+                specs.append((path, "contains", SEPARATOR + key + SEPARATOR))
+            else:
+                specs.append((path, "exact", key))
+    return specs
 
 
 def list_search_condition(
@@ -526,9 +583,96 @@ def key_rank(model, term: str, paths: Iterable[tuple[str, KeyFunction]]) -> mode
     whens = []
     for rank, lookup in ((0, "exact"), (1, "startswith")):
         for path, make_key in paths:
-            key = make_key(term)
-            if key and "__" not in path:
-                whens.append(models.When(models.Q(**{f"{path}__{lookup}": key}), then=rank))
+            for key in _keys(make_key, term):
+                if not key or "__" in path:
+                    continue
+                if _is_document(path):
+                    pattern = SEPARATOR + key + (SEPARATOR if rank == 0 else "")
+                    condition = models.Q(**{f"{path}__contains": pattern})
+                else:
+                    condition = models.Q(**{f"{path}__{lookup}": key})
+                whens.append(models.When(condition, then=rank))
     if not whens:
         return models.Value(2)
     return models.Case(*whens, default=models.Value(2), output_field=models.IntegerField())
+
+
+# --- the ranked search's candidates: documents, then Python scores them (nkhr.matching) -----
+
+
+def _document_columns() -> list[str]:
+    return [DOCUMENT] if _published_links_only.get() else [DOCUMENT, HIDDEN_DOCUMENT]
+
+
+def _every_word_branch(model, term: str, cap: int | None) -> models.QuerySet | None:
+    """Rows whose document holds every word of the term, in any order and not necessarily
+    together ("Kim Chol" for "Kim Yong Chol"); None for a term of one word (the key
+    branches find those)."""
+    from nkhr.matching import parse
+
+    words = [_document_pattern(word) for word in parse(term).keys]
+    if len(words) < 2:
+        return None
+    conditions = []
+    for column in _document_columns():
+        every = [_column_condition(model, column, "contains", word, cap) for word in words]
+        conditions.append(reduce(operator.and_, every))
+    ids = model._base_manager.filter(reduce(operator.or_, conditions)).order_by().values("pk")
+    return _capped(model, ids, cap)
+
+
+def _similar_branch(model, term: str, cap: int) -> models.QuerySet | None:
+    """Rows whose document holds a key like the term's (a typo, a letter left out): on
+    PostgreSQL by pg_trgm's strict word similarity (its trigram index answers it), on
+    SQLite by the FTS5 table's rows sharing most of the term's trigrams."""
+    from nkhr.db import fts_indexed, fts_table, similar_keys_condition
+
+    forms = name_forms(term)
+    if not forms or len(forms[0]) < 4:
+        return None
+    key = forms[0]
+    if connection.vendor == "postgresql":
+        condition = reduce(
+            operator.or_, (similar_keys_condition(column, key) for column in _document_columns())
+        )
+        ids = model._base_manager.filter(condition).order_by().values("pk")
+        return _capped(model, ids, cap)
+    owner = model._meta.get_field(DOCUMENT).model._meta.concrete_model
+    table = owner._meta.db_table
+    grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+    branches = []
+    for column in _document_columns():
+        if (table, column) not in fts_indexed(connection):
+            continue
+        fts = fts_table(table, column)
+        match = " OR ".join(fts_phrase(gram) for gram in grams)
+        candidates = RawSQL(
+            f'SELECT "{owner._meta.pk.column}" FROM "{table}" WHERE rowid IN '
+            f'(SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s ORDER BY rank LIMIT {int(cap)})',
+            [match],
+        )
+        branches.append(model._base_manager.filter(pk__in=candidates).order_by().values("pk"))
+    return _union(branches) if branches else None
+
+
+def ranked_candidates(
+    model, term: str, paths, text_paths=(), cap: int = 500, similar: bool = False
+) -> models.Q | None:
+    """The candidates a ranked search scores (`nkhr.api.search`, `/match`): every record
+    whose document holds the term's key whole, at most `cap` of those holding it in part,
+    of those holding each of its words, and of those whose text contains it; with
+    `similar`, at most `cap` whose keys are like the term's (typos). None when the term
+    has nothing to search for."""
+    if not compact(term):
+        return None
+    paths = list(paths)
+    branches = _branches(model, _term_specs(term, paths, text_paths), cap)
+    branches += _exact_key_branches(model, term, paths)
+    every_word = _every_word_branch(model, term, cap) if paths else None
+    if every_word is not None:
+        branches.append(every_word)
+    if similar and paths:
+        alike = _similar_branch(model, term, cap)
+        if alike is not None:
+            branches.append(alike)
+    return _in_any(model, branches)

@@ -1,17 +1,17 @@
 import django_filters
 
 from nkhr.api.filtering import RecordFilterSet
-from nkhr.filters import ACTOR_SEARCH, INSTRUMENT_SEARCH, InstrumentKindFilterSet, record_choice
+from nkhr.filters import INSTRUMENT_SEARCH, InstrumentKindFilterSet, record_choice
 from nkhr.models import Actor
 from nkhr.search import SearchSpec
 from sanctions.models import Designation, DesignationRound, SanctionsRegime
 
 # What each record type is searched by (`nkhr.search.SearchSpec`). A regime is an instrument.
 SANCTIONS_REGIME_SEARCH = INSTRUMENT_SEARCH
-DESIGNATION_ROUND_SEARCH = SearchSpec(text=("title",))
+DESIGNATION_ROUND_SEARCH = SearchSpec(names=("title",))
 # A designation goes by its target's name and aliases; its reference is typed as written
 # (not the stated basis: free text of every designation, it would be read in full).
-DESIGNATION_SEARCH = ACTOR_SEARCH.through("target") | SearchSpec(text=("reference",))
+DESIGNATION_SEARCH = SearchSpec(text=("reference",), links=("target",))
 
 
 class SanctionsRegimeFilterSet(InstrumentKindFilterSet):

@@ -26,6 +26,7 @@ from nkhr.search import (
     key_rank,
     linked_models,
     list_search_condition,
+    ranked_candidates,
     searching_as,
 )
 
@@ -143,6 +144,14 @@ class RecordFilterSet(django_filters.FilterSet):
     def search_condition(cls, value: str, candidates: int | None = None) -> Q | None:
         spec = cls.search_spec
         return key_condition(cls._meta.model, value, spec.key_paths(), spec.text, candidates)
+
+    @classmethod
+    def ranked_candidates(cls, value: str, cap: int, similar: bool = False) -> Q | None:
+        """The records a ranked search scores (`nkhr.search.ranked_candidates`)."""
+        spec = cls.search_spec
+        return ranked_candidates(
+            cls._meta.model, value, spec.key_paths(), spec.text, cap=cap, similar=similar
+        )
 
     @classmethod
     def linked_models(cls) -> set:

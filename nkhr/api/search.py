@@ -1,7 +1,6 @@
 """`/api/v1/search/?q=`: one query across every kind of record, ranked by relevance."""
 
 import functools
-from collections import defaultdict
 
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,65 +13,70 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nkhr.api.permissions import ReadOnlyViewPermission
-from nkhr.api.reading import PARENT, BriefLink, Columns, Reading, RelatedRows, has_column
+from nkhr.api.reading import BriefLink, Columns, Reading
 from nkhr.api.registry import is_covered_by_concrete_route
 from nkhr.api.viewsets import ERRORS
-from nkhr.search import searching_as, sharing_candidates
-from nkhr.text import compact, name_key
+from nkhr.matching import Match, Query, best_match, parse
+from nkhr.models.publication import can_view_unpublished
+from nkhr.search import searching_as
+from nkhr.text import compact
 
 PER_KIND_LIMIT = 25
 # Rows each searched column contributes before ranking: a few top hits per kind are shown,
-# exact names always among them (`nkhr.search.key_condition`).
+# exact names always among them (`nkhr.search.ranked_candidates`).
 CANDIDATES = 500
+# Candidates of a kind scored, the closest keys first (`search_rank`).
+SCORED = 200
 MAX_RESULTS = 100
+# Below this best score, nothing matched a whole word: keys like the query's (typos) are
+# looked for as well.
+SIMILAR_BELOW = 0.6
 
 
-def relevance(query: str, names: list[str]) -> int:
-    """3 for an exact name, 2 for a name that starts with the query, 1 for any other match."""
-    folded, compacted = name_key(query), compact(query)
-    best = 1
-    for name in names:
-        for key, wanted in ((name_key(name), folded), (compact(name), compacted)):
-            if key == wanted:
-                return 3
-            if key.startswith(wanted):
-                best = 2
-    return best
+# Longer queries are not names; their rotations alone would be costly to look for.
+MAX_QUERY_LENGTH = 200
+_TRUE, _FALSE = {"1", "true"}, {"0", "false", ""}
 
 
-# The columns a hit's relevance is judged on, where its model has them (and its aliases).
-NAMED_BY = ("name", "title", "short_title", "symbol", "bill_number")
+def parse_flag(request, name: str) -> bool:
+    """A boolean query parameter: true/false or 1/0; anything else is a 400 naming it."""
+    value = request.query_params.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise serializers.ValidationError({name: ["Give true or false (1 or 0)."]})
 
 
 class HitReader:
-    """A kind's hits as `.values()` rows: the brief link's columns and the names ranked,
-    without model instances (a designation would bring its four linked records)."""
+    """A kind's hits as `.values()` rows: the brief link's columns, without model instances
+    (a designation would bring its four linked records)."""
 
     def __init__(self, model):
         self.columns = Columns()
         self.link = BriefLink(model, "", self.columns, "pk")
-        self.names = [self.columns.add(field) for field in NAMED_BY if has_column(model, field)]
-        self.aliases = RelatedRows(model, "aliases") if hasattr(model, "aliases") else None
 
-    def hits(self, matches, reading: Reading) -> list[tuple[dict, list[str]]]:
-        """Each matching record's brief link and the names it goes by."""
-        rows = list(matches.values(*self.columns.names))
-        aliases = defaultdict(list)
-        if self.aliases is not None and rows:
-            for alias in self.aliases.fetch([row["pk"] for row in rows], ["name"]):
-                aliases[alias[PARENT]].append(alias["name"])
-        return [
-            (
-                self.link(row, reading),
-                [row[column] for column in self.names if row[column]] + aliases[row["pk"]],
-            )
-            for row in rows
-        ]
+    def links(self, model, pks, reading: Reading) -> dict:
+        rows = model._base_manager.filter(pk__in=pks).values(*self.columns.names)
+        return {row["pk"]: self.link(row, reading) for row in rows}
 
 
 @functools.cache
 def hit_reader(model) -> HitReader:
     return HitReader(model)
+
+
+def scored(matches, query: Query, hidden: bool, limit: int) -> list[tuple[object, Match]]:
+    """The `limit` best of `matches` (a queryset of candidates) for the query: each
+    candidate's document scored (`nkhr.matching.best_match`); ties by the list's order."""
+    rows = matches.values_list("pk", "search_names")[:SCORED]
+    found = []
+    for position, (pk, entries) in enumerate(rows):
+        match = best_match(query, entries or (), hidden=hidden)
+        if match is not None:
+            found.append((-match.score, position, pk, match))
+    found.sort(key=lambda item: item[:2])
+    return [(pk, match) for _, _, pk, match in found[:limit]]
 
 
 class SearchView(APIView):
@@ -86,6 +90,11 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, required=True, description="What to look for."),
             OpenApiParameter("type", str, description="Only this resource (e.g. `actors`)."),
+            OpenApiParameter(
+                "explain",
+                bool,
+                description="Say for each hit which of its names matched, and how.",
+            ),
         ],
         responses={
             200: inline_serializer(
@@ -100,7 +109,22 @@ class SearchView(APIView):
                             "url": serializers.URLField(),
                             "name": serializers.CharField(),
                             "kind": serializers.CharField(),
-                            "score": serializers.IntegerField(),
+                            "score": serializers.FloatField(
+                                help_text="How well the hit matches, from 0 to 1."
+                            ),
+                            "matched": inline_serializer(
+                                "SearchMatch",
+                                {
+                                    "name": serializers.CharField(),
+                                    "field": serializers.CharField(),
+                                    "kind": serializers.CharField(),
+                                    "how": serializers.CharField(),
+                                    "score": serializers.FloatField(),
+                                },
+                                required=False,
+                                help_text="With `explain=1`: the name that matched, its "
+                                "field and kind, and how it matched.",
+                            ),
                         },
                         many=True,
                     ),
@@ -119,18 +143,26 @@ class SearchView(APIView):
         if "\x00" in query:
             # PostgreSQL cannot take a NUL in a string; no name contains one anyway.
             raise serializers.ValidationError({"q": ["Null characters are not allowed."]})
+        if len(query) > MAX_QUERY_LENGTH:
+            raise serializers.ValidationError({"q": [f"At most {MAX_QUERY_LENGTH} characters."]})
         if wanted and wanted not in known:
             raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
+        explain = parse_flag(request, "explain")
         reading = Reading(request)
         searched = self._searched(wanted)
-        linked = set().union(*(viewset.filterset_class.linked_models() for _, viewset in searched))
-        hits = []
-        with sharing_candidates(linked), searching_as(request.user):
-            for resource, viewset in searched:
-                hits += self._hits(resource, viewset, query, reading)
-        hits.sort(key=lambda hit: (-hit["score"], hit["name"].casefold(), hit["id"]))
-        hits = hits[:MAX_RESULTS]
-        return Response({"count": len(hits), "results": hits})
+        parsed = parse(query)
+        hidden = can_view_unpublished(request.user)
+        with searching_as(request.user):
+            hits = self._hits(searched, query, parsed, hidden, reading, similar=False)
+            if not hits or hits[0][0].score < SIMILAR_BELOW:
+                hits = self._hits(searched, query, parsed, hidden, reading, similar=True)
+        results = []
+        for match, resource, link in hits[:MAX_RESULTS]:
+            hit = {"resource": resource, **link, "score": match.score}
+            if explain:
+                hit["matched"] = match.explain()
+            results.append(hit)
+        return Response({"count": len(results), "results": results})
 
     def _searched(self, wanted: str | None) -> list:
         if wanted:
@@ -144,17 +176,22 @@ class SearchView(APIView):
             if not is_covered_by_concrete_route(viewset.queryset.model)
         ]
 
-    def _hits(self, resource, viewset, query, reading) -> list[dict]:
-        filterset_class = viewset.filterset_class
-        matches = viewset.queryset.visible_to(self.request.user)
-        condition = filterset_class.search_condition(query, candidates=CANDIDATES)
-        if condition is not None:
-            matches = matches.filter(condition)
-        # The closest names first, so that an exact "Kim" is among the kind's few hits
-        # however many names contain "kim"; the resource's own order breaks ties.
-        ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
-        matches = matches.order_by(filterset_class.search_rank(query), *ordering, "pk")
-        return [
-            {"resource": resource, **link, "score": relevance(query, names)}
-            for link, names in hit_reader(matches.model).hits(matches[:PER_KIND_LIMIT], reading)
-        ]
+    def _hits(self, searched, query, parsed, hidden, reading, similar) -> list:
+        hits = []
+        for resource, viewset in searched:
+            filterset_class = viewset.filterset_class
+            matches = viewset.queryset.visible_to(self.request.user)
+            condition = filterset_class.ranked_candidates(query, CANDIDATES, similar=similar)
+            if condition is None:
+                continue
+            # The closest keys first, so that an exact "Kim" is among the scored candidates
+            # however many names contain "kim"; the resource's own order breaks ties.
+            ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
+            matches = matches.filter(condition).order_by(
+                filterset_class.search_rank(query), *ordering, "pk"
+            )
+            best = scored(matches, parsed, hidden, PER_KIND_LIMIT)
+            links = hit_reader(matches.model).links(matches.model, [pk for pk, _ in best], reading)
+            hits += [(match, resource, links[pk]) for pk, match in best if pk in links]
+        hits.sort(key=lambda hit: (-hit[0].score, hit[2]["name"].casefold(), hit[2]["id"]))
+        return hits

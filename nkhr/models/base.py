@@ -43,6 +43,12 @@ class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
         return self.get(pk=public_id)
 
 
+# Columns whose change is not a change of the record: its timestamp, and its search
+# document (rebuilt from the record, nkhr/documents.py).
+DOCUMENT_FIELDS = ("search_names", "search_keys", "search_keys_hidden")
+NOT_CHANGES = frozenset({"updated", *DOCUMENT_FIELDS})
+
+
 class TimeStampedModel(models.Model):
     # Not auto_now: fixtures carry their own timestamps so that loading them twice
     # changes nothing; ordinary saves stamp `updated` in the pre_save receiver below.
@@ -52,7 +58,9 @@ class TimeStampedModel(models.Model):
     )
 
     # Every concrete record and row gets a historical twin: who, when, channel, snapshot.
-    history = RecordHistory(inherit=True, bases=[HistoricalChannel])
+    history = RecordHistory(
+        inherit=True, bases=[HistoricalChannel], excluded_fields=list(DOCUMENT_FIELDS)
+    )
 
     class Meta:
         abstract = True
@@ -88,7 +96,7 @@ class TimeStampedModel(models.Model):
         changed = []
         for field in self._meta.concrete_fields:
             name = field.attname
-            if name == "updated" or name not in stored or stored[name] is models.DEFERRED:
+            if name in NOT_CHANGES or name not in stored or stored[name] is models.DEFERRED:
                 continue
             try:
                 differs = field.get_prep_value(getattr(self, name)) != field.get_prep_value(
@@ -215,6 +223,12 @@ class PublicRecord(TimeStampedModel):
         db_index=True,
         help_text=_("Only published records are shown to the public."),
     )
+
+    # The record's search document (nkhr/documents.py), kept current by signals: what every
+    # search reads. Not part of the record's history or API representation.
+    search_names = models.JSONField(null=True, blank=True, editable=False)
+    search_keys = models.TextField(blank=True, default="", editable=False)
+    search_keys_hidden = models.TextField(blank=True, default="", editable=False)
 
     objects = RecordManager()
 

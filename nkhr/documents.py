@@ -1,0 +1,312 @@
+"""One search document per record, kept current.
+
+A record's document is what every search reads (the API's `?search=`, the cross-resource
+search, `/match`, the admin and its autocomplete): the names it goes by, built from its
+type's `SearchSpec` (`nkhr.search`), stored on the record's own row in three columns:
+
+* `search_names`: the entries, `[name, field, kind, language, script, staff_only]` (see
+  `nkhr.matching.Kind`): its names, its aliases, the abbreviations of its longer names,
+  its symbols and numbers, short passages of text, and the names of the records it links
+  to (a designation goes by its target's names and aliases), marked staff-only while the
+  linked record is not published;
+* `search_keys`: the keys the database finds it by, `|key|key|…|`: each name's words
+  romanized and folded and run together (`nkhr.names.name_forms`), each abbreviation and
+  compact symbol; indexed for substring search on both databases (`nkhr.db`);
+* `search_keys_hidden`: the same for the entries only staff may see (a draft target's
+  names): the public never searches them.
+
+It is refreshed in the same transaction as the change that makes it stale: a record's
+save, an alias added, changed or removed, a linked record renamed, published or deleted.
+`refresh()` does it for rows changed without signals (a queryset `update()`), and
+`rebuild()` for a whole type (`manage.py rebuild_search_documents`; after a migration,
+for documents never built).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
+
+from nkhr.matching import Kind
+from nkhr.models.base import DOCUMENT_FIELDS
+from nkhr.models.publication import Publication
+from nkhr.names import abbreviations, name_forms
+from nkhr.text import compact, detect_script
+
+# Text longer than this is left out of a document's entries (a recommendation's full text
+# is still searched in its column, not copied).
+TEXT_ENTRY_MAX = 500
+
+
+def _spec(model):
+    from nkhr.registry import record_type_for
+
+    # A proxy's rows are its concrete model's: one document, built by the concrete spec.
+    registered = record_type_for(model._meta.concrete_model)
+    return getattr(registered, "search", None) if registered else None
+
+
+def has_document(model) -> bool:
+    """Whether `model`'s rows carry a search document."""
+    try:
+        model._meta.get_field("search_keys")
+    except Exception:
+        return False
+    return _spec(model) is not None
+
+
+def _entry(name, field, kind, language="", script="", staff_only=False) -> list:
+    return [name, field, kind, language, script or detect_script(name), bool(staff_only)]
+
+
+def _name_entries(name: str, field: str, kind: str, language="", script="") -> list[list]:
+    entries = [_entry(name, field, kind, language, script)]
+    entries += [_entry(short, field, Kind.ABBREVIATION) for short in abbreviations(name) if short]
+    return entries
+
+
+def entries_of(record, spec, aliases=None, linked=None) -> list[list]:
+    """The document entries of `record` under `spec`. `aliases` (relation → rows) and
+    `linked` (link → record) may be given by a caller that read them in bulk."""
+    entries = []
+    for field in spec.names:
+        value = getattr(record, field, "") or ""
+        if value:
+            entries += _name_entries(value, field, Kind.NAME)
+    for relation in spec.aliases:
+        rows = aliases[relation] if aliases is not None else getattr(record, relation).all()
+        for row in rows:
+            entries += _name_entries(
+                row.name, relation, Kind.ALIAS, row.language, getattr(row, "script", "")
+            )
+    for field in spec.keys:
+        value = getattr(record, field, "") or ""
+        if value:
+            entries.append(_entry(value, field, Kind.KEY))
+    for field in spec.text:
+        if "__" in field:
+            continue
+        value = getattr(record, field, "") or ""
+        if value and len(value) <= TEXT_ENTRY_MAX:
+            entries.append(_entry(value, field, Kind.TEXT))
+    for link in spec.links:
+        target = linked[link] if linked is not None else getattr(record, link, None)
+        if target is None:
+            continue
+        hidden = getattr(target, "publication", Publication.PUBLISHED) != Publication.PUBLISHED
+        for name, _field, kind, language, script, staff_only in target.search_names or ():
+            if kind in (Kind.NAME, Kind.ALIAS, Kind.ABBREVIATION):
+                entries.append(
+                    [name, link, Kind.LINK if kind != Kind.ABBREVIATION else kind,
+                     language, script, bool(staff_only or hidden)]
+                )  # fmt: skip
+    # One entry per (name, kind, visibility): a name and an alias written alike.
+    seen, unique = set(), []
+    for entry in entries:
+        marker = (entry[0], entry[2], entry[5])
+        if marker not in seen:
+            seen.add(marker)
+            unique.append(entry)
+    return unique
+
+
+def entry_keys(entry) -> list[str]:
+    """The keys an entry is found by in `search_keys`."""
+    name, _field, kind = entry[:3]
+    if kind == Kind.KEY:
+        return [compact(name)]
+    if kind == Kind.ABBREVIATION:
+        return [name]
+    if kind == Kind.TEXT:
+        return []
+    forms = name_forms(name)
+    return [forms[0]] if forms else []
+
+
+def keys_column(entries: Iterable) -> str:
+    keys = list(dict.fromkeys(key for entry in entries for key in entry_keys(entry) if key))
+    return f"|{'|'.join(keys)}|" if keys else ""
+
+
+def document(entries: list[list]) -> dict:
+    """The three document columns for `entries`."""
+    public = [entry for entry in entries if not entry[5]]
+    hidden = [entry for entry in entries if entry[5]]
+    return {
+        "search_names": entries,
+        "search_keys": keys_column(public),
+        "search_keys_hidden": keys_column(hidden),
+    }
+
+
+# --- keeping documents current ------------------------------------------------------------
+
+
+def _links_to(model) -> list[tuple[type, str]]:
+    """(model, link) for every documented type whose spec takes names through `link`
+    from a record of `model` (or of its concrete model)."""
+    from nkhr.registry import record_types
+
+    targets = {model, model._meta.concrete_model}
+    found = []
+    for registered in record_types():
+        spec = registered.search
+        if spec is None or registered.model._meta.proxy:
+            continue
+        for link in spec.links:
+            related = registered.model._meta.get_field(link).related_model
+            if related in targets or related._meta.concrete_model in targets:
+                found.append((registered.model, link))
+    return found
+
+
+def _alias_parents() -> dict[type, list[tuple[type, str, str]]]:
+    """Name row model → (record model, relation, the row's link to the record)."""
+    from nkhr.registry import record_types
+
+    parents = defaultdict(list)
+    for registered in record_types():
+        spec = registered.search
+        if spec is None or registered.model._meta.proxy:
+            continue
+        for relation in spec.aliases:
+            field = registered.model._meta.get_field(relation)
+            parents[field.related_model].append((registered.model, relation, field.field.name))
+    return parents
+
+
+def _write(model, records: list) -> None:
+    """Refresh the documents of `records` (instances of `model`, with their aliases and
+    links readable) and write those that changed, in one statement per batch."""
+    spec = _spec(model)
+    changed = []
+    for record in records:
+        columns = document(entries_of(record, spec))
+        if any(getattr(record, name) != value for name, value in columns.items()):
+            for name, value in columns.items():
+                setattr(record, name, value)
+            changed.append(record)
+    if changed:
+        model._base_manager.bulk_update(changed, DOCUMENT_FIELDS, batch_size=500)
+
+
+def _load(model, pks) -> list:
+    spec = _spec(model)
+    queryset = model._base_manager.filter(pk__in=list(pks))
+    if spec.links:
+        queryset = queryset.select_related(*spec.links)
+    if spec.aliases:
+        queryset = queryset.prefetch_related(*spec.aliases)
+    return list(queryset)
+
+
+def refresh(model, pks: Iterable, *, follow: bool = True) -> None:
+    """Rebuild the documents of `model`'s records `pks`, then (with `follow`) those of the
+    records that take names from them."""
+    pks = list(dict.fromkeys(pks))
+    model = model._meta.concrete_model
+    if not pks or not has_document(model):
+        return
+    with transaction.atomic():
+        _write(model, _load(model, pks))
+        if follow:
+            for dependent, link in _links_to(model):
+                if not has_document(dependent):
+                    continue
+                ids = list(
+                    dependent._base_manager.filter(**{f"{link}__in": pks})
+                    .order_by()
+                    .values_list("pk", flat=True)
+                )
+                for start in range(0, len(ids), 1000):
+                    refresh(dependent, ids[start : start + 1000], follow=False)
+
+
+def rebuild(model, *, only_unbuilt: bool = False, batch: int = 1000, progress=None) -> int:
+    """Rebuild every document of `model` (with `only_unbuilt`, those never built); linked
+    types should be rebuilt after the types they link to (`rebuild_all` orders them)."""
+    if not has_document(model):
+        return 0
+    rows = model._base_manager.order_by("pk")
+    if only_unbuilt:
+        rows = rows.filter(search_names__isnull=True)
+    pks = list(rows.values_list("pk", flat=True))
+    for start in range(0, len(pks), batch):
+        refresh(model, pks[start : start + batch], follow=False)
+        if progress:
+            progress(model, min(start + batch, len(pks)), len(pks))
+    return len(pks)
+
+
+def documented_models() -> list:
+    """Every concrete documented model, those that others link to first."""
+    from nkhr.registry import record_types
+
+    found = []
+    for registered in record_types():
+        model = registered.model
+        if model._meta.proxy or not has_document(model) or model in found:
+            continue
+        found.append(model)
+    # A type taking names through links is built after the types it links to.
+    linking = [model for model in found if _spec(model).links]
+    return [model for model in found if model not in linking] + linking
+
+
+def rebuild_all(*, only_unbuilt: bool = False, progress=None) -> dict:
+    return {
+        model._meta.label: rebuild(model, only_unbuilt=only_unbuilt, progress=progress)
+        for model in documented_models()
+    }
+
+
+# --- signals ---------------------------------------------------------------------------------
+
+_DELETING = "_nkhr_document_dependents"
+
+
+def _saved(sender, instance, raw=False, **kwargs):
+    if has_document(sender):
+        refresh(sender._meta.concrete_model, [instance.pk])
+        return
+    for model, _relation, link in _alias_parents().get(sender, ()):
+        parent_id = getattr(instance, f"{link}_id", None)
+        if parent_id is not None:
+            refresh(model, [parent_id])
+
+
+def _deleting(sender, instance, **kwargs):
+    """Before a record goes: the records taking names from it, refreshed once it is gone."""
+    if not has_document(sender):
+        return
+    dependents = [
+        (dependent, list(dependent._base_manager.filter(**{link: instance.pk}).values_list("pk", flat=True)))
+        for dependent, link in _links_to(sender)
+    ]  # fmt: skip
+    setattr(instance, _DELETING, dependents)
+
+
+def _deleted(sender, instance, **kwargs):
+    for dependent, pks in getattr(instance, _DELETING, ()):
+        refresh(dependent, pks)
+    for model, _relation, link in _alias_parents().get(sender, ()):
+        parent_id = getattr(instance, f"{link}_id", None)
+        if parent_id is not None and model._base_manager.filter(pk=parent_id).exists():
+            refresh(model, [parent_id])
+
+
+def _after_migrate(sender, **kwargs):
+    """Documents of records that have none yet (an existing database upgraded)."""
+    from django.apps import apps
+
+    if sender.label != "nkhr" or not apps.ready:
+        return
+    rebuild_all(only_unbuilt=True)
+
+
+def connect() -> None:
+    post_save.connect(_saved, dispatch_uid="nkhr_document_saved")
+    pre_delete.connect(_deleting, dispatch_uid="nkhr_document_deleting")
+    post_delete.connect(_deleted, dispatch_uid="nkhr_document_deleted")
+    post_migrate.connect(_after_migrate, dispatch_uid="nkhr_document_after_migrate")

@@ -1,0 +1,216 @@
+"""How well a typed name matches a record's names: a score in [0, 1] and the reason.
+
+A record's search document (`nkhr.documents`) lists the names it goes by, each with the
+field it comes from and its kind: its own name, an alias, an abbreviation of a name, a
+symbol or bill number (a key, compared as typed without spaces and punctuation), the name
+of a record it links to (a designation goes by its target's names), or a passage of text.
+`best_match()` compares the query with each and keeps the best:
+
+* **exact**: the query's words are the name's words, in any rotation of their order
+  ("Thaek Jong Kyong", "JONG, Kyong-thaek"), spelt any of the ways `nkhr.names` folds
+  together (romanizations, the initial-sound rule, Hangul), titles and initials left out;
+* **all words**: every word of the query is a word of the name (the last may be the start
+  of one, as a name is typed), weighted by how much of the name the query covers;
+* **part**: the query's words, run together, are part of the name's ("Kyongthaek");
+* **similar**: every word of the query is within one or two edits of a word of the name
+  (a typo), weighted by how close.
+
+Scores of one kind sit above the next (exact 0.9–1, all words 0.65–0.9, part 0.5–0.8,
+similar 0.3–0.6), then multiplied by the weight of the name's kind: a record's own name
+before an alias, both before the name of a record it links to, text last. So an exact
+alias outranks a partial name, and a person outranks the designations of that person.
+"""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nkhr.names import name_forms, split_name, token_key, token_keys
+from nkhr.text import compact
+
+
+class Kind:
+    """What a name in a search document is (stored in the document, so short)."""
+
+    NAME = "name"
+    ALIAS = "alias"
+    ABBREVIATION = "abbreviation"
+    KEY = "key"
+    LINK = "link"
+    TEXT = "text"
+
+
+WEIGHTS = {
+    Kind.NAME: 1.0,
+    Kind.KEY: 1.0,
+    Kind.ALIAS: 0.95,
+    Kind.ABBREVIATION: 0.9,
+    Kind.LINK: 0.8,
+    Kind.TEXT: 0.6,
+}
+
+
+@dataclass(frozen=True)
+class Query:
+    """A typed name, read once: its word keys, its titles and initials, the rotations of
+    its words run together, and its compact form (for symbols and bill numbers)."""
+
+    text: str
+    keys: tuple[str, ...]
+    optional: tuple[str, ...]
+    forms: tuple[str, ...]
+    compact: str
+
+    @property
+    def joined(self) -> str:
+        return self.forms[0] if self.forms else ""
+
+
+@lru_cache(maxsize=4096)
+def parse(text: str) -> Query:
+    split = split_name(text)
+    return Query(
+        text=text,
+        keys=tuple(key for key in map(token_key, split.words) if key),
+        optional=tuple(key for key in map(token_key, split.optional) if key),
+        forms=name_forms(text),
+        compact=compact(text),
+    )
+
+
+@dataclass(frozen=True)
+class Match:
+    """The best of a record's names for a query, and why."""
+
+    score: float
+    name: str
+    field: str
+    kind: str
+    how: str
+
+    def explain(self) -> dict:
+        return {
+            "name": self.name,
+            "field": self.field,
+            "kind": self.kind,
+            "how": self.how,
+            "score": self.score,
+        }
+
+
+def edits(a: str, b: str, most: int = 2) -> int:
+    """Levenshtein distance of `a` and `b`, or `most + 1` once it is known to exceed `most`."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
+            )
+        if min(current) > most:
+            return most + 1
+        previous = current
+    return previous[-1]
+
+
+@lru_cache(maxsize=65536)
+def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    split = split_name(name)
+    keys = token_keys(name)
+    optional = tuple(key for key in map(token_key, split.optional) if key)
+    forms = name_forms(name)
+    return keys, optional, forms[0] if forms else ""
+
+
+def _coverage(query: Query, joined: str, optional: tuple[str, ...]) -> float:
+    """How much of the name the query covers (its words run together, as the name's are),
+    titles and initials the query shares counted on both sides."""
+    shared_optional = [key for key in query.optional if key in optional]
+    covered = len(query.joined) + sum(map(len, shared_optional))
+    whole = len(joined) + sum(map(len, optional))
+    return min(1.0, covered / whole) if whole else 0.0
+
+
+def _word_match(query: Query, keys: tuple[str, ...]) -> bool:
+    """Every query word is a word of the name; the last may be the start of one."""
+    remaining = list(keys)
+    for position, word in enumerate(query.keys):
+        if word in remaining:
+            remaining.remove(word)
+            continue
+        last = position == len(query.keys) - 1
+        starting = [key for key in remaining if last and key.startswith(word)]
+        if not starting:
+            return False
+        remaining.remove(starting[0])
+    return True
+
+
+def _similar(query: Query, keys: tuple[str, ...]) -> float:
+    """The mean closeness (1 - edits / length) of each query word to a distinct word of the
+    name, when every one is within the edits its length allows; else 0."""
+    remaining = list(keys)
+    closeness = []
+    for word in query.keys:
+        allowed = 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+        best, best_key = allowed + 1, None
+        for key in remaining:
+            distance = edits(word, key, allowed)
+            if distance < best:
+                best, best_key = distance, key
+        if best_key is None:
+            return 0.0
+        remaining.remove(best_key)
+        closeness.append(1 - best / max(len(word), len(best_key)))
+    return sum(closeness) / len(closeness) if closeness else 0.0
+
+
+def match_name(query: Query, name: str, kind: str) -> tuple[float, str] | None:
+    """The score (before the kind's weight) and the way `name` matches the query, or None."""
+    if kind == Kind.KEY or kind == Kind.ABBREVIATION:
+        key = compact(name) if kind == Kind.KEY else name
+        if not query.compact or not key:
+            return None
+        if key == query.compact:
+            return 1.0, "exact"
+        if kind == Kind.KEY and query.compact in key and len(query.compact) >= 3:
+            return 0.5 + 0.3 * len(query.compact) / len(key), "part"
+        return None
+    if kind == Kind.TEXT:
+        if len(query.compact) >= 3 and query.compact in compact(name):
+            return 0.5, "in text"
+        return None
+    keys, optional, joined = _name_parts(name)
+    if not keys or not query.keys:
+        return None
+    coverage = _coverage(query, joined, optional)
+    if joined in query.forms:
+        # Titles and initials the name has and the query gives differently lower it.
+        conflict = any(key not in optional for key in query.optional) and bool(optional)
+        return (0.93 if conflict else 0.95) + 0.05 * coverage, "exact"
+    if _word_match(query, keys):
+        return 0.65 + 0.25 * coverage, "all words"
+    if any(len(form) >= 3 and form in joined for form in query.forms):
+        return 0.5 + 0.3 * coverage, "part"
+    closeness = _similar(query, keys)
+    if closeness:
+        return 0.3 + 0.3 * closeness * max(coverage, 0.5), "similar"
+    return None
+
+
+def best_match(query: Query, entries, *, hidden: bool = False) -> Match | None:
+    """The best-scoring of a document's entries (`nkhr.documents.Entry` rows: name, field,
+    kind, language, script, whether only staff may see it) for the query; entries only
+    staff may see count only when `hidden` is true."""
+    best = None
+    for name, field, kind, _language, _script, staff_only in entries:
+        if staff_only and not hidden:
+            continue
+        found = match_name(query, name, kind)
+        if found is None:
+            continue
+        score = round(found[0] * WEIGHTS.get(kind, 0.5), 4)
+        if best is None or score > best.score:
+            best = Match(score, name, field, kind, found[1])
+    return best
