@@ -94,28 +94,24 @@ class PeerPool:
         from django.contrib.auth.models import AnonymousUser
 
         import nkhr.api.urls  # noqa: F401  (it lists the search's resources)
-        from nkhr.api.search import NAMED_BY, SearchView
+        from nkhr.api.search import SearchView
+        from nkhr.matching import Kind
 
+        # The peer scores the names the records go by, as they are written: their names,
+        # aliases, symbols and numbers from each record's search document (not the
+        # abbreviations the document derives, nor the names of linked records).
+        own = {Kind.NAME, Kind.ALIAS, Kind.KEY}
         self.keys, self.schemas, self.forms = [], [], []
         viewsets = dict(SearchView.resources)
         for resource in POOL_RESOURCES:
             queryset = viewsets[resource].queryset.visible_to(AnonymousUser())
-            model = queryset.model
-            columns = [f for f in NAMED_BY if any(x.name == f for x in model._meta.fields)]
             extra = ["kind"] if resource == "actors" else []
-            rows = list(queryset.order_by("pk").values("pk", *columns, *extra))
-            aliases = defaultdict(list)
-            if hasattr(model, "aliases"):
-                related = model._meta.get_field("aliases").remote_field.name
-                for owner, name in model.aliases.rel.related_model.objects.filter(
-                    **{f"{related}__in": queryset}
-                ).values_list(f"{related}_id", "name"):
-                    aliases[owner].append(name)
+            rows = list(queryset.order_by("pk").values("pk", "search_names", *extra))
             for row in rows:
                 schema = None
                 if resource == "actors":
                     schema = "Person" if row["kind"] == "person" else "Organization"
-                names = [row[c] for c in columns if row[c]] + aliases[row["pk"]]
+                names = [entry[0] for entry in row["search_names"] or () if entry[2] in own]
                 self.keys.append(f"{resource}/{row['pk']}")
                 self.schemas.append(schema)
                 self.forms.append(peer_forms(schema, names))

@@ -181,21 +181,3 @@ def search_indexes(table: str, *, keys=(), text=()) -> list[migrations.RunSQL]:
     for column in (*keys, *text):
         operations.append(fts_index(table, column))
     return operations
-
-
-class StrictWordSimilar(models.Lookup):
-    """`column <<% key` wrapped the other way round: the column holds a word whose trigram
-    similarity to `key` reaches pg_trgm's `strict_word_similarity_threshold` (0.5); a GIN
-    trigram index on the column answers it. PostgreSQL only."""
-
-    lookup_name = "strict_word_similar"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{rhs} <<%% {lhs}", [*rhs_params, *lhs_params]
-
-
-def similar_keys_condition(column: str, key: str):
-    """`filter()` condition: `column` holds a word like `key` (PostgreSQL)."""
-    return StrictWordSimilar(models.F(column), key)

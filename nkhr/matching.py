@@ -15,8 +15,8 @@ of a record it links to (a designation goes by its target's names), or a passage
 * **similar**: every word of the query is within one or two edits of a word of the name
   (a typo), weighted by how close.
 
-Scores of one kind sit above the next (exact 0.9–1, all words 0.65–0.9, part 0.5–0.8,
-similar 0.3–0.6), then multiplied by the weight of the name's kind: a record's own name
+Scores of one kind sit above the next (exact 0.9 to 1, all words 0.65 to 0.9, part 0.5 to 0.8,
+similar 0.3 to 0.6), then multiplied by the weight of the name's kind: a record's own name
 before an alias, both before the name of a record it links to, text last. So an exact
 alias outranks a partial name, and a person outranks the designations of that person.
 """
@@ -24,7 +24,9 @@ alias outranks a partial name, and a person outranks the designations of that pe
 from dataclasses import dataclass
 from functools import lru_cache
 
-from nkhr.names import name_forms, split_name, token_key, token_keys
+from rapidfuzz.distance import Levenshtein
+
+from nkhr.names import full_form, name_forms, split_name, token_key, token_keys
 from nkhr.text import compact
 
 
@@ -58,6 +60,7 @@ class Query:
     keys: tuple[str, ...]
     optional: tuple[str, ...]
     forms: tuple[str, ...]
+    full: str  # every word's key run together, titles and initials too, as written
     compact: str
 
     @property
@@ -73,6 +76,7 @@ def parse(text: str) -> Query:
         keys=tuple(key for key in map(token_key, split.words) if key),
         optional=tuple(key for key in map(token_key, split.optional) if key),
         forms=name_forms(text),
+        full=full_form(text),
         compact=compact(text),
     )
 
@@ -99,28 +103,28 @@ class Match:
 
 def edits(a: str, b: str, most: int = 2) -> int:
     """Levenshtein distance of `a` and `b`, or `most + 1` once it is known to exceed `most`."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    previous = list(range(len(b) + 1))
-    for i, char in enumerate(a, 1):
-        current = [i]
-        for j, other in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char != other))
-            )
-        if min(current) > most:
-            return most + 1
-        previous = current
-    return previous[-1]
+    return Levenshtein.distance(a, b, score_cutoff=most)
+
+
+def allowed_edits(length: int) -> int:
+    """Edits a typed word or name of `length` letters may differ by and still be meant:
+    none below 3 letters, 1 up to 6, 2 up to 12, 3 beyond."""
+    if length < 3:
+        return 0
+    if length < 7:
+        return 1
+    if length < 13:
+        return 2
+    return 3
 
 
 @lru_cache(maxsize=65536)
-def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...], str, str]:
     split = split_name(name)
     keys = token_keys(name)
     optional = tuple(key for key in map(token_key, split.optional) if key)
     forms = name_forms(name)
-    return keys, optional, forms[0] if forms else ""
+    return keys, optional, forms[0] if forms else "", full_form(name)
 
 
 def _coverage(query: Query, joined: str, optional: tuple[str, ...]) -> float:
@@ -153,7 +157,7 @@ def _similar(query: Query, keys: tuple[str, ...]) -> float:
     remaining = list(keys)
     closeness = []
     for word in query.keys:
-        allowed = 0 if len(word) < 4 else 1 if len(word) < 7 else 2
+        allowed = allowed_edits(len(word))
         best, best_key = allowed + 1, None
         for key in remaining:
             distance = edits(word, key, allowed)
@@ -181,11 +185,11 @@ def match_name(query: Query, name: str, kind: str) -> tuple[float, str] | None:
         if len(query.compact) >= 3 and query.compact in compact(name):
             return 0.5, "in text"
         return None
-    keys, optional, joined = _name_parts(name)
+    keys, optional, joined, full = _name_parts(name)
     if not keys or not query.keys:
         return None
     coverage = _coverage(query, joined, optional)
-    if joined in query.forms:
+    if joined in query.forms or (full and full == query.full):
         # Titles and initials the name has and the query gives differently lower it.
         conflict = any(key not in optional for key in query.optional) and bool(optional)
         return (0.93 if conflict else 0.95) + 0.05 * coverage, "exact"
@@ -193,10 +197,25 @@ def match_name(query: Query, name: str, kind: str) -> tuple[float, str] | None:
         return 0.65 + 0.25 * coverage, "all words"
     if any(len(form) >= 3 and form in joined for form in query.forms):
         return 0.5 + 0.3 * coverage, "part"
-    closeness = _similar(query, keys)
+    closeness = max(_similar(query, keys), _similar_whole(query, joined, full))
     if closeness:
         return 0.3 + 0.3 * closeness * max(coverage, 0.5), "similar"
     return None
+
+
+def _similar_whole(query: Query, joined: str, full: str) -> float:
+    """Closeness of the whole query to the whole name, words run together (a typo across a
+    hyphen: "Moon Je-in"; a typo in a title word: "Prsident of …"); 0 beyond the edits
+    the name's length allows."""
+    best = 0.0
+    for mine, theirs in [(form, joined) for form in query.forms[:1]] + [(query.full, full)]:
+        if not mine or not theirs:
+            continue
+        allowed = allowed_edits(min(len(mine), len(theirs)))
+        distance = edits(mine, theirs, allowed)
+        if distance <= allowed:
+            best = max(best, 1 - distance / max(len(mine), len(theirs)))
+    return best
 
 
 def best_match(query: Query, entries, *, hidden: bool = False) -> Match | None:

@@ -164,6 +164,20 @@ def split_name(name: str) -> SplitName:
     return SplitName(tuple(words), tuple(optional))
 
 
+def full_form(name: str) -> str:
+    """Every word's key run together in the order written, titles and initials included:
+    "President of the Republic of Korea" is an office, not a title before a name."""
+    text = unicodedata.normalize("NFKC", name or "")
+    keys = []
+    for raw in _WORD.findall(text):
+        bare = raw.rstrip(".")
+        for word in split_hangul_name(bare) if is_hangul(bare) else [bare]:
+            key = token_key(word)
+            if key:
+                keys.append(key)
+    return _DOUBLED.sub(r"\1", "".join(keys))
+
+
 @lru_cache(maxsize=65536)
 def token_key(word: str) -> str:
     """The key of one word (see the module): equal for the ways one word is written."""

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import reduce
+from functools import lru_cache, reduce
 
 from django.db import connection, models
 from django.db.models import OuterRef, Subquery
@@ -106,11 +106,19 @@ DOCUMENT_PATHS = frozenset({DOCUMENT, HIDDEN_DOCUMENT})
 SEPARATOR = "|"
 
 
+@lru_cache(maxsize=1024)
 def document_keys(term: str) -> tuple[str, ...]:
     """The keys a term is looked for under in a search document: its words' keys run
     together in every rotation of their order (surname first or last), and its compact
     form (a symbol or bill number, an abbreviation)."""
-    return tuple(dict.fromkeys(key for key in (*name_forms(term), compact(term)) if key))
+    return tuple(
+        dict.fromkeys(key for key in (*name_forms(term, most=ROTATED_WORDS), compact(term)) if key)
+    )
+
+
+# Names of more words than this are looked for in their written order only: a title's
+# words are not reordered as a person's name is.
+ROTATED_WORDS = 4
 
 
 def _is_document(path: str) -> bool:
@@ -604,55 +612,126 @@ def _document_columns() -> list[str]:
     return [DOCUMENT] if _published_links_only.get() else [DOCUMENT, HIDDEN_DOCUMENT]
 
 
-def _every_word_branch(model, term: str, cap: int | None) -> models.QuerySet | None:
-    """Rows whose document holds every word of the term, in any order and not necessarily
-    together ("Kim Chol" for "Kim Yong Chol"); None for a term of one word (the key
-    branches find those)."""
-    from nkhr.matching import parse
-
-    words = [_document_pattern(word) for word in parse(term).keys]
-    if len(words) < 2:
-        return None
-    conditions = []
-    for column in _document_columns():
-        every = [_column_condition(model, column, "contains", word, cap) for word in words]
-        conditions.append(reduce(operator.and_, every))
-    ids = model._base_manager.filter(reduce(operator.or_, conditions)).order_by().values("pk")
-    return _capped(model, ids, cap)
+def _escape() -> str:
+    # PostgreSQL's LIKE escapes with a backslash by default; SQLite's has no escape unless
+    # told.
+    return " ESCAPE '\\'" if connection.vendor == "sqlite" else ""
 
 
-def _similar_branch(model, term: str, cap: int) -> models.QuerySet | None:
-    """Rows whose document holds a key like the term's (a typo, a letter left out): on
-    PostgreSQL by pg_trgm's strict word similarity (its trigram index answers it), on
-    SQLite by the FTS5 table's rows sharing most of the term's trigrams."""
-    from nkhr.db import fts_indexed, fts_table, similar_keys_condition
+def _like(pattern: str) -> str:
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
-    forms = name_forms(term)
-    if not forms or len(forms[0]) < 4:
-        return None
-    key = forms[0]
-    if connection.vendor == "postgresql":
-        condition = reduce(
-            operator.or_, (similar_keys_condition(column, key) for column in _document_columns())
+
+class DocumentQuery:
+    """The SQL finding a model's records by their documents' keys: written out, not built
+    with the ORM, because a cross-resource search asks it of every kind of record for
+    every query, and building the same condition as querysets cost more than running it.
+
+    Each part is `SELECT id … LIMIT cap` (a common term's candidates are any `cap` of its
+    matches; the exact ones are added whole); on SQLite each is narrowed first by the
+    column's FTS5 trigram table, on PostgreSQL the GIN trigram index answers the LIKEs."""
+
+    def __init__(self, model, columns: Sequence[str]):
+        field = model._meta.get_field(DOCUMENT)
+        owner = field.model._meta.concrete_model
+        self.table = connection.ops.quote_name(owner._meta.db_table)
+        self.raw_table = owner._meta.db_table
+        self.pk = connection.ops.quote_name(owner._meta.pk.column)
+        self.columns = list(columns)
+        self.sqlite = connection.vendor == "sqlite"
+
+    def _part(self, patterns: Sequence[str], every: bool, cap: int | None):
+        """Ids whose document holds any (or, with `every`, all) of `patterns`."""
+        joiner = " AND " if every else " OR "
+        sql_parts, params = [], []
+        for column in self.columns:
+            quoted = connection.ops.quote_name(column)
+            likes = joiner.join([f"{quoted} LIKE %s{_escape()}"] * len(patterns))
+            condition, condition_params = f"({likes})", [_like(p) for p in patterns]
+            if self.sqlite and (self.raw_table, column) in fts_indexed(connection):
+                fts = connection.ops.quote_name(fts_table(self.raw_table, column))
+                limit = f" LIMIT {int(cap)}" if cap is not None else ""
+                match = joiner.join(fts_phrase(p) for p in patterns)
+                condition = (
+                    f"rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s{limit}) "
+                    f"AND {condition}"
+                )
+                condition_params = [match, *condition_params]
+            sql_parts.append(condition)
+            params += condition_params
+        where = " OR ".join(sql_parts)
+        limit = f" LIMIT {int(cap)}" if cap is not None else ""
+        return f"SELECT {self.pk} FROM {self.table} WHERE {where}{limit}", params
+
+    def ids(self, term: str, cap: int) -> tuple[str, list] | None:
+        """Every record holding the term's key whole, at most `cap` holding one of its keys
+        in part, and at most `cap` holding each of its words (in any order, apart)."""
+        from nkhr.matching import parse
+
+        keys = document_keys(term)
+        if not keys:
+            return None
+        parts = [
+            self._part([_document_pattern(key) for key in keys], every=False, cap=cap),
+            self._part([SEPARATOR + key + SEPARATOR for key in keys], every=False, cap=None),
+        ]
+        words = parse(term).keys
+        if len(words) > 1:
+            parts.append(self._part([_document_pattern(w) for w in words], every=True, cap=cap))
+        return self._union(parts)
+
+    def similar_ids(self, term: str, cap: int) -> tuple[str, list] | None:
+        """At most `cap` records holding a key like the term's (a typo)."""
+        forms = name_forms(term)
+        if not forms or len(forms[0]) < 4:
+            return None
+        key = forms[0]
+        parts = []
+        for column in self.columns:
+            quoted = connection.ops.quote_name(column)
+            if not self.sqlite:
+                parts.append(
+                    (f"SELECT {self.pk} FROM {self.table} WHERE %s <<%% {quoted} "
+                     f"LIMIT {int(cap)}", [key])
+                )  # fmt: skip
+                continue
+            if (self.raw_table, column) not in fts_indexed(connection):
+                continue
+            fts = connection.ops.quote_name(fts_table(self.raw_table, column))
+            grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
+            parts.append(
+                (f"SELECT {self.pk} FROM {self.table} WHERE rowid IN (SELECT rowid FROM "
+                 f"{fts} WHERE {fts} MATCH %s ORDER BY rank LIMIT {int(cap)})",
+                 [" OR ".join(fts_phrase(gram) for gram in grams)])
+            )  # fmt: skip
+        return self._union(parts) if parts else None
+
+    def rank(self, term: str) -> RawSQL:
+        """0 for a record holding the term's key whole, else 1: the order candidates are
+        scored in, so a common term's exact names are always among them."""
+        keys = document_keys(term)
+        if not keys:
+            return RawSQL("1", [])
+        likes = " OR ".join(
+            f"{self.table}.{connection.ops.quote_name(column)} LIKE %s{_escape()}"
+            for column in self.columns
+            for _ in keys
         )
-        ids = model._base_manager.filter(condition).order_by().values("pk")
-        return _capped(model, ids, cap)
-    owner = model._meta.get_field(DOCUMENT).model._meta.concrete_model
-    table = owner._meta.db_table
-    grams = sorted({key[i : i + 3] for i in range(len(key) - 2)})
-    branches = []
-    for column in _document_columns():
-        if (table, column) not in fts_indexed(connection):
-            continue
-        fts = fts_table(table, column)
-        match = " OR ".join(fts_phrase(gram) for gram in grams)
-        candidates = RawSQL(
-            f'SELECT "{owner._meta.pk.column}" FROM "{table}" WHERE rowid IN '
-            f'(SELECT rowid FROM "{fts}" WHERE "{fts}" MATCH %s ORDER BY rank LIMIT {int(cap)})',
-            [match],
+        params = [_like(SEPARATOR + key + SEPARATOR) for _ in self.columns for key in keys]
+        return RawSQL(f"CASE WHEN {likes} THEN 0 ELSE 1 END", params)
+
+    def _union(self, parts) -> tuple[str, list]:
+        # Each part in parentheses with its own LIMIT; PostgreSQL and SQLite both need the
+        # limited parts wrapped as subqueries to take a LIMIT inside a UNION.
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({part}) AS part_{index}" for index, (part, _) in enumerate(parts)
         )
-        branches.append(model._base_manager.filter(pk__in=candidates).order_by().values("pk"))
-    return _union(branches) if branches else None
+        return sql, [param for _, part_params in parts for param in part_params]
+
+
+def document_query(model) -> DocumentQuery:
+    return DocumentQuery(model, _document_columns())
 
 
 def ranked_candidates(
@@ -661,18 +740,17 @@ def ranked_candidates(
     """The candidates a ranked search scores (`nkhr.api.search`, `/match`): every record
     whose document holds the term's key whole, at most `cap` of those holding it in part,
     of those holding each of its words, and of those whose text contains it; with
-    `similar`, at most `cap` whose keys are like the term's (typos). None when the term
-    has nothing to search for."""
+    `similar`, instead, at most `cap` whose keys are like the term's (typos: asked for when
+    the first found nothing close). None when the term has nothing to search for."""
     if not compact(term):
         return None
-    paths = list(paths)
-    branches = _branches(model, _term_specs(term, paths, text_paths), cap)
-    branches += _exact_key_branches(model, term, paths)
-    every_word = _every_word_branch(model, term, cap) if paths else None
-    if every_word is not None:
-        branches.append(every_word)
-    if similar and paths:
-        alike = _similar_branch(model, term, cap)
-        if alike is not None:
-            branches.append(alike)
-    return _in_any(model, branches)
+    conditions = []
+    if list(paths):
+        query = document_query(model)
+        found = query.similar_ids(term, cap) if similar else query.ids(term, cap)
+        if found is not None:
+            conditions.append(models.Q(pk__in=RawSQL(*found)))
+    if text_paths and not similar:
+        text = [(path, "icontains", term.strip()) for path in text_paths]
+        conditions.append(models.Q(pk__in=_union(_branches(model, text, cap))))
+    return reduce(operator.or_, conditions) if conditions else None

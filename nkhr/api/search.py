@@ -18,7 +18,7 @@ from nkhr.api.registry import is_covered_by_concrete_route
 from nkhr.api.viewsets import ERRORS
 from nkhr.matching import Match, Query, best_match, parse
 from nkhr.models.publication import can_view_unpublished
-from nkhr.search import searching_as
+from nkhr.search import document_query, searching_as
 from nkhr.text import compact
 
 PER_KIND_LIMIT = 25
@@ -46,6 +46,20 @@ def parse_flag(request, name: str) -> bool:
     if value in _FALSE:
         return False
     raise serializers.ValidationError({name: ["Give true or false (1 or 0)."]})
+
+
+def merged(first: list, second: list) -> list:
+    """Two passes' hits, each record once with its better score, best first."""
+    best = {}
+    for hit in (*first, *second):
+        key = (hit[1], hit[2]["id"])
+        if key not in best or hit[0].score > best[key][0].score:
+            best[key] = hit
+    return sorted(best.values(), key=_hit_order)
+
+
+def _hit_order(hit) -> tuple:
+    return (-hit[0].score, hit[2]["name"].casefold(), hit[2]["id"])
 
 
 class HitReader:
@@ -155,7 +169,9 @@ class SearchView(APIView):
         with searching_as(request.user):
             hits = self._hits(searched, query, parsed, hidden, reading, similar=False)
             if not hits or hits[0][0].score < SIMILAR_BELOW:
-                hits = self._hits(searched, query, parsed, hidden, reading, similar=True)
+                hits = merged(
+                    hits, self._hits(searched, query, parsed, hidden, reading, similar=True)
+                )
         results = []
         for match, resource, link in hits[:MAX_RESULTS]:
             hit = {"resource": resource, **link, "score": match.score}
@@ -188,10 +204,10 @@ class SearchView(APIView):
             # however many names contain "kim"; the resource's own order breaks ties.
             ordering = list(matches.query.order_by) or list(matches.model._meta.ordering)
             matches = matches.filter(condition).order_by(
-                filterset_class.search_rank(query), *ordering, "pk"
+                document_query(matches.model).rank(query), *ordering, "pk"
             )
             best = scored(matches, parsed, hidden, PER_KIND_LIMIT)
             links = hit_reader(matches.model).links(matches.model, [pk for pk, _ in best], reading)
             hits += [(match, resource, links[pk]) for pk, match in best if pk in links]
-        hits.sort(key=lambda hit: (-hit[0].score, hit[2]["name"].casefold(), hit[2]["id"]))
+        hits.sort(key=_hit_order)
         return hits
