@@ -640,14 +640,26 @@ class RecordAPITest:
         """Linked records whose linked records are all drafts: the public must not see
         those links, nested rows or citations, whichever path reads them."""
         listed = [self.make_linked_record() for _ in range(3)]
-        later = timezone.now() + datetime.timedelta(hours=1)
+        # Dated on purpose across a second (Last-Modified counts seconds): the records in
+        # its last microsecond, the rows around them (citations, aliases …) at the next,
+        # so that a row one path counts and the other leaves out moves the page by a whole
+        # second, every run; the drafts later still, so that the page's date is theirs
+        # where either path wrongly counts a draft's edits.
+        second = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+        own = self.model._meta.concrete_model
         for label in RECORD_APPS:
             for model in apps.get_app_config(label).get_models():
-                if model._meta.concrete_model is not self.model._meta.concrete_model and any(
-                    f.name == "publication" for f in model._meta.fields
-                ):
-                    # Changed last, so that the page's Last-Modified is theirs on both paths.
+                names = {f.name for f in model._meta.fields}
+                if "updated" not in names:
+                    continue
+                if model._meta.concrete_model is own:
+                    before = second - datetime.timedelta(microseconds=1)
+                    model._base_manager.update(updated=before)
+                elif "publication" in names:
+                    later = second + datetime.timedelta(hours=2)
                     model._base_manager.update(publication=Publication.DRAFT, updated=later)
+                else:
+                    model._base_manager.update(updated=second)
         return listed
 
     @pytest.mark.parametrize("reader", ["anonymous", "analyst"])

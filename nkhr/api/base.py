@@ -90,9 +90,16 @@ class PartialDatesMixin:
 
 class VisibleListSerializer(serializers.ListSerializer):
     """A list of records that leaves out those the reader may not see (unpublished ones,
-    for the public)."""
+    for the public). A row without a state of its own is shown by the record it links to:
+    `visibility_column` names that record's publication column (`source__publication`),
+    read from instances here and from values by `nkhr.api.reading`."""
+
+    visibility_column: str | None = None
 
     def shown(self, item, request) -> bool:
+        if self.visibility_column is not None:
+            for attr in self.visibility_column.split("__")[:-1]:
+                item = getattr(item, attr)
         return is_visible(item, request)
 
     def get_attribute(self, instance):
@@ -114,9 +121,6 @@ class CitationListSerializer(VisibleListSerializer):
     """Citations of sources the reader may see."""
 
     visibility_column = "source__publication"
-
-    def shown(self, citation, request) -> bool:
-        return is_visible(citation.source, request)
 
 
 class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):

@@ -5,7 +5,6 @@ from rest_framework import serializers
 
 from nkhr.api.base import RecordSerializer, RowSerializer, VisibleListSerializer
 from nkhr.api.fields import RecordRelatedField
-from nkhr.api.permissions import is_visible
 from nkhr.dates import with_precisions
 from nkhr.models import (
     Actor,
@@ -191,9 +190,6 @@ class RelationsInListSerializer(VisibleListSerializer):
     row that names no bill would still tell that a draft points here."""
 
     visibility_column = "from_legislation__publication"
-
-    def shown(self, relation, request) -> bool:
-        return is_visible(relation.from_legislation, request)
 
 
 class LegislationRelationInSerializer(RowSerializer):

@@ -10,7 +10,6 @@ that version, under the lock)."""
 
 import hashlib
 import json
-from collections import defaultdict
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections
@@ -23,24 +22,23 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
 from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from nkhr.adapters import loaded_relations, prefetched_rows
 from nkhr.api.base import referenced_by
+from nkhr.api.fields import RecordRelatedField
 from nkhr.api.filtering import StrictFilterBackend
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.pending import COMMENT_PARAMETER, PendingChangeSerializer, change_comment
-from nkhr.api.permissions import is_visible
-from nkhr.api.reading import Reading, hiding_dates, reader_for
+from nkhr.api.reading import Reading, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
 from nkhr.concurrency import lock_record, reads_in_autocommit
 from nkhr.pending import needs_review, propose_change
-from nkhr.prefetch import prefetched_lists, rows
+from nkhr.prefetch import rows
 from nkhr.search import BY_IDS
 
 BRIEF_PARAMETER = OpenApiParameter(
@@ -117,30 +115,61 @@ def is_contention(exc) -> bool:
     return code in CONTENTION_SQLSTATES or "database is locked" in str(exc)
 
 
-def latest_update(instance, request=None):
-    """The latest `updated` of a record and of every row loaded with it (aliases, actions,
-    designations pointing at it …), so Last-Modified moves when any part of the page does;
-    a linked record `request`'s user may not see dates it by when it was hidden
-    (`nkhr.api.reading.hiding_dates`), not by its edits since."""
-    latest, seen, pending, hidden = instance.updated, set(), [instance], defaultdict(set)
-    while pending:
-        obj = pending.pop()
-        if id(obj) in seen:
+def latest_update(serializer, instance, request=None):
+    """The latest `updated` of what `serializer` shows of `instance` to `request`'s user:
+    the record, its nested rows and the records it links to, so that Last-Modified moves
+    when any part of the page does. What the serializer leaves out (a draft linked record,
+    a citation of a draft source) dates the page by when it was hidden, not by its edits
+    since: the same rows, and the same rule (`Reading.latest`), as the values reader's."""
+    reading = Reading(request)
+    note_shown(serializer, instance, reading)
+    return reading.latest
+
+
+def note_shown(serializer, instance, reading: Reading) -> None:
+    """Note in `reading` the `updated` of `instance` and of what `serializer` shows with it."""
+    reading.note(getattr(instance, "updated", None))
+    if getattr(serializer, "brief", False):
+        return
+    request = serializer.context.get("request")
+    for field in serializer.fields.values():
+        if field.write_only:
             continue
-        seen.add(id(obj))
-        if not is_visible(obj, request):
-            hidden[type(obj)].add(obj.pk)
-            continue
-        updated = getattr(obj, "updated", None)
-        if updated is not None and updated > latest:
-            latest = updated
-        pending.extend(loaded_relations(obj))
-        for loaded in prefetched_rows(obj).values():
-            pending.extend(loaded)
-        if hasattr(obj, "__dict__"):
-            for rows in prefetched_lists(obj):
-                pending.extend(rows)
-    return max([latest, *hiding_dates(hidden).values()])
+        if isinstance(field, serializers.ListSerializer):
+            rows = field.get_attribute(instance)
+            for row in rows.all() if hasattr(rows, "all") else rows:
+                if field.shown(row, request):
+                    note_shown(field.child, row, reading)
+                else:
+                    note_hidden(field, row, reading)
+        elif isinstance(field, serializers.ManyRelatedField):
+            for linked in field.get_attribute(instance):
+                note_link(linked, reading)
+        elif isinstance(field, RecordRelatedField):
+            note_link(getattr(instance, field.source, None), reading)
+
+
+def note_link(linked, reading: Reading) -> None:
+    """A linked record dates the page by its `updated` when the reader sees it (it is shown
+    in brief), else by when it was hidden."""
+    if linked is None:
+        return
+    if reading.visible(getattr(linked, "publication", None)):
+        reading.note(getattr(linked, "updated", None))
+    else:
+        reading.hidden[type(linked)].add(linked.pk)
+
+
+def note_hidden(field, row, reading: Reading) -> None:
+    """`row` of list `field` is hidden from the reader: by its own state, or by the record
+    its `visibility_column` names; either way it was hidden with the records it links to."""
+    if field.visibility_column in (None, "publication") and hasattr(row, "publication"):
+        reading.hidden[type(row)].add(row.pk)
+    for child in field.child.fields.values():
+        if isinstance(child, RecordRelatedField) and not child.write_only:
+            linked = getattr(row, child.source, None)
+            if linked is not None and hasattr(linked, "publication"):
+                reading.hidden[type(linked)].add(linked.pk)
 
 
 def representation_etag(data) -> str:
@@ -253,7 +282,7 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
             instance = get_object_or_404(queryset, pk=pk)
             self.check_object_permissions(self.request, instance)
             serializer = self.get_serializer(instance, brief=brief)
-            return serializer.data, latest_update(instance, self.request)
+            return serializer.data, latest_update(serializer, instance, self.request)
         rows = list(reader.values(queryset.filter(pk=pk))[:1])
         if not rows:
             raise Http404

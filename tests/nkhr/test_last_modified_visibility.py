@@ -6,8 +6,10 @@ the pages of those who see it (`nkhr.api.reading.Columns`, `latest_update`)."""
 import datetime
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
+from django.utils.http import http_date
 from rest_framework.test import APIClient
 
 from nkhr.models import Publication
@@ -112,3 +114,26 @@ def test_a_target_withdrawn_dates_the_public_page_by_its_withdrawal_only():
 
     assert withdrawn[0] != before[0] and withdrawn[1] != before[1]
     assert versions(public, url) == withdrawn
+
+
+@pytest.mark.parametrize("read_values", [True, False], ids=["values", "serializer"])
+def test_a_citation_of_a_draft_source_dates_the_page_on_neither_path(monkeypatch, read_values):
+    # The page's record and rows are dated in a second's last microsecond, the citation of a
+    # draft source at the next: the public does not see that citation, so neither way of
+    # reading the page (`read_values`) dates the page by it, at whatever second.
+    from nkhr.api.views import ActorViewSet
+
+    monkeypatch.setattr(ActorViewSet, "read_values", read_values)
+    person = PersonFactory()
+    hidden = CitationFactory(record=person, source=SourceFactory(publication=DRAFT))
+    second = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+    before = second - datetime.timedelta(microseconds=1)
+    for model in apps.get_models():
+        if any(field.name == "updated" for field in model._meta.fields):
+            model._base_manager.update(updated=before)
+    person.citations.filter(pk=hidden.pk).update(updated=second)
+
+    response = APIClient().get(f"/api/v1/actors/{person.pk}/")
+
+    assert len(response.json()["citations"]) == person.citations.count() - 1
+    assert response["Last-Modified"] == http_date(before.timestamp())
