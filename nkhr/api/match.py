@@ -37,6 +37,7 @@ from nkhr.screening import (
     NAME_WEIGHT,
     PROPERTIES,
     SCHEMAS,
+    SCORED,
     Entity,
     screen,
     screened_references,
@@ -321,7 +322,8 @@ class MatchView(APIView):
                             {
                                 "query": serializers.DictField(help_text="The query as given."),
                                 "total": serializers.IntegerField(
-                                    help_text="Candidates matching one of its names."
+                                    help_text="Candidates matching one of its names, "
+                                    f"of the {SCORED} closest scored."
                                 ),
                                 "results": MATCH_RESULT,
                             },
