@@ -32,7 +32,6 @@ from functools import reduce
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models.functions import Least
 
 from nkhr.api.reading import BriefLink, Columns, Reading, ValuesReader
 from nkhr.dates import DatePrecision, PartialDate
@@ -41,7 +40,7 @@ from nkhr.matching import Query, best_match, parse
 from nkhr.models import Actor
 from nkhr.models.publication import can_view_unpublished
 from nkhr.registry import record_type_for, references_to
-from nkhr.search import searching_as
+from nkhr.search import document_query, searching_as
 
 # A name alone is weighed a little below certainty, so that an agreeing date or country
 # can raise even an exact name; what a date or a country that agrees or disagrees adds.
@@ -203,23 +202,29 @@ def _candidate_rows(entity: Entity, user, similar: bool) -> list[dict]:
     ]
     if not conditions:
         return []
-    ranks = [filterset.search_rank(name) for name in entity.names]
-    rank = ranks[0] if len(ranks) == 1 else Least(*ranks)
+    # Records holding a name's key whole first (the first name's, then the next's …).
+    document = document_query(Actor)
+    ranks = [document.rank(name) for name in entity.names]
     matches = (
         Actor.objects.visible_to(user)
         .filter(_schema_condition(entity.schema))
         .filter(reduce(operator.or_, conditions))
-        .order_by(rank, *Actor._meta.ordering, "pk")
+        .order_by(*ranks, *Actor._meta.ordering, "pk")
     )
     return list(matches.values(*actor_reader().columns.names)[:SCORED])
 
 
 def candidates(entity: Entity, user, hidden: bool) -> list[Found]:
     """The entity's candidates that match one of its names, best first: by the names'
-    keys, and by keys like them when none matched well."""
-    found = _scored(entity, _candidate_rows(entity, user, similar=False), hidden)
+    keys, and as well by keys like them (typos) when none matched well."""
+    rows = _candidate_rows(entity, user, similar=False)
+    found = _scored(entity, rows, hidden)
     if not found or found[0].name_score < SIMILAR_BELOW:
-        found = _scored(entity, _candidate_rows(entity, user, similar=True), hidden)
+        seen = {row["pk"] for row in rows}
+        alike = [
+            row for row in _candidate_rows(entity, user, similar=True) if row["pk"] not in seen
+        ]
+        found = _scored(entity, rows + alike, hidden)
     return found
 
 
