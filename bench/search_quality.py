@@ -9,6 +9,8 @@ the labelled queries of `bench/search_cases.py`, ours beside OpenSanctions' name
 and the expected record's rank is read among the hits of the resources a case can expect
 (actors, legislation, instruments, reports, mechanisms); a designation found by its
 target's name is skipped, not counted against us. "ours, all hits" counts every hit.
+"/match" posts the cases expecting an actor to `/api/v1/match/` (as `LegalEntity`, any
+actor; a hundred a request) and reads the expected actor's rank among its results.
 
 The peer: followthemoney's `compare_names` (the name part of `followthemoney.compare`, on
 rigour's tokenizer and Levenshtein similarity), scoring the query against every published
@@ -170,7 +172,32 @@ def our_ranking(client, query: str) -> tuple[list[str], list[str]]:
     return [hit for hit in hits if hit.split("/", 1)[0] in POOL_RESOURCES], hits
 
 
+MATCH_BATCH = 100
+
+
+def match_rankings(client, queries: list[str]) -> list[list[str]]:
+    """Each query's actors from `/api/v1/match/` (as LegalEntity: any actor), best first,
+    the queries posted a hundred at a time."""
+    rankings = []
+    for start in range(0, len(queries), MATCH_BATCH):
+        batch = queries[start : start + MATCH_BATCH]
+        body = {
+            "queries": [
+                {"schema": "LegalEntity", "properties": {"name": [query]}} for query in batch
+            ]
+        }
+        response = client.post(f"/api/v1/match/?limit={TOP}", body, content_type="application/json")
+        if response.status_code != 200:
+            raise RuntimeError(f"match answered {response.status_code}: {response.content[:200]}")
+        responses = response.json()["responses"]
+        for index in range(len(batch)):
+            results = responses[str(index)]["results"]
+            rankings.append([f"actors/{result['id']}" for result in results])
+    return rankings
+
+
 def _scores(rows: list[dict], field: str) -> dict:
+    rows = [row for row in rows if row.get(field) is not None]
     n = len(rows)
     return {
         "p_at_1": round(sum(row[field] == 1 for row in rows) / n, 3) if n else None,
@@ -187,7 +214,9 @@ def summarize(rows: list[dict]) -> list[dict]:
             groups[kind] = chosen
     table = []
     for name, chosen in groups.items():
-        ours, everything, peer = (_scores(chosen, field) for field in ("ours", "ours_all", "peer"))
+        ours, everything, peer, matched = (
+            _scores(chosen, field) for field in ("ours", "ours_all", "peer", "match")
+        )
         table.append(
             {
                 "kind": name,
@@ -197,6 +226,8 @@ def summarize(rows: list[dict]) -> list[dict]:
                 "ours_all_p1": everything["p_at_1"],
                 "peer_p1": peer["p_at_1"],
                 "peer_r5": peer["r_at_5"],
+                "match_p1": matched["p_at_1"],
+                "match_r5": matched["r_at_5"],
             }
         )
     return table
@@ -225,6 +256,7 @@ def measure(cases: list[dict], client=None) -> dict:
         rows.append(
             {
                 **case,
+                "match": None,
                 "ours": rank_of(case["expected"], ours),
                 "ours_all": rank_of(case["expected"], everything),
                 "peer": rank_of(case["expected"], peer),
@@ -232,6 +264,14 @@ def measure(cases: list[dict], client=None) -> dict:
                 "peer_top": peer[:1],
             }
         )
+    # `/match` answers for actors only: the cases expecting one, in batches.
+    screened = [row for row in rows if row["expected"].startswith("actors/")]
+    started = time.perf_counter()
+    for row, ranking in zip(
+        screened, match_rankings(client, [row["query"] for row in screened]), strict=True
+    ):
+        row["match"] = rank_of(row["expected"], ranking)
+    match_seconds = time.perf_counter() - started
     return {
         "cases": len(rows),
         "pool": len(pool.keys),
@@ -240,6 +280,7 @@ def measure(cases: list[dict], client=None) -> dict:
         "seconds": {
             "ours": round(ours_seconds, 2),
             "peer": round(peer_seconds + pool_seconds, 2),
+            "match": round(match_seconds, 2),
         },
         "misses": [
             {key: row[key] for key in ("query", "expected", "kind", "ours", "peer", "ours_top")}
@@ -271,15 +312,22 @@ COLUMNS = [
     ("ours_all_p1", "ours P@1 all hits"),
     ("peer_p1", "peer P@1"),
     ("peer_r5", "peer R@5"),
+    ("match_p1", "/match P@1"),
+    ("match_r5", "/match R@5"),
 ]
 
 
 def report_lines(result: dict) -> list[str]:
-    lines = ["", "Search quality (ours: /api/v1/search/; peer: followthemoney compare_names)"]
+    lines = [
+        "",
+        "Search quality (ours: /api/v1/search/; peer: followthemoney compare_names; /match: "
+        "/api/v1/match/ as LegalEntity, on the cases expecting an actor)",
+    ]
     for name, part in result.items():
         lines += [
             f"{name}: {part['cases']} cases, a pool of {part['pool']} records; "
-            f"{part['seconds']['ours']} s ours, {part['seconds']['peer']} s peer",
+            f"{part['seconds']['ours']} s ours, {part['seconds']['peer']} s peer, "
+            f"{part['seconds']['match']} s /match",
             run.table(part["table"], COLUMNS),
         ]
         if part["missing_expected"]:

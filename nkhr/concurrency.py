@@ -33,16 +33,17 @@ from nkhr.history import dependent_rows
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def reads_in_autocommit(view):
-    """`view` (under ATOMIC_REQUESTS) with its reads in autocommit: each query sees the
-    latest commit, as every query does on PostgreSQL anyway, and on SQLite a read does not
-    take the write lock that a transaction takes when it begins. A write, or a read inside
-    a caller's transaction (a test's), is one transaction: DRF marks the innermost one for
-    rollback when it refuses a request, and that must be the request's own."""
+def reads_in_autocommit(view, reading_methods=SAFE_METHODS):
+    """`view` (under ATOMIC_REQUESTS) with its reads (`reading_methods`: also a POST that
+    only reads, as `/match`) in autocommit: each query sees the latest commit, as every
+    query does on PostgreSQL anyway, and on SQLite a read does not take the write lock that
+    a transaction takes when it begins. A write, or a read inside a caller's transaction (a
+    test's), is one transaction: DRF marks the innermost one for rollback when it refuses a
+    request, and that must be the request's own."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        if request.method in SAFE_METHODS and transaction.get_autocommit():
+        if request.method in reading_methods and transaction.get_autocommit():
             return view(request, *args, **kwargs)
         with transaction.atomic():
             return view(request, *args, **kwargs)

@@ -42,6 +42,10 @@ class Reference:
     # Also listed on the API detail of the record pointed at (as brief links), under the
     # relation's related_name (`accessor`).
     in_api: bool = False
+    # Also listed under each record `/api/v1/match/` answers with (an actor screened by
+    # name), with these fields of the pointing type's serializer, under `accessor`
+    # (`nkhr.screening`): a designation with its regime, authority and measures.
+    screened: tuple[str, ...] = ()
 
     @property
     def pointing_model(self):

@@ -14,6 +14,18 @@ from sanctions.resources import DesignationResource
 
 # What a designation's listed name is made of.
 DESIGNATION_NAME = ("target", "regime")
+# What `/api/v1/match/` shows of each designation of an actor it finds.
+SCREENED = (
+    "id",
+    "url",
+    "authority",
+    "regime",
+    "round",
+    "listed",
+    "delisted",
+    "reference",
+    "measures",
+)
 
 register(
     RecordType(
@@ -57,6 +69,7 @@ register(
                 _("designations targeting it"),
                 select_related=DESIGNATION_NAME,
                 in_api=True,
+                screened=SCREENED,
             ),
             Reference(
                 "sanctions.Designation",

@@ -58,5 +58,7 @@ def test_the_paper_set_is_measured_for_ours_and_the_peer(paper, client):
     for row in rows.values():
         for column in ("ours_p1", "ours_r5", "ours_all_p1", "peer_p1", "peer_r5"):
             assert 0 <= row[column] <= 1
+    # `/match` is measured on the cases expecting an actor.
+    assert 0 <= rows["all"]["match_p1"] <= rows["all"]["match_r5"] <= 1
     # An exact name is the least either side finds.
     assert rows["exact"]["ours_p1"] > 0 and rows["exact"]["peer_p1"] > 0

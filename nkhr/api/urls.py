@@ -1,4 +1,4 @@
-"""`/api/v1/`: every resource, search, the OpenAPI schema and its browsable docs."""
+"""`/api/v1/`: every resource, search, match, the OpenAPI schema and its browsable docs."""
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -7,9 +7,10 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from nkhr.api.export import ExportView, FollowTheMoneyExportView
+from nkhr.api.match import MatchView
 from nkhr.api.pending import pending_urls
 from nkhr.api.search import SearchView
-from nkhr.concurrency import reads_in_autocommit
+from nkhr.concurrency import SAFE_METHODS, reads_in_autocommit
 from nkhr.models.publication import can_view_unpublished
 from nkhr.registry import record_types
 
@@ -28,7 +29,7 @@ class RootView(APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        for name in ("search", "export", "export-ftm", "schema", "docs"):
+        for name in ("search", "match", "export", "export-ftm", "schema", "docs"):
             response.data[name] = reverse(f"api:{name}", request=request)
         if can_view_unpublished(request.user):
             # Changes to published records waiting for review: the staff's to read.
@@ -50,6 +51,12 @@ SearchView.resources = ExportView.resources = [
 urlpatterns = [
     # Reads that never wait for a writer on SQLite (the resources' viewsets do the same).
     path("search/", reads_in_autocommit(SearchView.as_view()), name="search"),
+    # Screening by example: a POST that only reads.
+    path(
+        "match/",
+        reads_in_autocommit(MatchView.as_view(), reading_methods=SAFE_METHODS | {"POST"}),
+        name="match",
+    ),
     path("export/", reads_in_autocommit(ExportView.as_view()), name="export"),
     path(
         "export/ftm/",
