@@ -254,10 +254,14 @@ def abbreviations(name: str) -> tuple[str, ...]:
     """The initials a name of three or more words may be abbreviated to, each as a key:
     of every leading run of its words (an abbreviation often stops before a qualifier, as
     "COI" does before "on Human Rights in the DPRK"), with its minor words and without.
-    Only Latin names; nothing for a person's name (not a list's way of writing one)."""
+    Only Latin names of three or more words, and not a person's (see below)."""
     words = [compact(word) for word in _WORD.findall(unicodedata.normalize("NFKC", name or ""))]
     words = [word for word in words if word]
     if len(words) < 3 or not all(word.isascii() for word in words):
+        return ()
+    # A person's name ("Kim Jong Un") is not abbreviated: its words are syllables, none
+    # long and none a minor word, where a body's or a law's name has one of either.
+    if len(words) < 4 and not any(len(word) >= 7 or word in _MINOR_WORDS for word in words):
         return ()
     found = []
     for end in range(3, len(words) + 1):

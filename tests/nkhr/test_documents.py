@@ -1,0 +1,107 @@
+"""Search documents (nkhr/documents.py): built from the record type's spec, kept current in
+the same transaction as the change that makes them stale, and never giving the public a
+name it may not see."""
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from nkhr import documents
+from nkhr.matching import Kind
+from nkhr.models import Actor, Publication
+from nkhr.names import name_forms
+from sanctions.models import Designation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def stored(record):
+    return type(record)._base_manager.values(*documents.DOCUMENT_FIELDS).get(pk=record.pk)
+
+
+def names(record, kind=None):
+    return [entry[0] for entry in stored(record)["search_names"] if kind in (None, entry[2])]
+
+
+def test_a_record_is_found_by_its_name_aliases_and_abbreviations():
+    body = factories.OrganisationFactory(name="Commission of Inquiry on Human Rights")
+    factories.AliasFactory(actor=body, name="조사위원회", language="ko")
+    document = stored(body)
+    assert names(body, Kind.NAME) == ["Commission of Inquiry on Human Rights"]
+    assert names(body, Kind.ALIAS) == ["조사위원회"]
+    assert "coi" in names(body, Kind.ABBREVIATION)
+    # Every name's words romanized, folded and run together (nkhr.names.name_forms).
+    assert f"|{name_forms('Commission of Inquiry on Human Rights')[0]}|" in document["search_keys"]
+    assert "|coi|" in document["search_keys"]
+    alias = next(entry for entry in document["search_names"] if entry[2] == Kind.ALIAS)
+    assert alias[3:5] == ["ko", "Hang"]
+
+
+def test_aliases_added_changed_and_removed_reach_the_record_and_what_links_to_it():
+    person = factories.PersonFactory(name="Jong Kyong Thaek")
+    designation = factories.DesignationFactory(target=person)
+    alias = factories.AliasFactory(actor=person, name="Chong Kyong-thaek")
+    assert "Chong Kyong-thaek" in names(person)
+    assert "Chong Kyong-thaek" in names(designation, Kind.LINK)
+    alias.name = "정경택"
+    alias.save()
+    assert "정경택" in names(designation) and "Chong Kyong-thaek" not in names(designation)
+    alias.delete()
+    assert names(person) == ["Jong Kyong Thaek"]
+    assert names(designation, Kind.LINK) == ["Jong Kyong Thaek"]
+
+
+def test_a_target_renamed_or_changed_renames_its_designations():
+    person = factories.PersonFactory(name="Ri Yong Gil")
+    other = factories.PersonFactory(name="Kim Su Gil")
+    designation = factories.DesignationFactory(target=person)
+    person.name = "Ri Yong-gil"
+    person.save()
+    assert names(designation, Kind.LINK) == ["Ri Yong-gil"]
+    designation.target = other
+    designation.save()
+    assert names(designation, Kind.LINK) == ["Kim Su Gil"]
+
+
+def test_a_draft_targets_names_stay_out_of_the_public_document():
+    person = factories.PersonFactory(name="Pak Hidden Name", publication=Publication.DRAFT)
+    designation = factories.DesignationFactory(target=person)
+    document, key = stored(designation), name_forms("Pak Hidden Name")[0]
+    assert key not in document["search_keys"]
+    assert f"|{key}|" in document["search_keys_hidden"]
+    public = APIClient().get("/api/v1/search/", {"q": "Pak Hidden Name"}).json()
+    assert [hit["id"] for hit in public["results"]] == []
+    listed = APIClient().get("/api/v1/designations/", {"search": "Pak Hidden Name"}).json()
+    assert listed["count"] == 0
+    person.publication = Publication.PUBLISHED
+    person.save()
+    assert f"|{key}|" in stored(designation)["search_keys"]
+    public = APIClient().get("/api/v1/search/", {"q": "Pak Hidden Name"}).json()
+    assert {hit["resource"] for hit in public["results"]} == {"actors", "designations"}
+
+
+def test_rebuilding_gives_what_the_signals_kept():
+    person = factories.PersonFactory(name="Kim Yong Chol")
+    factories.AliasFactory(actor=person, name="김영철")
+    designation = factories.DesignationFactory(target=person)
+    before = [stored(person), stored(designation)]
+    Actor.objects.filter(pk=person.pk).update(search_names=None, search_keys="")
+    Designation.objects.filter(pk=designation.pk).update(search_names=None, search_keys="")
+    call_command("rebuild_search_documents", verbosity=0)
+    assert [stored(person), stored(designation)] == before
+
+
+def test_the_document_is_neither_history_nor_api():
+    person = factories.PersonFactory(name="Kim Yong Chol")
+    history_fields = {field.name for field in Actor.history.model._meta.fields}
+    assert not history_fields & set(documents.DOCUMENT_FIELDS)
+    body = APIClient().get(f"/api/v1/actors/{person.pk}/").json()
+    assert not set(body) & set(documents.DOCUMENT_FIELDS)
+
+
+def test_a_save_that_changes_nothing_writes_no_version():
+    person = factories.PersonFactory(name="Kim Yong Chol")
+    versions = person.history.count()
+    Actor.objects.get(pk=person.pk).save()
+    assert person.history.count() == versions

@@ -1,0 +1,89 @@
+"""The ranked search as analysts type names (nkhr/matching.py, nkhr/api/search.py): the
+issue's examples against the paper's own records, scores in [0, 1] that say why, and the
+order of the kinds of match."""
+
+import json
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from nkhr.matching import Kind, best_match, parse
+
+CASES = json.loads((Path(__file__).parents[2] / "bench" / "search_cases.json").read_text())
+
+
+def search(query: str, **params) -> list[dict]:
+    answer = APIClient().get("/api/v1/search/", {"q": query, **params})
+    assert answer.status_code == 200, answer.content
+    return answer.json()["results"]
+
+
+def test_every_example_of_the_issue_finds_its_record_first(paper):
+    # One load of the paper for all of them: each is a query as analysts typed it.
+    examples = [case for case in CASES if case["origin"] == "issue"]
+    assert len(examples) >= 14
+    missed = {}
+    for case in examples:
+        hits = search(case["query"])
+        top = f"{hits[0]['resource']}/{hits[0]['id']}" if hits else None
+        if top != case["expected"]:
+            missed[case["query"]] = top
+    assert missed == {}
+
+
+def test_scores_are_between_0_and_1_and_explained(paper):
+    hits = search("Kim", explain="1")
+    assert hits and all(0 < hit["score"] <= 1 for hit in hits)
+    # Not all alike: how much of a name the query covers counts.
+    assert len({hit["score"] for hit in hits}) > 3
+    assert hits == sorted(hits, key=lambda hit: -hit["score"])
+    matched = hits[0]["matched"]
+    assert set(matched) == {"name", "field", "kind", "how", "score"}
+    assert matched["how"] == "all words" and "Kim" in matched["name"]
+    assert "matched" not in search("Kim")[0]
+
+
+def test_a_person_ranks_above_the_designations_of_that_person(paper):
+    hits = search("Jong Kyong Thaek", explain="1")
+    assert [hit["resource"] for hit in hits[:2]] == ["actors", "designations"]
+    assert hits[0]["score"] == 1.0
+    assert hits[1]["matched"]["kind"] == Kind.LINK
+
+
+def test_a_typo_is_found_by_a_name_like_it(paper):
+    hits = search("Jong Kyng Thaek", explain="1")
+    assert hits[0]["id"] == "jong-kyong-thaek"
+    assert hits[0]["matched"]["how"] == "similar"
+    assert hits[0]["score"] < 0.9
+
+
+@pytest.mark.parametrize("flag", ["yes", "2"])
+def test_a_malformed_explain_flag_is_a_400_naming_it(db, flag):
+    answer = APIClient().get("/api/v1/search/", {"q": "Kim", "explain": flag})
+    assert answer.status_code == 400
+    assert "explain" in answer.json()
+
+
+def entries(*rows):
+    return [[name, "name", kind, "", "", False] for name, kind in rows]
+
+
+def test_the_kinds_of_match_rank_in_order():
+    query = parse("Jong Kyong Thaek")
+    exact = best_match(query, entries(("Jong Kyong Thaek", Kind.NAME)))
+    alias = best_match(query, entries(("Chong Kyong-thaek", Kind.ALIAS)))
+    words = best_match(parse("Jong Thaek"), entries(("Jong Kyong Thaek", Kind.NAME)))
+    similar = best_match(parse("Jong Kyng Thaek"), entries(("Jong Kyong Thaek", Kind.NAME)))
+    linked = best_match(query, entries(("Jong Kyong Thaek", Kind.LINK)))
+    assert [exact.how, alias.how, words.how, similar.how] == [
+        "exact", "exact", "all words", "similar"
+    ]  # fmt: skip
+    assert exact.score > alias.score > words.score > similar.score > 0
+    assert alias.score > linked.score > similar.score
+
+
+def test_staff_only_names_count_only_for_staff():
+    hidden = [["Pak Hidden", "target", Kind.LINK, "", "", True]]
+    assert best_match(parse("Pak Hidden"), hidden) is None
+    assert best_match(parse("Pak Hidden"), hidden, hidden=True).how == "exact"
