@@ -87,3 +87,14 @@ def test_staff_only_names_count_only_for_staff():
     hidden = [["Pak Hidden", "target", Kind.LINK, "", "", True]]
     assert best_match(parse("Pak Hidden"), hidden) is None
     assert best_match(parse("Pak Hidden"), hidden, hidden=True).how == "exact"
+
+
+@pytest.mark.django_db
+def test_hangul_finds_a_latin_only_record_and_back():
+    from tests import factories
+
+    latin = factories.PersonFactory(name="Kim Yong Chol")
+    hangul = factories.PersonFactory(name="리선권")
+    assert [hit["id"] for hit in search("김영철")][:1] == [latin.pk]
+    assert [hit["id"] for hit in search("Ri Son Gwon")][:1] == [hangul.pk]
+    assert [hit["id"] for hit in search("Lee Sun-kwon")][:1] == [hangul.pk]
