@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='award',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='award',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='award',
@@ -28,12 +28,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='fundingpriority',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='fundingpriority',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='fundingpriority',

@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mechanism',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='mechanism',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='mechanism',
@@ -30,12 +30,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='report',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='report',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='report',

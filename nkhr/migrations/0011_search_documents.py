@@ -15,12 +15,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='actor',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='actor',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='actor',
@@ -30,12 +30,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='event',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='event',
@@ -45,12 +45,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='instrument',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='instrument',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='instrument',
@@ -60,12 +60,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='legislation',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='legislation',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='legislation',
@@ -75,12 +75,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='positionheld',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='positionheld',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='positionheld',
@@ -90,12 +90,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='recommendation',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='recommendation',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='recommendation',
@@ -105,12 +105,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='search_keys',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='source',
             name='search_keys_hidden',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
             model_name='source',

@@ -227,8 +227,10 @@ class PublicRecord(TimeStampedModel):
     # The record's search document (nkhr/documents.py), kept current by signals: what every
     # search reads. Not part of the record's history or API representation.
     search_names = models.JSONField(null=True, blank=True, editable=False)
-    search_keys = models.TextField(blank=True, default="", editable=False)
-    search_keys_hidden = models.TextField(blank=True, default="", editable=False)
+    # Nullable without a default, so that adding them on SQLite is an ALTER TABLE, not a
+    # rebuilt table (which would drop the FTS5 triggers of the table's other columns).
+    search_keys = models.TextField(null=True, blank=True, editable=False)
+    search_keys_hidden = models.TextField(null=True, blank=True, editable=False)
 
     objects = RecordManager()
 

@@ -18,15 +18,19 @@ from nkhr.admin.base import BoundedCountPaginator
 from nkhr.api import search as search_api
 from nkhr.api.registry import brief
 from nkhr.db import fts_table
+from nkhr.filters import ACTOR_SEARCH
 from nkhr.models import Actor, Alias
-from nkhr.search import admin_search_condition, key_condition
+from nkhr.names import name_forms
+from nkhr.search import _document_pattern, admin_search_condition, document_keys, key_condition
 from nkhr.text import name_key
+from sanctions.filters import DESIGNATION_SEARCH
 from sanctions.models import Designation
 from tests import factories
 from tests.admin_base import admin_url, count_queries
 
-ACTOR_KEYS = [("name_key", name_key), ("aliases__name_key", name_key)]
-TARGET_KEYS = [("target__name_key", name_key), ("target__aliases__name_key", name_key)]
+ACTOR_KEYS = ACTOR_SEARCH.key_paths()
+# A designation's own document holds its target's names and aliases.
+TARGET_KEYS = DESIGNATION_SEARCH.key_paths()
 
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="trigram indexes are PostgreSQL's"
@@ -60,15 +64,21 @@ TERMS = ["kim", "Chong Gyong", "jong kyong-thaek", "정경택", "komid", "su yon
 @pytest.mark.django_db
 @pytest.mark.parametrize("term", TERMS)
 def test_search_finds_what_plain_lookups_find(people, term):
-    # The same rows as the OR of joined lookups the search replaces, without repeats.
+    # The same rows as the OR of plain lookups on the documents' keys and the text the
+    # union of indexed branches replaces, without repeats.
     condition = key_condition(Designation, term, TARGET_KEYS, ["reference"])
     found = list(Designation.objects.filter(condition).values_list("pk", flat=True))
-    plain = models.Q(target__name_key__contains=name_key(term))
-    plain |= models.Q(target__aliases__name_key__contains=name_key(term))
-    plain |= models.Q(reference__icontains=term.strip())
+    plain = models.Q(reference__icontains=term.strip())
+    for key in document_keys(term):
+        pattern = _document_pattern(key)
+        plain |= models.Q(search_keys__contains=pattern)
+        plain |= models.Q(search_keys_hidden__contains=pattern)
     expected = set(Designation.objects.filter(plain).values_list("pk", flat=True))
     assert len(found) == len(set(found))
     assert set(found) == expected
+    # And designations are found by their target's names, not only by their reference.
+    if term in ("Chong Gyong", "정경택", "komid"):
+        assert expected
 
 
 ADMIN_TERMS = ["Kim Yong", "kim", "Chong Kyong", "su  yong", '"Ri Su"', "KPi.00", "zz"]
@@ -123,7 +133,8 @@ def search_sql(model, condition) -> str:
 @pytest.mark.django_db
 def test_the_condition_is_one_id_set_not_an_or_across_tables(people):
     sql = search_sql(Designation, key_condition(Designation, "kim", TARGET_KEYS, ["reference"]))
-    assert "UNION ALL" in sql
+    # The document's keys and the reference: one id set, each from its own index.
+    assert "UNION ALL" in sql or sql.count("sanctions_designation_search_keys") >= 1
     # Nothing joined into the outer query, so no row is repeated and none needs DISTINCT.
     assert " JOIN " not in sql.split(" WHERE ")[0]
 
@@ -162,8 +173,7 @@ def test_postgres_search_uses_the_trigram_indexes(people):
     condition = key_condition(Designation, "kim yong", TARGET_KEYS, ["reference"])
     plan = explain(orm_sql(Designation.objects.filter(condition).order_by("-listed", "id")[:25]))
     for index in (
-        "nkhr_actor_name_key_trgm",
-        "nkhr_alias_name_key_trgm",
+        "sanctions_designation_search_keys_trgm",
         "sanctions_designation_reference_utrgm",
     ):
         assert index in plan, plan
@@ -180,8 +190,8 @@ def test_postgres_admin_search_uses_the_trigram_indexes(people, staff_client):
     # name or the actor's name in its list-order index, may be read from that index instead.)
     for indexes in (
         ("nkhr_actor_name_utrgm", "actor_name_order"),
-        ("nkhr_actor_name_key_trgm",),
-        ("nkhr_alias_name_key_trgm",),
+        ("sanctions_designation_search_keys_trgm",),
+        ("nkhr_alias_name_utrgm",),
     ):
         assert any(index in plan for index in indexes), plan
 
@@ -206,8 +216,9 @@ def rowid_of(model, pk) -> int:
 @pytest.mark.django_db
 def test_sqlite_search_reads_the_fts_tables(people):
     sql = search_sql(Designation, key_condition(Designation, "kim yong", TARGET_KEYS))
-    assert fts_table("nkhr_actor", "name_key") in sql
-    assert fts_table("nkhr_alias", "name_key") in sql
+    # The designation's own document: its target's names are in it, no actor is read.
+    assert fts_table("sanctions_designation", "search_keys") in sql
+    assert "nkhr_actor" not in sql and "nkhr_alias" not in sql
     assert "MATCH" in sql
 
 
@@ -222,10 +233,10 @@ def test_sqlite_capped_candidates_stop_reading_the_fts_table_at_the_cap():
     fts_reads = re.findall(r'MATCH \'"kim"\'( LIMIT \d+)?\)', sql)
     assert fts_reads and set(fts_reads) == {" LIMIT 2"}
     found = set(Actor.objects.filter(condition))
-    # At most two candidates from each column's table, and the exact name always.
+    # At most two candidates from each document column's table, and the exact name always.
     assert exact in found
     assert 1 < len(found - {exact}) <= 4
-    assert found - {exact} <= set(kims) | {alias.actor for alias in Alias.objects.all()}
+    assert found - {exact} <= set(kims)
 
 
 @sqlite_only
@@ -245,6 +256,10 @@ def test_sqlite_fts_follows_inserts_updates_and_deletes():
     assert fts_rowids("nkhr_actor", "name_key", name_key("ryong hae")) == {person_row}
     assert fts_rowids("nkhr_alias", "name", "bong-ju") == set()
     assert fts_rowids("nkhr_alias", "name", "ryong-hae") == {alias_row}
+    # The document's keys: the words romanized and folded (nkhr.names.name_forms).
+    renamed, former = name_forms("Choe Ryong Hae")[0], name_forms("Pak Pong Ju")[0]
+    assert fts_rowids("nkhr_actor", "search_keys", renamed) == {person_row}
+    assert fts_rowids("nkhr_actor", "search_keys", former) == set()
     found = Actor.objects.filter(key_condition(Actor, "choe ryong", ACTOR_KEYS))
     assert list(found) == [person]
 
@@ -257,10 +272,13 @@ def test_sqlite_fts_follows_inserts_updates_and_deletes():
 
 @sqlite_only
 @pytest.mark.django_db
-def test_sqlite_short_terms_are_matched_without_the_fts_table():
-    # Under three characters a trigram table matches nothing; the plain lookup still does.
-    person = factories.PersonFactory(name="O Kuk Ryol")
-    assert list(Actor.objects.filter(key_condition(Actor, "o", ACTOR_KEYS))) == [person]
+def test_sqlite_short_terms_are_the_starts_of_names():
+    # Under three characters a trigram table matches nothing: two letters are looked for
+    # at the start of a name (`|ok`), one letter as a whole name (`|o|`).
+    person = factories.PersonFactory(name="Oh Kuk Ryol")  # "okuk…"
+    one = factories.PersonFactory(name="O")
+    assert list(Actor.objects.filter(key_condition(Actor, "ok", ACTOR_KEYS))) == [person]
+    assert list(Actor.objects.filter(key_condition(Actor, "o", ACTOR_KEYS))) == [one]
 
 
 # --- the cross-resource search puts the closest names first ------------------------------------
@@ -299,13 +317,11 @@ def _search_statements(**params) -> list[str]:
 
 
 @pytest.mark.django_db
-def test_search_reads_actor_candidates_once_for_actors_and_designations(people):
-    # Designations are found by their target's names: the same scan of actors and
-    # aliases as the actors' own search, read once and reused as a list of ids.
+def test_search_reads_documents_not_the_tables_of_names(people):
+    # Designations are found by their own documents, which hold their target's names: no
+    # search reads the aliases' table or joins the actors.
     statements = _search_statements(q="Kim Yong Chol")
-    actor_key = f"%{name_key('Kim Yong Chol')}%"
-    alias_scans = [sql for sql in statements if '"nkhr_alias"' in sql and actor_key in sql]
-    assert len(alias_scans) == 1, alias_scans
+    assert not [sql for sql in statements if '"nkhr_alias"' in sql]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
-"""Indexes follow from the search specs: every column a record type's `SearchSpec` names (and
-every key column an admin searches) has the index its lookup needs, read from the database
+"""Indexes follow from the search specs: every column a record type's `SearchSpec` searches
+(its search document's key columns and its text columns) and every key column an admin
+searches has the index its lookup needs, read from the database
 the migrations built. On PostgreSQL a GIN trigram index on the column for a key matched with
 `contains`, on `UPPER(column::text)` for text matched with `icontains`; on SQLite the
 column's FTS5 trigram table (`nkhr.db.fts_table`) with its three triggers.
@@ -49,9 +50,10 @@ def searched_columns() -> set[tuple[str, str, str, str]]:
     for filterset in record_filtersets():
         spec, model = filterset.search_spec, filterset._meta.model
         who = f"{filterset.__qualname__}.search_spec"
-        for path in (*spec.names, *spec.keys):
+        # Names, aliases, keys and links are searched in the record's document.
+        for path, _ in spec.key_paths():
             columns.add((*column_of(model, path), CONTAINS, who))
-        for path in spec.text:
+        for path in spec.text_paths:
             columns.add((*column_of(model, path), ICONTAINS, who))
     for model, model_admin in admin.site._registry.items():
         for path, _ in getattr(model_admin, "key_search_fields", ()):

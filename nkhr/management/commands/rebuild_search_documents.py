@@ -11,9 +11,7 @@ class Command(BaseCommand):
     help = "Build every record's search document again (the names every search reads)."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--unbuilt", action="store_true", help="Only documents never built."
-        )
+        parser.add_argument("--unbuilt", action="store_true", help="Only documents never built.")
 
     def handle(self, *args, unbuilt=False, verbosity=1, **options):
         def progress(model, done, total):
