@@ -229,8 +229,8 @@ class PublicRecord(TimeStampedModel):
     search_names = models.JSONField(null=True, blank=True, editable=False)
     # Nullable without a default, so that adding them on SQLite is an ALTER TABLE, not a
     # rebuilt table (which would drop the FTS5 triggers of the table's other columns).
-    search_keys = models.TextField(null=True, blank=True, editable=False)
-    search_keys_hidden = models.TextField(null=True, blank=True, editable=False)
+    search_keys = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
+    search_keys_hidden = models.TextField(null=True, blank=True, editable=False)  # noqa: DJ001
 
     objects = RecordManager()
 

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from nkhr.dates import DatePrecision
 from nkhr.management.commands.bootstrap import paper_fixtures
 from nkhr.models import Actor, Alias, Citation, Legislation, PositionHeld
+from sanctions.models import Designation
 from tests import factories
 from tests.admin_base import (
     AdminPagesContract,
@@ -307,3 +308,24 @@ def test_position_added_on_the_person_page_gets_a_public_id(staff_client):
     assert response.status_code == 302
     held = PositionHeld.objects.get(person=person)
     assert (held.pk, str(held.partial_date("start"))) == ("kim-yong-chol-director-rgb", "2009-02")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["Thaek Jong Kyong", "JONG, Kyong-thaek", "Jong Kyung Taek"])
+def test_admin_search_and_autocomplete_find_a_name_however_written(
+    staff_client, jong_kyong_thaek, term
+):
+    # Surname last, a comma, another spelling: the search document's keys (nkhr/documents.py).
+    designation = factories.DesignationFactory(target=jong_kyong_thaek)
+    assert changelist_pks(staff_client, Actor, term) == [jong_kyong_thaek.pk]
+    assert changelist_pks(staff_client, Designation, term) == [designation.pk]
+    response = staff_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": term,
+            "app_label": "sanctions",
+            "model_name": "designation",
+            "field_name": "target",
+        },
+    )
+    assert [item["id"] for item in response.json()["results"]] == [jong_kyong_thaek.pk]
