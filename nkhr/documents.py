@@ -24,6 +24,7 @@ for documents never built).
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
@@ -120,8 +121,18 @@ def entry_keys(entry) -> list[str]:
         return [name]
     if kind == Kind.TEXT:
         return []
-    forms = name_forms(name)
-    return [forms[0]] if forms else []
+    key = _name_key(name)
+    return [key] if key else []
+
+
+# Names recur across documents (a person's names in each designation of them; tens of
+# thousands of distinct names among a million actors): each is keyed once.
+@lru_cache(maxsize=1 << 17)
+def _name_key(name: str) -> str:
+    """A name's key in a document: its words' keys in the order written (the first of
+    `name_forms`, without working out the other orders)."""
+    forms = name_forms(name, most=0)
+    return forms[0] if forms else ""
 
 
 def keys_column(entries: Iterable) -> str:
