@@ -277,8 +277,22 @@ def rebuild_all(*, only_unbuilt: bool = False, progress=None) -> dict:
 _DELETING = "_nkhr_document_dependents"
 
 
+def _sources(model) -> frozenset[str]:
+    """The fields of `model` that its document, or the documents of the records taking
+    its names, are built from: its spec's own fields and links, and its publication."""
+    spec = _spec(model)
+    own = [field for field in spec.text if "__" not in field]
+    return frozenset({*spec.names, *spec.keys, *own, *spec.links, "publication"})
+
+
 def _saved(sender, instance, raw=False, **kwargs):
     if has_document(sender):
+        # A save that changed none of the fields documents are built from (a description
+        # edited) leaves every document as it was: nothing to rebuild.
+        changed = getattr(instance, "changed_fields", lambda: None)()
+        built = getattr(instance, "search_names", None) is not None
+        if built and changed is not None and not _sources(sender).intersection(changed):
+            return
         refresh(sender._meta.concrete_model, [instance.pk])
         return
     for model, _relation, link in _alias_parents().get(sender, ()):

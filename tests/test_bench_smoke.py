@@ -51,7 +51,8 @@ def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     assert follow_the_money["rows"] > 200  # actors and occupancies too
     assert all(0 < row["first_line_s"] <= row["seconds"] for row in results["exports"])
     assert len(results["admin"]) == 8
-    connected, disconnected = results["upkeep"]
-    assert connected["queries"] > disconnected["queries"] > 0
+    edited, edited_alone, renamed, renamed_alone = results["upkeep"]
+    assert edited["queries"] > edited_alone["queries"] > 0
+    assert renamed["queries"] > renamed_alone["queries"] > 0
     assert all(row["requests"] > 0 and row["errors"] == 0 for row in results["http"])
     assert "API/floor" in completed.stdout
