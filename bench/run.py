@@ -228,8 +228,12 @@ def new_client():
     return Client(HTTP_HOST=HOST)
 
 
-def fetch(client, path: str) -> bytes:
-    response = client.get(path)
+def fetch(client, path: str, body: dict | None = None) -> bytes:
+    """GET `path`, or POST `body` to it as JSON."""
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, json.dumps(body), content_type="application/json")
     if response.status_code != 200:
         raise RuntimeError(f"GET {path} answered {response.status_code}")
     if response.streaming:
@@ -273,6 +277,22 @@ def pick_subjects() -> dict:
         "typo": typo(full_name),
         "authority": f"{PREFIX}authority-00",
         "regime": f"{PREFIX}regime-00",
+    }
+
+
+def match_queries(count: int) -> dict:
+    """A screening batch for `POST /api/v1/match/`: the names of the first `count`
+    synthetic persons, as FollowTheMoney entities."""
+    from nkhr.models import Actor
+    from seeding.synthetic import PREFIX
+
+    names = (
+        Actor.objects.filter(pk__startswith=f"{PREFIX}person-")
+        .order_by("pk")
+        .values_list("name", flat=True)[:count]
+    )
+    return {
+        str(n): {"schema": "Person", "properties": {"name": [name]}} for n, name in enumerate(names)
     }
 
 
@@ -508,6 +528,11 @@ def api_scenarios(subjects: dict) -> list[dict]:
             "explain": True,
         },
         {
+            "name": "match: 100 persons by name",
+            "path": "/api/v1/match/",
+            "body": {"queries": match_queries(100)},
+        },
+        {
             "name": "bill detail with actions",
             "path": f"/api/v1/legislation/{subjects['bill']}/",
             "floor": bill_floor(subjects["bill"]),
@@ -519,8 +544,12 @@ def run_api(subjects: dict, repeat: int, warmup: int, with_explain: bool) -> dic
     client = new_client()
     results = []
     for scenario in api_scenarios(subjects):
-        path = scenario["path"]
-        samples = timed(lambda path=path: fetch(client, path), repeat, warmup)
+        path, body = scenario["path"], scenario.get("body")
+
+        def call(path=path, body=body):
+            return fetch(client, path, body)
+
+        samples = timed(call, repeat, warmup)
         # A scenario without a floor (a list searched) is timed alone.
         floor = scenario.get("floor")
         floor_samples = timed(floor, repeat, warmup) if floor else []
@@ -532,14 +561,14 @@ def run_api(subjects: dict, repeat: int, warmup: int, with_explain: bool) -> dic
             "requests": repeat,
             "p50_ms": round(p50, 2),
             "p95_ms": round(percentile(samples, 0.95), 2),
-            "queries": count_queries(lambda path=path: fetch(client, path)),
+            "queries": count_queries(call),
             "floor_p50_ms": round(floor_p50, 2) if floor else None,
             "floor_queries": count_queries(floor) if floor else None,
             "ratio": round(p50 / floor_p50, 1) if floor_p50 else None,
-            "bytes": len(fetch(client, path)),
+            "bytes": len(call()),
         }
         if with_explain and scenario.get("explain"):
-            row["explain"] = explain(slowest_query(lambda path=path: fetch(client, path)))
+            row["explain"] = explain(slowest_query(call))
         results.append(row)
     # The same list at page sizes 10 and 1000: a constant query count means no N+1.
     page_queries = {
