@@ -14,10 +14,13 @@
 3. exports, each in a child process so that its peak memory (ru_maxrss) is its own:
    designations as CSV through cursor pages, the JSON Lines export of designations, and the
    FollowTheMoney export, in rows per second;
-4. admin: the designations changelist unfiltered, filtered and searched, as a curator;
-5. HTTP: gunicorn (2 sync workers) on 127.0.0.1 and 16 client threads for `--duration`
+4. admin: the designations changelist unfiltered, filtered and searched, the actors
+   changelist searched and the designation form's target autocomplete, as a curator;
+5. search document upkeep: a person with aliases and designations saved through the ORM
+   with the document signal connected and disconnected (`upkeep`);
+6. HTTP: gunicorn (2 sync workers) on 127.0.0.1 and 16 client threads for `--duration`
    seconds on the designations list and an actor's detail: requests/s, p50, p99, errors;
-6. search quality: precision at 1 and recall at 5 of `/api/v1/search/` over labelled
+7. search quality: precision at 1 and recall at 5 of `/api/v1/search/` over labelled
    queries, beside followthemoney's name comparison (`bench/search_quality.py`; skipped
    with `--no-search-quality`).
 
@@ -225,8 +228,12 @@ def new_client():
     return Client(HTTP_HOST=HOST)
 
 
-def fetch(client, path: str) -> bytes:
-    response = client.get(path)
+def fetch(client, path: str, body: dict | None = None) -> bytes:
+    """GET `path`, or POST `body` to it as JSON."""
+    if body is None:
+        response = client.get(path)
+    else:
+        response = client.post(path, json.dumps(body), content_type="application/json")
     if response.status_code != 200:
         raise RuntimeError(f"GET {path} answered {response.status_code}")
     if response.streaming:
@@ -239,7 +246,7 @@ def fetch(client, path: str) -> bytes:
 
 def pick_subjects() -> dict:
     """A person with aliases, a position and designations; a bill; a spelling variant."""
-    from nkhr.models import Alias, Legislation, PositionHeld
+    from nkhr.models import Actor, Alias, Legislation, PositionHeld
     from seeding.synthetic import PREFIX
 
     person = (
@@ -261,13 +268,43 @@ def pick_subjects() -> dict:
         .values_list("name", flat=True)
         .first()
     )
+    full_name = Actor.objects.filter(pk=person).values_list("name", flat=True).first() or ""
     return {
         "person": person,
         "bill": bill,
+        "full_name": full_name,
         "variant": romanized.replace("-", " "),
+        "typo": typo(full_name),
         "authority": f"{PREFIX}authority-00",
         "regime": f"{PREFIX}regime-00",
     }
+
+
+def match_queries(count: int) -> dict:
+    """A screening batch for `POST /api/v1/match/`: the names of the first `count`
+    synthetic persons, as FollowTheMoney entities."""
+    from nkhr.models import Actor
+    from seeding.synthetic import PREFIX
+
+    names = (
+        Actor.objects.filter(pk__startswith=f"{PREFIX}person-")
+        .order_by("pk")
+        .values_list("name", flat=True)[:count]
+    )
+    return {
+        str(n): {"schema": "Person", "properties": {"name": [name]}} for n, name in enumerate(names)
+    }
+
+
+def typo(name: str) -> str:
+    """`name` with the last two letters of its longest word swapped ("Kim Ryong Su" →
+    "Kim Ryogn Su"): a slip of the fingers, which only the search's similar keys find."""
+    words = name.split(" ")
+    longest = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[longest]
+    if len(word) >= 3:
+        words[longest] = word[:-2] + word[-1] + word[-2]
+    return " ".join(words)
 
 
 # --- floors: the same rows with no framework ---------------------------------------------------
@@ -463,10 +500,37 @@ def api_scenarios(subjects: dict) -> list[dict]:
             "explain": True,
         },
         {
+            "name": f"search full name '{subjects['full_name']}'",
+            "path": "/api/v1/search/?" + urlencode({"q": subjects["full_name"]}),
+            "floor": search_floor(subjects["full_name"]),
+            "explain": True,
+        },
+        {
             "name": f"search variant '{subjects['variant']}'",
             "path": "/api/v1/search/?" + urlencode({"q": subjects["variant"]}),
             "floor": search_floor(subjects["variant"]),
             "explain": True,
+        },
+        {
+            "name": f"search typo '{subjects['typo']}'",
+            "path": "/api/v1/search/?" + urlencode({"q": subjects["typo"]}),
+            "floor": search_floor(subjects["typo"]),
+            "explain": True,
+        },
+        {
+            "name": "actors list ?search=Kim",
+            "path": "/api/v1/actors/?" + urlencode({"search": "Kim"}),
+            "explain": True,
+        },
+        {
+            "name": "designations list ?search=Kim",
+            "path": f"{LIST_PATH}?" + urlencode({"search": "Kim"}),
+            "explain": True,
+        },
+        {
+            "name": "match: 100 persons by name",
+            "path": "/api/v1/match/",
+            "body": {"queries": match_queries(100)},
         },
         {
             "name": "bill detail with actions",
@@ -480,41 +544,51 @@ def run_api(subjects: dict, repeat: int, warmup: int, with_explain: bool) -> dic
     client = new_client()
     results = []
     for scenario in api_scenarios(subjects):
-        path = scenario["path"]
-        samples = timed(lambda path=path: fetch(client, path), repeat, warmup)
-        floor_samples = timed(scenario["floor"], repeat, warmup)
-        p50, floor_p50 = statistics.median(samples), statistics.median(floor_samples)
+        path, body = scenario["path"], scenario.get("body")
+
+        def call(path=path, body=body):
+            return fetch(client, path, body)
+
+        samples = timed(call, repeat, warmup)
+        # A scenario without a floor (a list searched) is timed alone.
+        floor = scenario.get("floor")
+        floor_samples = timed(floor, repeat, warmup) if floor else []
+        p50 = statistics.median(samples)
+        floor_p50 = statistics.median(floor_samples) if floor else None
         row = {
             "scenario": scenario["name"],
             "path": path,
             "requests": repeat,
             "p50_ms": round(p50, 2),
             "p95_ms": round(percentile(samples, 0.95), 2),
-            "queries": count_queries(lambda path=path: fetch(client, path)),
-            "floor_p50_ms": round(floor_p50, 2),
-            "floor_queries": count_queries(scenario["floor"]),
+            "queries": count_queries(call),
+            "floor_p50_ms": round(floor_p50, 2) if floor else None,
+            "floor_queries": count_queries(floor) if floor else None,
             "ratio": round(p50 / floor_p50, 1) if floor_p50 else None,
-            "bytes": len(fetch(client, path)),
+            "bytes": len(call()),
         }
         if with_explain and scenario.get("explain"):
-            row["explain"] = explain(slowest_query(lambda path=path: fetch(client, path)))
+            row["explain"] = explain(slowest_query(call))
         results.append(row)
     # The same list at page sizes 10 and 1000: a constant query count means no N+1.
     page_queries = {
         str(limit): count_queries(lambda limit=limit: fetch(client, f"{LIST_PATH}?limit={limit}"))
         for limit in (10, 1000)
     }
-    variant_found = False
-    if subjects["person"]:
-        # The search must find the person by a spelling it does not store.
-        found = json.loads(
-            fetch(client, "/api/v1/search/?" + urlencode({"q": subjects["variant"]}))
-        )
-        variant_found = any(hit["id"] == subjects["person"] for hit in found["results"])
+    # Whether the search finds the person by its full name, by a spelling it does not store
+    # and by a typo of its name (rank among the hits, None when not found).
+    found = {}
+    for kind in ("full_name", "variant", "typo"):
+        found[kind] = None
+        if subjects["person"]:
+            page = json.loads(fetch(client, "/api/v1/search/?" + urlencode({"q": subjects[kind]})))
+            ids = [hit["id"] for hit in page["results"]]
+            found[kind] = ids.index(subjects["person"]) + 1 if subjects["person"] in ids else None
     return {
         "scenarios": results,
         "list_queries_by_limit": page_queries,
-        "variant_found": variant_found,
+        "variant_found": found["variant"] is not None,
+        "person_rank": found,
     }
 
 
@@ -605,10 +679,27 @@ def run_admin(subjects: dict, repeat: int, warmup: int) -> list[dict]:
     client = new_client()
     client.force_login(curator)
     base = "/admin/sanctions/designation/"
+    # The designation form's target field offers actors through Django's autocomplete view,
+    # named by the model and field that refer to them.
+    target = {"app_label": "sanctions", "model_name": "designation", "field_name": "target"}
     pages = [
         ("changelist", base),
         ("changelist filtered by regime", f"{base}?regime__id__exact={subjects['regime']}"),
         ("changelist searched 'Kim'", f"{base}?q=Kim"),
+        ("changelist searched 'Kim Ryong su'", f"{base}?" + urlencode({"q": "Kim Ryong su"})),
+        ("actors searched 'Kim'", "/admin/nkhr/actor/?q=Kim"),
+        (
+            "actors searched 'Kim Ryong su'",
+            "/admin/nkhr/actor/?" + urlencode({"q": "Kim Ryong su"}),
+        ),
+        (
+            "autocomplete target 'Kim'",
+            "/admin/autocomplete/?" + urlencode({**target, "term": "Kim"}),
+        ),
+        (
+            f"autocomplete target '{subjects['full_name']}'",
+            "/admin/autocomplete/?" + urlencode({**target, "term": subjects["full_name"]}),
+        ),
     ]
     results = []
     for name, path in pages:
@@ -623,6 +714,67 @@ def run_admin(subjects: dict, repeat: int, warmup: int) -> list[dict]:
                 "queries": count_queries(lambda path=path: fetch(client, path)),
             }
         )
+    return results
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def run_upkeep(subjects: dict, repeat: int, warmup: int) -> list[dict]:
+    """What keeping search documents current costs a single save: the person (with its
+    aliases, a position and designations) edited and saved through the ORM, with the
+    document signal connected and disconnected. Two edits: its description (its document
+    is rebuilt and found unchanged, as are those of the records taking its names) and its
+    name, between two spellings (its document and its designations' are rewritten). In a
+    transaction rolled back at the end: the saves leave no history and no change."""
+    from django.db import transaction
+    from django.db.models.signals import post_save
+
+    from nkhr import documents
+    from nkhr.models import Actor
+
+    person = Actor.objects.get(pk=subjects["person"])
+    size = f"{person.aliases.count()} aliases, {person.designations.count()} designations"
+    spellings = [person.name, person.name.replace(" ", "-", 1)]
+    edits = {
+        "description edited": lambda n: setattr(person, "description", f"Edit {n}."),
+        "renamed": lambda n: setattr(person, "name", spellings[n % 2]),
+    }
+    results = []
+    try:
+        with transaction.atomic():
+            for edit, change in edits.items():
+                rows = []
+                for connected in (True, False):
+                    if not connected:
+                        post_save.disconnect(dispatch_uid="nkhr_document_saved")
+                    count = iter(range(10**9))
+
+                    def save(change=change, count=count):
+                        change(next(count))
+                        person.save()
+
+                    try:
+                        samples = timed(save, repeat, warmup)
+                        queries = count_queries(save)
+                    finally:
+                        documents.connect()
+                    rows.append(
+                        {
+                            "save": f"person ({size}), {edit}, signals "
+                            + ("connected" if connected else "disconnected"),
+                            "requests": repeat,
+                            "p50_ms": round(statistics.median(samples), 2),
+                            "p95_ms": round(percentile(samples, 0.95), 2),
+                            "queries": queries,
+                        }
+                    )
+                rows[0]["ratio"] = round(rows[0]["p50_ms"] / rows[1]["p50_ms"], 2)
+                results += rows
+            raise _RolledBack
+    except _RolledBack:
+        pass
     return results
 
 
@@ -782,6 +934,8 @@ def report(results: dict) -> str:
         parts += report_exports(results["exports"])
     if "admin" in results:
         parts += report_admin(results["admin"])
+    if "upkeep" in results:
+        parts += report_upkeep(results["upkeep"])
     if "http" in results:
         parts += report_http(results["http"])
     if "search_quality" in results:
@@ -808,7 +962,8 @@ def report_api(api: dict) -> list[str]:
             ],
         ),
         f"designations list queries by page size: {api['list_queries_by_limit']}; "
-        f"romanization variant finds the person: {api['variant_found']}",
+        f"romanization variant finds the person: {api['variant_found']}; "
+        f"the person's rank among the hits: {api.get('person_rank')}",
     ]
 
 
@@ -842,6 +997,23 @@ def report_admin(admin: list) -> list[str]:
     ]
 
 
+def report_upkeep(upkeep: list) -> list[str]:
+    return [
+        "",
+        "Search document upkeep (a single save through the ORM)",
+        table(
+            upkeep,
+            [
+                ("save", "save"),
+                ("p50_ms", "p50 ms"),
+                ("p95_ms", "p95 ms"),
+                ("queries", "queries"),
+                ("ratio", "connected/disconnected p50"),
+            ],
+        ),
+    ]
+
+
 def report_http(http: list) -> list[str]:
     return [
         "",
@@ -861,7 +1033,7 @@ def report_http(http: list) -> list[str]:
     ]
 
 
-SECTIONS = ("api", "exports", "admin", "http", "search_quality")
+SECTIONS = ("api", "exports", "admin", "upkeep", "http", "search_quality")
 
 
 def main(argv=None) -> int:
@@ -927,6 +1099,10 @@ def main(argv=None) -> int:
         print("Admin …", flush=True)
         results["admin"] = run_admin(subjects, max(3, repeat // 2), warmup)
         lap("admin")
+    if "upkeep" in args.only:
+        print("Document upkeep …", flush=True)
+        results["upkeep"] = run_upkeep(subjects, repeat, warmup)
+        lap("upkeep")
     if "http" in args.only:
         print(f"HTTP ({duration:g} s per target) …", flush=True)
         from django.db import connection

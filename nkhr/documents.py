@@ -24,6 +24,7 @@ for documents never built).
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
@@ -120,8 +121,18 @@ def entry_keys(entry) -> list[str]:
         return [name]
     if kind == Kind.TEXT:
         return []
-    forms = name_forms(name)
-    return [forms[0]] if forms else []
+    key = _name_key(name)
+    return [key] if key else []
+
+
+# Names recur across documents (a person's names in each designation of them; tens of
+# thousands of distinct names among a million actors): each is keyed once.
+@lru_cache(maxsize=1 << 17)
+def _name_key(name: str) -> str:
+    """A name's key in a document: its words' keys in the order written (the first of
+    `name_forms`, without working out the other orders)."""
+    forms = name_forms(name, most=0)
+    return forms[0] if forms else ""
 
 
 def keys_column(entries: Iterable) -> str:
@@ -266,8 +277,22 @@ def rebuild_all(*, only_unbuilt: bool = False, progress=None) -> dict:
 _DELETING = "_nkhr_document_dependents"
 
 
+def _sources(model) -> frozenset[str]:
+    """The fields of `model` that its document, or the documents of the records taking
+    its names, are built from: its spec's own fields and links, and its publication."""
+    spec = _spec(model)
+    own = [field for field in spec.text if "__" not in field]
+    return frozenset({*spec.names, *spec.keys, *own, *spec.links, "publication"})
+
+
 def _saved(sender, instance, raw=False, **kwargs):
     if has_document(sender):
+        # A save that changed none of the fields documents are built from (a description
+        # edited) leaves every document as it was: nothing to rebuild.
+        changed = getattr(instance, "changed_fields", lambda: None)()
+        built = getattr(instance, "search_names", None) is not None
+        if built and changed is not None and not _sources(sender).intersection(changed):
+            return
         refresh(sender._meta.concrete_model, [instance.pk])
         return
     for model, _relation, link in _alias_parents().get(sender, ()):

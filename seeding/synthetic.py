@@ -34,6 +34,7 @@ version of each would double the rows written for nothing anyone will read.
 
 import datetime
 import functools
+import json
 import operator
 import random
 import time
@@ -41,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from itertools import accumulate, islice
+from types import SimpleNamespace
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
@@ -48,6 +50,7 @@ from django.db import connection, models, transaction
 
 from mechanisms.models import Report
 from nkhr.dates import DatePrecision, with_precisions
+from nkhr.documents import document, entries_of, has_document
 from nkhr.models import (
     Actor,
     Alias,
@@ -62,6 +65,8 @@ from nkhr.models import (
     Source,
     Sponsorship,
 )
+from nkhr.models.base import DOCUMENT_FIELDS
+from nkhr.registry import record_type_for
 from nkhr.text import compact, detect_script, name_key
 from sanctions.models import Designation, DesignationMeasure, DesignationRound
 
@@ -287,6 +292,8 @@ NATIVE_TYPES = frozenset(
         "EmailField",
         "ForeignKey",
         "IntegerField",
+        # Given as JSON text (`json_text`), as the field writes it.
+        "JSONField",
         "PositiveBigIntegerField",
         "PositiveIntegerField",
         "PositiveSmallIntegerField",
@@ -500,14 +507,31 @@ class SeedProgress:
     notice: Callable[[str, float], None] = lambda what, seconds: None
 
     def insert(self, model: type[models.Model], objects: Iterable[models.Model]):
-        """Write model instances, each after `refresh_derived()` (bulk writes skip the
-        signal that calls it), with the values `bulk_create` would send."""
+        """Write model instances, each after `refresh_derived()` and with its search
+        document (bulk writes skip the signals that make them), with the values
+        `bulk_create` would send. The instances keep their documents: records linking
+        to them take their names from there."""
         fields_ = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
+        objects = list(objects)
+        if has_document(model):
+            spec = search_spec(model)
+            for obj in objects:
+                # A new record has no aliases yet; its links are read before the rows
+                # stream (no other query can run while a COPY does).
+                aliases = {relation: () for relation in spec.aliases}
+                linked = {link: getattr(obj, link) for link in spec.links}
+                for name, value in document(entries_of(obj, spec, aliases, linked)).items():
+                    setattr(obj, name, value)
 
         def rows():
             for obj in objects:
                 obj.refresh_derived()
-                yield tuple(f.get_prep_value(f.pre_save(obj, True)) for f in fields_)
+                yield tuple(
+                    json_text(f.get_prep_value(f.pre_save(obj, True)))
+                    if isinstance(f, models.JSONField)
+                    else f.get_prep_value(f.pre_save(obj, True))
+                    for f in fields_
+                )
 
         self.insert_rows(model, [f.attname for f in fields_], rows())
 
@@ -534,6 +558,55 @@ class SeedProgress:
             if written < BATCH_SIZE:
                 return
             first = False
+
+
+# --- search documents --------------------------------------------------------------------------
+
+
+def search_spec(model: type[models.Model]):
+    """What `model`'s records are searched by: the spec their documents are built from."""
+    return record_type_for(model).search
+
+
+def json_text(value) -> str | None:
+    """`value` as a JSONField writes it (`json.dumps`, no encoder), None as NULL."""
+    return None if value is None else json.dumps(value)
+
+
+class NameRow(NamedTuple):
+    """An alias as `entries_of` reads one."""
+
+    name: str
+    language: str
+    script: str
+
+
+class Linked(NamedTuple):
+    """A linked record as `entries_of` reads one: its document's entries (every synthetic
+    record is published)."""
+
+    search_names: list
+    publication: str = PUBLISHED
+
+
+def document_of(model, values: dict, aliases: Iterable[NameRow] = (), linked=None) -> dict:
+    """The search document (`nkhr.documents.document`) of a record of `model` whose row
+    holds `values` (at least its spec's fields), with `aliases` (under each of its spec's
+    alias relations) and `linked` (link → `Linked`): built by `nkhr.documents` as the ORM
+    builds it, from plain values."""
+    spec = search_spec(model)
+    aliases = {relation: tuple(aliases) for relation in spec.aliases}
+    linked = {link: (linked or {}).get(link) for link in spec.links}
+    return document(entries_of(SimpleNamespace(**values), spec, aliases, linked))
+
+
+def document_row(columns: dict) -> tuple:
+    """A document's columns as written, in the order of `DOCUMENT_FIELDS`."""
+    return (
+        json_text(columns["search_names"]),
+        columns["search_keys"],
+        columns["search_keys_hidden"],
+    )
 
 
 def _day(rng: random.Random, start: int = 0, span: int = DAYS) -> datetime.date:
@@ -600,11 +673,14 @@ def korean_organisation_name(rng: random.Random) -> dict:
 
 
 class _Names(NamedTuple):
-    """An actor's name, its key, and its aliases as (name, key, kind, language, script)."""
+    """An actor's name, its key, its aliases as (name, key, kind, language, script), its
+    search document's columns as written and, for the records linking to it, its entries."""
 
     name: str
     key: str
     aliases: tuple
+    document: tuple
+    linked: Linked
 
 
 def _names(names: dict) -> _Names:
@@ -620,7 +696,18 @@ def _names(names: dict) -> _Names:
         (spelling, name_key(spelling), kind, language, detect_script(spelling))
         for spelling, kind, language in spellings
     )
-    return _Names(names["name"], name_key(names["name"]), aliases)
+    # In the order the ORM reads an actor's aliases (`Alias.Meta.ordering`: by name).
+    rows = sorted(
+        NameRow(spelling, language, script) for spelling, _, _, language, script in aliases
+    )
+    columns = document_of(Actor, {"name": names["name"]}, rows)
+    return _Names(
+        names["name"],
+        name_key(names["name"]),
+        aliases,
+        document_row(columns),
+        Linked(columns["search_names"]),
+    )
 
 
 # A few tens of thousands of distinct names recur across a million actors: each is spelt,
@@ -645,6 +732,7 @@ ACTOR_COLUMNS = (
     "country",
     "parent_id",
     *with_precisions("established"),
+    *DOCUMENT_FIELDS,
 )
 ALIAS_COLUMNS = ("actor_id", "source_id", "name", "name_key", "kind", "language", "script")
 POSITION_HELD_COLUMNS = (
@@ -662,6 +750,7 @@ DESIGNATION_COLUMNS = (
     *with_precisions("listed", "delisted"),
     "basis",
     "reference",
+    *DOCUMENT_FIELDS,
 )
 MEASURE_COLUMNS = ("designation_id", "measure")
 LEGISLATION_COLUMNS = (
@@ -676,6 +765,7 @@ LEGISLATION_COLUMNS = (
     "status",
     *with_precisions("introduced"),
     "summary",
+    *DOCUMENT_FIELDS,
 )
 ACTION_COLUMNS = (
     "legislation_id",
@@ -698,6 +788,7 @@ REPORT_COLUMNS = (
     *with_precisions("date"),
     "country",
     "summary",
+    *DOCUMENT_FIELDS,
 )
 EVENT_COLUMNS = (
     "id",
@@ -707,6 +798,7 @@ EVENT_COLUMNS = (
     *with_precisions("start"),
     "location",
     "country",
+    *DOCUMENT_FIELDS,
 )
 PARTICIPANT_COLUMNS = ("event_id", "actor_id", "role")
 CITATION_COLUMNS = ("source_id", "content_type_id", "object_id", "page")
@@ -807,19 +899,22 @@ class Seeder:
     def actors(self):
         plan, insert = self.plan, self.progress.insert_rows
         sources = [self.source_id(i) for i in range(SOURCES)]
-        self.progress.insert(
-            Actor,
-            (
-                Actor(
-                    id=self.authority_id(i),
-                    name=name,
-                    kind=Actor.Kind.GOVERNMENT,
-                    country=country,
-                    **RECORD,
-                )
-                for i, (country, name) in enumerate(AUTHORITIES[: plan.authorities])
-            ),
-        )
+        authorities = [
+            Actor(
+                id=self.authority_id(i),
+                name=name,
+                kind=Actor.Kind.GOVERNMENT,
+                country=country,
+                **RECORD,
+            )
+            for i, (country, name) in enumerate(AUTHORITIES[: plan.authorities])
+        ]
+        self.progress.insert(Actor, authorities)
+        # What the reports they write take from them (written with their documents).
+        self.authorities_linked = [Linked(authority.search_names) for authority in authorities]
+        # What the designations of persons and bodies take from them, by number.
+        self.person_names: list[_Names] = []
+        self.body_names: list[_Names] = []
         self._cite(Actor, (self.authority_id(i) for i in range(plan.authorities)))
 
         def insert_with_aliases(actor_rows, count: int):
@@ -842,7 +937,18 @@ class Seeder:
                 parent = self.body_id(rng.randrange(i)) if i and rng.random() < 0.2 else None
                 country = rng.choice(ORGANISATION_COUNTRIES)
                 established = _year(_day(rng, -20 * 365, 40 * 365))
-                yield (actor_id, names.name, names.key, kind, country, parent, established, YEAR)
+                yield (
+                    actor_id,
+                    names.name,
+                    names.key,
+                    kind,
+                    country,
+                    parent,
+                    established,
+                    YEAR,
+                    *names.document,
+                )
+                self.body_names.append(names)
                 source = sources[i % SOURCES]
                 aliases.extend((actor_id, source, *alias) for alias in names.aliases)
                 if i < plan.positions:
@@ -850,6 +956,11 @@ class Seeder:
 
         insert_with_aliases(bodies, plan.bodies)
         self._cite(Actor, self.ids("org", plan.bodies))
+
+        # Body names recur: so do their positions' names, each documented once.
+        @functools.cache
+        def position_document(name: str) -> tuple:
+            return document_row(document_of(Actor, {"name": name}))
 
         # A position is an office inside a body ("Director of …"), so it can be held.
         def positions():
@@ -865,6 +976,7 @@ class Seeder:
                     parent,
                     None,
                     "",
+                    *position_document(name),
                 )
 
         insert(Actor, ACTOR_COLUMNS, positions(), RECORD)
@@ -892,7 +1004,9 @@ class Seeder:
                     None,
                     established,
                     precision,
+                    *names.document,
                 )
+                self.person_names.append(names)
                 source = sources[i % SOURCES]
                 aliases.extend((actor_id, source, *alias) for alias in names.aliases)
 
@@ -986,6 +1100,7 @@ class Seeder:
         basis = "Synthetic basis: involvement in serious human rights abuses."
         first_regime: list[int] = []
         randrange, random_, choice = rng.randrange, rng.random, rng.choice
+        targets = [names.linked for names in (*self.person_names, *self.body_names)]
 
         def rows():
             ids = self.ids("designation", plan.scale)
@@ -1001,6 +1116,7 @@ class Seeder:
                     delisted_precision = DAY
                 else:
                     delisted, delisted_precision = None, ""
+                reference = f"SYN-{i:0{self.width}d}"
                 yield (
                     designation_id,
                     regime_ids[regime],
@@ -1012,7 +1128,14 @@ class Seeder:
                     delisted,
                     delisted_precision,
                     basis,
-                    f"SYN-{i:0{self.width}d}",
+                    reference,
+                    *document_row(
+                        document_of(
+                            Designation,
+                            {"reference": reference},
+                            linked={"target": targets[target]},
+                        )
+                    ),
                 )
 
         def measures():
@@ -1039,6 +1162,8 @@ class Seeder:
                 introduced = _day(rng, 0, DAYS - 400)
                 theme = rng.choice(BILL_THEMES)
                 bill_number = f"SYN {i}"
+                title = f"{theme} Act of {introduced.year} (synthetic bill {i})"
+                values = {"title": title, "short_title": "", "bill_number": bill_number}
                 yield (
                     bill_id,
                     rng.choice(BILL_JURISDICTIONS),
@@ -1047,11 +1172,12 @@ class Seeder:
                     Legislation.Kind.BILL,
                     bill_number,
                     compact(bill_number),
-                    f"{theme} Act of {introduced.year} (synthetic bill {i})",
+                    title,
                     Legislation.Status.PASSED_LOWER,
                     introduced,
                     DAY,
                     "A synthetic bill for benchmarks.",
+                    *document_row(document_of(Legislation, {**values, "law_number": ""})),
                 )
                 day, source = introduced, sources[i % SOURCES]
                 for order, kind in enumerate(ACTION_KINDS, start=1):
@@ -1080,6 +1206,7 @@ class Seeder:
 
         def rows():
             for i, report_id in enumerate(self.ids("report", plan.reports)):
+                author = i % plan.authorities
                 title = f"Synthetic report {i} on the human rights situation in North Korea"
                 symbol = f"SYN/R/{i}"
                 yield (
@@ -1089,11 +1216,18 @@ class Seeder:
                     rng.choice(REPORT_KINDS),
                     symbol,
                     compact(symbol),
-                    authorities[i % plan.authorities],
+                    authorities[author],
                     _day(rng),
                     DAY,
                     "KP",
                     "A synthetic report for benchmarks.",
+                    *document_row(
+                        document_of(
+                            Report,
+                            {"title": title, "symbol": symbol},
+                            linked={"author": self.authorities_linked[author]},
+                        )
+                    ),
                 )
 
         self.progress.insert_rows(Report, REPORT_COLUMNS, rows(), RECORD)
@@ -1119,6 +1253,7 @@ class Seeder:
                     DAY,
                     "Synthetic City",
                     country,
+                    *document_row(document_of(Event, {"title": title})),
                 )
 
         def participants():

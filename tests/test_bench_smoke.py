@@ -42,13 +42,18 @@ def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     assert results["seed"]["seeded"]
     assert results["seed"]["scale"] == 200
     scenarios = results["api"]["scenarios"]
-    assert len(scenarios) == 6
+    assert len(scenarios) == 11
     assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in scenarios)
     assert results["api"]["variant_found"]
+    assert results["api"]["person_rank"]["full_name"] is not None
     *designation_exports, follow_the_money = results["exports"]
     assert [row["rows"] for row in designation_exports] == [200, 200, 200]
     assert follow_the_money["rows"] > 200  # actors and occupancies too
     assert all(0 < row["first_line_s"] <= row["seconds"] for row in results["exports"])
-    assert len(results["admin"]) == 3
+    assert len(results["admin"]) == 8
+    edited, edited_alone, renamed, renamed_alone = results["upkeep"]
+    # An edit of no documented field rebuilds no document; a rename does.
+    assert edited["queries"] == edited_alone["queries"] > 0
+    assert renamed["queries"] > renamed_alone["queries"] > 0
     assert all(row["requests"] > 0 and row["errors"] == 0 for row in results["http"])
     assert "API/floor" in completed.stdout

@@ -4,6 +4,8 @@ name it may not see."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nkhr import documents
@@ -105,3 +107,25 @@ def test_a_save_that_changes_nothing_writes_no_version():
     versions = person.history.count()
     Actor.objects.get(pk=person.pk).save()
     assert person.history.count() == versions
+
+
+def test_a_save_changing_no_documented_field_rebuilds_nothing_and_a_rename_does():
+    person = factories.PersonFactory(name="Kim Ryong Su")
+    designation = factories.DesignationFactory(target=person)
+    person = Actor.objects.get(pk=person.pk)
+
+    person.description = "Edited."
+    with CaptureQueriesContext(connection) as edited:
+        person.save()
+    person.name = "Kim Ryong-su"
+    with CaptureQueriesContext(connection) as renamed:
+        person.save()
+
+    # Only the rename reads (and rewrites) the documents of the records taking its names.
+    def read_designations(captured):
+        return any("sanctions_designation" in query["sql"] for query in captured)
+
+    assert not read_designations(edited.captured_queries)
+    assert read_designations(renamed.captured_queries)
+    names = [entry[0] for entry in Designation.objects.get(pk=designation.pk).search_names]
+    assert "Kim Ryong-su" in names and "Kim Ryong Su" not in names

@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from mechanisms.models import Report
+from nkhr import documents
 from nkhr.models import (
     Actor,
     Alias,
@@ -338,3 +339,38 @@ def test_remove_deletes_every_synthetic_row_and_nothing_else():
     for model in synthetic.WRITTEN:
         assert not rows_of(model), model
     assert Actor.objects.filter(pk=paper_actor.pk).exists()
+
+
+def document_columns() -> dict:
+    """Every synthetic documented row's three document columns, as the database holds
+    them (JSON as its text)."""
+    quote = connection.ops.quote_name
+    rows = {}
+    with connection.cursor() as cursor:
+        for model in documents.documented_models():
+            table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+            cursor.execute(
+                f"SELECT {pk}, CAST(search_names AS TEXT), search_keys, search_keys_hidden"
+                f" FROM {table} WHERE {pk} LIKE %s ORDER BY {pk}",
+                [f"{synthetic.PREFIX}%"],
+            )
+            rows[model._meta.label] = {row[0]: row[1:] for row in cursor.fetchall()}
+    return rows
+
+
+@pytest.mark.django_db
+def test_seeded_documents_are_what_the_orm_builds():
+    synthetic.seed(SCALE)
+    seeded = document_columns()
+
+    documents.rebuild_all()
+
+    assert document_columns() == seeded
+    for model in (Actor, Designation, Legislation, Report, Event, Instrument, Source):
+        assert seeded[model._meta.label], model
+        assert all(
+            names is not None and keys for names, keys, _ in seeded[model._meta.label].values()
+        )
+    # A designation goes by its target's names.
+    designation = Designation.objects.get(pk="syn-designation-000000")
+    assert designation.target.search_keys in designation.search_keys
