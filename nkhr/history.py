@@ -95,7 +95,18 @@ class RecordHistory(HistoricalRecords):
                 # page lists the instrument's versions).
                 sender._meta.simple_history_manager_attribute = self.manager_name
             return
-        super().finalize(sender, **kwargs)
+        # One declaration on the base of every record and row excludes the search
+        # document's columns; each model's twin is made excluding those it has.
+        declared = self.excluded_fields
+        names = {field.name for field in sender._meta.local_fields}
+        names |= {
+            field.name for parent in sender._meta.parents for field in parent._meta.local_fields
+        }
+        self.excluded_fields = [name for name in declared if name in names]
+        try:
+            super().finalize(sender, **kwargs)
+        finally:
+            self.excluded_fields = declared
 
 
 def is_history_model(model) -> bool:

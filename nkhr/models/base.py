@@ -73,6 +73,16 @@ class TimeStampedModel(models.Model):
                 changed = [name for name in changed if name in update_fields]
             if changed == []:
                 return
+            documented = any(f.name in DOCUMENT_FIELDS for f in self._meta.concrete_fields)
+            if documented and update_fields is None and changed is not None and not args:
+                # A record's search document is written by nkhr/documents.py alone: an
+                # edit writes its other columns, never the document it was loaded with
+                # (which a change to its aliases may have rebuilt since).
+                kwargs["update_fields"] = [
+                    field.name
+                    for field in self._meta.concrete_fields
+                    if not field.primary_key and field.name not in DOCUMENT_FIELDS
+                ]
         super().save(*args, **kwargs)
         self._stored_values = {
             field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
