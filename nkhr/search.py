@@ -554,6 +554,24 @@ def admin_search_condition(
         return None, False
     every = [*specs, *(spec for one_word in word_specs for spec in one_word)]
     common = common_rows is not None and is_common(model, every, common_rows)
+    condition, tested_per_row = _admin_condition(
+        model, term, specs, word_specs, key_paths, common, candidates
+    )
+    # The term's words anywhere in the record's own document (names in any order, apart).
+    documented = any(_is_document(path) and "__" not in path for path, _ in key_paths)
+    all_words = every_word_condition(model, term) if documented else None
+    if all_words is None:
+        return condition, tested_per_row
+    if not tested_per_row:
+        ids = model._base_manager.filter(all_words).order_by().values("pk")
+        all_words = models.Q(pk__in=_capped(model, ids, candidates if common else None))
+    return (all_words if condition is None else condition | all_words), tested_per_row
+
+
+def _admin_condition(model, term, specs, word_specs, key_paths, common, candidates):
+    """`admin_search_condition` without its document's every-word condition."""
+    if not specs and not word_specs:
+        return None, False
     if common and candidates is None:
         if len(word_specs) == 1:
             return _tested_per_row(model, specs + word_specs[0]), True
@@ -610,6 +628,31 @@ def key_rank(model, term: str, paths: Iterable[tuple[str, KeyFunction]]) -> mode
 
 def _document_columns() -> list[str]:
     return [DOCUMENT] if _published_links_only.get() else [DOCUMENT, HIDDEN_DOCUMENT]
+
+
+def _word_patterns(words: Sequence[str]) -> list[str]:
+    """What a document must contain for each word of a term: a word too short for a
+    trigram index is looked for as it is, beside a longer one that the index finds (the
+    database rechecks the short one on the rows the index gave); only when every word is
+    short, as the start of a name (`_document_pattern`)."""
+    if any(len(word) >= 3 for word in words):
+        return list(words)
+    return [_document_pattern(word) for word in words]
+
+
+def every_word_condition(model, term: str) -> models.Q | None:
+    """The term's words all in the record's own document, in any order and apart: one
+    condition on its own columns (the admin's word search)."""
+    from nkhr.matching import parse
+
+    words = _word_patterns(parse(term).keys)
+    if len(words) < 2:
+        return None
+    conditions = []
+    for column in _document_columns():
+        every = [_column_condition(model, column, "contains", word) for word in words]
+        conditions.append(reduce(operator.and_, every))
+    return reduce(operator.or_, conditions)
 
 
 def _escape() -> str:
@@ -676,9 +719,9 @@ class DocumentQuery:
             self._part([_document_pattern(key) for key in keys], every=False, cap=cap),
             self._part([SEPARATOR + key + SEPARATOR for key in keys], every=False, cap=None),
         ]
-        words = parse(term).keys
+        words = _word_patterns(parse(term).keys)
         if len(words) > 1:
-            parts.append(self._part([_document_pattern(w) for w in words], every=True, cap=cap))
+            parts.append(self._part(words, every=True, cap=cap))
         return self._union(parts)
 
     def similar_ids(self, term: str, cap: int) -> tuple[str, list] | None:

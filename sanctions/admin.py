@@ -99,7 +99,8 @@ class DesignationAdmin(RecordImportExportMixin, RecordAdmin):
         "listed",
     ]
     # The target's names word by word, the regime's title, and the id.
-    search_fields = [*DESIGNATION_SEARCH.text, *TARGET_SEARCH_FIELDS, "regime__title", "id"]
+    # The target's names and aliases are in the designation's search document.
+    search_fields = [*DESIGNATION_SEARCH.text, "regime__title", "id"]
     key_search_fields = DESIGNATION_SEARCH.key_paths()
     autocomplete_fields = ["regime", "authority", "target", "round"]
     show_full_result_count = False

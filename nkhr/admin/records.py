@@ -177,7 +177,8 @@ class ActorAdmin(RecordImportExportMixin, RecordAdmin):
     list_filter = ["kind", "status", ("country", CountryFilter)]
     list_select_related = ["parent"]
     # The names word by word in any order, the id and Wikidata id ("Q123") as typed.
-    search_fields = [*ACTOR_SEARCH.text, *actor_search_fields(), "id", "wikidata_id"]
+    # Names and aliases, word by word in any order, are in the actor's search document.
+    search_fields = [*ACTOR_SEARCH.text, "id", "wikidata_id"]
     key_search_fields = ACTOR_SEARCH.key_paths()
     autocomplete_fields = ["parent"]
     show_full_result_count = False
