@@ -24,6 +24,8 @@ for documents never built).
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.db import transaction
@@ -77,7 +79,9 @@ def entries_of(record, spec, aliases=None, linked=None) -> list[list]:
             entries += _name_entries(value, field, Kind.NAME)
     for relation in spec.aliases:
         rows = aliases[relation] if aliases is not None else getattr(record, relation).all()
-        for row in rows:
+        # In the order of their names, so a document does not depend on the order rows
+        # were written in (an import that writes them again gives the same document).
+        for row in sorted(rows, key=lambda row: (row.name, row.language, row.pk or 0)):
             entries += _name_entries(
                 row.name, relation, Kind.ALIAS, row.language, getattr(row, "script", "")
             )
@@ -212,12 +216,52 @@ def _load(model, pks) -> list:
     return list(queryset)
 
 
+# Inside `deferred()`: the records whose documents are to be rebuilt, by model.
+_pending: ContextVar[dict | None] = ContextVar("nkhr_documents_pending", default=None)
+
+
+@contextmanager
+def deferred():
+    """Within it, documents are rebuilt once per record at the end (or at `flush()`), not
+    at each save: an import saving a thousand rows and their aliases rebuilds each
+    record's document once, in batches, inside its transaction."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set({})
+    try:
+        yield
+        flush()
+    finally:
+        _pending.reset(token)
+
+
+def flush() -> None:
+    """Rebuild the documents waiting in `deferred()`, now."""
+    pending = _pending.get()
+    if not pending:
+        return
+    token = _pending.set(None)
+    try:
+        while pending:
+            model, pks = pending.popitem()
+            pks = list(pks)
+            for start in range(0, len(pks), 1000):
+                refresh(model, pks[start : start + 1000])
+    finally:
+        _pending.reset(token)
+
+
 def refresh(model, pks: Iterable, *, follow: bool = True) -> None:
     """Rebuild the documents of `model`'s records `pks`, then (with `follow`) those of the
-    records that take names from them."""
+    records that take names from them (inside `deferred()`: at its end)."""
     pks = list(dict.fromkeys(pks))
     model = model._meta.concrete_model
     if not pks or not has_document(model):
+        return
+    pending = _pending.get()
+    if pending is not None and follow:
+        pending.setdefault(model, set()).update(pks)
         return
     with transaction.atomic():
         _write(model, _load(model, pks))

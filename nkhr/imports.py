@@ -41,6 +41,7 @@ from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.fields import Field
 
+from nkhr import documents
 from nkhr.adapters import prefetched_rows
 from nkhr.dates import PartialDate
 from nkhr.history import Channel, is_tracked, recording_channel
@@ -667,7 +668,11 @@ class RecordResource(resources.ModelResource):
         self.id_candidates: set[str] = set()
         self.pending_rows: dict[type, list] = {}
         self.pending_count = 0
-        with recording_channel(Channel.IMPORT), import_lookups(self.write_pending_rows):
+        with (
+            recording_channel(Channel.IMPORT),
+            import_lookups(self.write_pending_rows),
+            documents.deferred(),
+        ):
             return super().import_data(
                 dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs
             )
@@ -773,6 +778,9 @@ class RecordResource(resources.ModelResource):
             for save in self.deferred:
                 save()
         self.deferred = []
+        # The search documents of every record the file touched, once each, inside the
+        # import's transaction (`documents.deferred()` in `import_data`).
+        documents.flush()
         super().after_import(dataset, result, **kwargs)
 
     def defer(self, save: Callable[[], None]):

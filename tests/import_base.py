@@ -15,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from nkhr.models import Citation
+from nkhr.models.base import DOCUMENT_FIELDS
 from nkhr.spreadsheets import CSV, JSON, XLSX
 
 # The admin's formats (nkhr/spreadsheets.py): CSV and XLSX quote formula cells on export and
@@ -22,7 +23,8 @@ from nkhr.spreadsheets import CSV, JSON, XLSX
 FORMATS = {"csv": CSV, "xlsx": XLSX, "json": JSON}
 # Position of each format in the admin's format choice (RecordImportExportMixin.formats).
 ADMIN_FORMAT_INDEX = {"csv": 0, "xlsx": 1, "json": 2}
-BOOKKEEPING = ("created", "updated")
+# Timestamps, and the search document (derived from the rest, tests/nkhr/test_documents.py).
+BOOKKEEPING = ("created", "updated", *DOCUMENT_FIELDS)
 
 
 def dataset(rows: list[dict]) -> tablib.Dataset:

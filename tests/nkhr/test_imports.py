@@ -805,3 +805,16 @@ def test_a_curators_import_may_not_change_a_published_record(curator, editor, pa
     assert not run_import(ActorResource, unchanged, curator, dry_run=True).has_validation_errors()
     assert not run_import(ActorResource, changed, editor).has_validation_errors()
     assert Actor.objects.get(pk="published-body").name == "Renamed body"
+
+
+def test_imported_records_are_found_by_their_names_and_aliases(editor, paper):
+    # An import rebuilds each record's search document once, inside its transaction.
+    aliases = json.dumps([{"name": "통일부", "language": "ko"}, {"name": "MOU", "language": "en"}])
+    run_import(ActorResource, [actor_row(paper, id="mou", aliases=aliases)], editor)
+    entries = Actor.objects.values_list("search_names", flat=True).get(id="mou")
+    assert {"통일부", "MOU"} <= {entry[0] for entry in entries}
+    dry = run_import(
+        ActorResource, [actor_row(paper, id="mou-2", name="Ministry of Dry Runs")], editor,
+        dry_run=True,
+    )  # fmt: skip
+    assert not dry.has_errors() and not Actor.objects.filter(id="mou-2").exists()
