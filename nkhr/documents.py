@@ -81,7 +81,7 @@ def entries_of(record, spec, aliases=None, linked=None) -> list[list]:
         rows = aliases[relation] if aliases is not None else getattr(record, relation).all()
         # In the order of their names, so a document does not depend on the order rows
         # were written in (an import that writes them again gives the same document).
-        for row in sorted(rows, key=lambda row: (row.name, row.language, row.pk or 0)):
+        for row in sorted(rows, key=lambda row: (row.name, row.language)):
             entries += _name_entries(
                 row.name, relation, Kind.ALIAS, row.language, getattr(row, "script", "")
             )
