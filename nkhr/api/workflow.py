@@ -90,6 +90,8 @@ class RecordWorkflowMixin:
         "which channel (admin, api, import, command, fixture), with field-level changes.",
         responses={
             200: HistoryEntrySerializer,
+            # A query parameter it does not take (an unknown `format`) is named in a 400.
+            400: OpenApiResponse(description="Invalid input: messages by field or parameter."),
             404: OpenApiResponse(description="No such record."),
         },
     )
