@@ -134,7 +134,7 @@ def search_sql(model, condition) -> str:
 def test_the_condition_is_one_id_set_not_an_or_across_tables(people):
     sql = search_sql(Designation, key_condition(Designation, "kim", TARGET_KEYS, ["reference"]))
     # The document's keys and the reference: one id set, each from its own index.
-    assert "UNION ALL" in sql or sql.count("sanctions_designation_search_keys") >= 1
+    assert "search_keys" in sql and "reference" in sql
     # Nothing joined into the outer query, so no row is repeated and none needs DISTINCT.
     assert " JOIN " not in sql.split(" WHERE ")[0]
 
@@ -155,9 +155,12 @@ def explain(sql: str) -> str:
         # scan is cheapest, so forbidding it shows which indexes can serve.
         cursor.execute("ANALYZE nkhr_actor, nkhr_alias, sanctions_designation")
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # Nor a walk of the primary key testing each row (a table of a few rows).
+        cursor.execute("SET LOCAL enable_indexscan = off")
         cursor.execute("EXPLAIN " + sql)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_indexscan")
     return plan
 
 
@@ -188,10 +191,10 @@ def test_postgres_admin_search_uses_the_trigram_indexes(people, staff_client):
     plan = explain(page)
     # (At this size a column inside another index, as the designation's id, the alias's
     # name or the actor's name in its list-order index, may be read from that index instead.)
+    # The target's names are in the designation's own document: no actor or alias is read.
     for indexes in (
-        ("nkhr_actor_name_utrgm", "actor_name_order"),
         ("sanctions_designation_search_keys_trgm",),
-        ("nkhr_alias_name_utrgm",),
+        ("sanctions_designation_reference_utrgm",),
     ):
         assert any(index in plan for index in indexes), plan
 

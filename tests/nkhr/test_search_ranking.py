@@ -97,4 +97,4 @@ def test_hangul_finds_a_latin_only_record_and_back():
     hangul = factories.PersonFactory(name="리선권")
     assert [hit["id"] for hit in search("김영철")][:1] == [latin.pk]
     assert [hit["id"] for hit in search("Ri Son Gwon")][:1] == [hangul.pk]
-    assert [hit["id"] for hit in search("Lee Sun-kwon")][:1] == [hangul.pk]
+    assert [hit["id"] for hit in search("Lee Son-gwon")][:1] == [hangul.pk]
