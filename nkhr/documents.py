@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
@@ -50,6 +50,9 @@ def _spec(model):
     return getattr(registered, "search", None) if registered else None
 
 
+# Read from the registry, complete once the apps are ready (signals fire after that):
+# worked out once, not on every save of every row.
+@cache
 def has_document(model) -> bool:
     """Whether `model`'s rows carry a search document."""
     try:
@@ -158,6 +161,9 @@ def document(entries: list[list]) -> dict:
 # --- keeping documents current ------------------------------------------------------------
 
 
+# Read from the registry, complete once the apps are ready (signals fire after that):
+# worked out once, not on every save of every row.
+@cache
 def _links_to(model) -> list[tuple[type, str]]:
     """(model, link) for every documented type whose spec takes names through `link`
     from a record of `model` (or of its concrete model)."""
@@ -176,6 +182,9 @@ def _links_to(model) -> list[tuple[type, str]]:
     return found
 
 
+# Read from the registry, complete once the apps are ready (signals fire after that):
+# worked out once, not on every save of every row.
+@cache
 def _alias_parents() -> dict[type, list[tuple[type, str, str]]]:
     """Name row model → (record model, relation, the row's link to the record)."""
     from nkhr.registry import record_types
