@@ -16,7 +16,7 @@ from mechanisms.models import (
     Treaty,
 )
 from mechanisms.resources import ReportResource
-from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
+from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, country_column, partial_date_column
 from nkhr.admin.records import InstrumentKindAdmin
 from nkhr.imports import RecordImportExportMixin
 
@@ -106,7 +106,7 @@ class ReportAdmin(RecordImportExportMixin, RecordAdmin):
 
     resource_classes = [ReportResource]
 
-    list_display = ["title", "symbol", "kind", "author", "date_display", "country"]
+    list_display = ["title", "symbol", "kind", "author", "date_display", country_column("country")]
     list_select_related = ["author"]
     list_filter = ["kind", ("country", CountryFilter)]
     # The symbol and the author's names as written, and the id.

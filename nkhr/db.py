@@ -70,6 +70,30 @@ def in_list(name: str, values) -> InList:
     return InList(models.F(name), values)
 
 
+def distinct_values(model, field_name: str) -> list:
+    """The distinct non-null values of `model`'s column `field_name`, read from its index:
+    on PostgreSQL a skip scan (the next value above the last, once per value), where
+    `SELECT DISTINCT` reads every entry of the index (a million actors for a dozen
+    countries: half a second on each changelist); SQLite's planner skips ahead by itself."""
+    field = model._meta.get_field(field_name)
+    table = model._meta.concrete_model._meta.db_table
+    quote = connections[model._base_manager.db].ops.quote_name
+    column, table = quote(field.column), quote(table)
+    if connections[model._base_manager.db].vendor == "postgresql":
+        sql = (
+            f"WITH RECURSIVE found(value) AS ("
+            f"SELECT MIN({column}) FROM {table} "
+            f"UNION ALL SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > found.value) "
+            f"FROM found WHERE found.value IS NOT NULL) "
+            f"SELECT value FROM found WHERE value IS NOT NULL"
+        )
+    else:
+        sql = f"SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL"
+    with connections[model._base_manager.db].cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
 def trigram_index(table: str, column: str) -> PostgresOnlySQL:
     """A GIN trigram index, so `LIKE '%term%'` on a search key uses an index, not a scan."""
     name = f"{table}_{column}_trgm"

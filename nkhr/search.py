@@ -65,12 +65,15 @@ class SearchSpec:
     def key_paths(self) -> list[tuple[str, KeyFunction]]:
         """`(path, key function)` for the document's key columns: the public keys, and for
         staff (inside `searching_as()`) the keys of names only staff may see."""
-        if not (self.names or self.aliases or self.keys or self.links):
-            return []
-        paths = [(self.prefix + DOCUMENT, document_keys)]
-        if not _published_links_only.get():
-            paths.append((self.prefix + HIDDEN_DOCUMENT, document_keys))
-        return paths
+        if self.names or self.aliases or self.keys:
+            owners = [self.prefix]
+        else:
+            # Names only through links (a designation's are its target's): the linked
+            # records' documents, reached by the link's index, rather than the same keys
+            # copied into a table as large.
+            owners = [f"{self.prefix}{link}__" for link in self.links]
+        columns = [DOCUMENT] if _published_links_only.get() else [DOCUMENT, HIDDEN_DOCUMENT]
+        return [(owner + column, document_keys) for owner in owners for column in columns]
 
     @property
     def text_paths(self) -> tuple[str, ...]:
@@ -517,6 +520,8 @@ def is_common(model, specs: Iterable[Spec], rows: int) -> bool:
     its index, stopping at `rows`): the term is then too common to collect every match."""
     for spec in specs:
         owner, column, lookup, value = _specs_by_column(model, spec)
+        if _unindexed(spec):
+            continue  # a recheck of rows others find (`_words_by_ids`), never read alone
         matching = owner._base_manager.filter(_column_condition(owner, column, lookup, value))
         if matching.order_by().values("pk")[rows - 1 : rows].exists():
             return True
@@ -555,52 +560,67 @@ def admin_search_condition(
         return None, False
     every = [*specs, *(spec for one_word in word_specs for spec in one_word)]
     common = common_rows is not None and is_common(model, every, common_rows)
-    condition, tested_per_row = _admin_condition(
-        model, term, specs, word_specs, key_paths, common, candidates
-    )
-    # The term's words anywhere in the record's own document (names in any order, apart).
-    documented = any(_is_document(path) and "__" not in path for path, _ in key_paths)
-    all_words = every_word_condition(model, term) if documented else None
-    if all_words is None:
-        return condition, tested_per_row
-    if not tested_per_row:
-        ids = model._base_manager.filter(all_words).order_by().values("pk")
-        all_words = models.Q(pk__in=_capped(model, ids, candidates if common else None))
-    return (all_words if condition is None else condition | all_words), tested_per_row
-
-
-def _admin_condition(model, term, specs, word_specs, key_paths, common, candidates):
-    """`admin_search_condition` without its document's every-word condition."""
-    if not specs and not word_specs:
-        return None, False
+    # The term's words anywhere in the record's document (names in any order, apart).
+    all_words = _every_word_in_documents(model, term, key_paths)
     if common and candidates is None:
-        if len(word_specs) == 1:
-            return _tested_per_row(model, specs + word_specs[0]), True
-        conditions = [_tested_per_row(model, specs)] if specs else []
-        if word_specs:
-            conditions.append(
-                reduce(operator.and_, [_tested_per_row(model, w) for w in word_specs])
-            )
-        return reduce(operator.or_, conditions), True
+        condition = _admin_condition_per_row(model, specs, word_specs)
+        if all_words is None:
+            return condition, True
+        return (all_words if condition is None else condition | all_words), True
     cap = candidates if common else None
-    branches = _words_by_ids(model, specs, word_specs, cap)
-    if cap is not None:
+    branches = _words_by_ids(model, specs, word_specs, cap) if specs or word_specs else []
+    if specs and cap is not None:
         branches += _exact_key_branches(model, term, key_paths)
+    if all_words is not None:
+        ids = model._base_manager.filter(all_words).order_by().values("pk")
+        branches.append(_capped(model, ids, cap))
+    # One `IN (… UNION ALL …)`: an OR of two `IN`s makes PostgreSQL walk the listing's order
+    # testing every row against both (360,000 actors before the first "Kim …").
     return _in_any(model, branches), False
+
+
+def _admin_condition_per_row(model, specs, word_specs) -> models.Q | None:
+    """`admin_search_condition`'s condition tested on each row, without its document's
+    every-word condition."""
+    if not specs and not word_specs:
+        return None
+    if len(word_specs) == 1:
+        return _tested_per_row(model, specs + word_specs[0])
+    conditions = [_tested_per_row(model, specs)] if specs else []
+    if word_specs:
+        conditions.append(reduce(operator.and_, [_tested_per_row(model, w) for w in word_specs]))
+    return reduce(operator.or_, conditions)
 
 
 def _words_by_ids(model, specs, word_specs, cap: int | None) -> list[models.QuerySet]:
     """Id branches for the key specs, or every word in some column (the words' id sets
-    intersected); a single word shares its branches with the keys."""
+    intersected); a single word shares its branches with the keys. A word too short for
+    a trigram index ("su" of "Kim Ryong su") is no id set of its own, which would read a
+    million names: it is tested on the rows the longer words found."""
     if len(word_specs) == 1:
         return _branches(model, specs + word_specs[0], cap)
     branches = _branches(model, specs, cap)
-    if word_specs:
+    indexed = [one_word for one_word in word_specs if not all(map(_unindexed, one_word))]
+    if word_specs and indexed:
+        every_word = model._base_manager.all()
+        for one_word in indexed:
+            every_word = every_word.filter(pk__in=_union(_branches(model, one_word, cap)))
+        for one_word in word_specs:
+            if one_word not in indexed:
+                every_word = every_word.filter(_tested_per_row(model, one_word))
+        branches.append(_capped(model, every_word.order_by().values("pk"), cap))
+    elif word_specs:
         every_word = model._base_manager.all()
         for one_word in word_specs:
             every_word = every_word.filter(pk__in=_union(_branches(model, one_word, cap)))
         branches.append(_capped(model, every_word.order_by().values("pk"), cap))
     return branches
+
+
+def _unindexed(spec: Spec) -> bool:
+    """Whether a spec's value is too short for any index to find (`LIKE '%su%'`)."""
+    _path, lookup, value = spec
+    return lookup in _CONTAINS_LOOKUPS and len(str(value)) < FTS_MIN_LENGTH
 
 
 def key_rank(model, term: str, paths: Iterable[tuple[str, KeyFunction]]) -> models.Expression:
@@ -639,6 +659,30 @@ def _word_patterns(words: Sequence[str]) -> list[str]:
     if any(len(word) >= 3 for word in words):
         return list(words)
     return [_document_pattern(word) for word in words]
+
+
+def _every_word_in_documents(model, term: str, key_paths) -> models.Q | None:
+    """`every_word_condition` in the documents `key_paths` name: the record's own, or
+    those of the records it links to (`fk IN (…)`, linked records the searcher may see)."""
+    conditions = []
+    documents = [path for path, _ in key_paths if _is_document(path)]
+    for owner in dict.fromkeys(path.rpartition("__")[0] for path in documents):
+        if not owner:
+            condition = every_word_condition(model, term)
+        elif "__" in owner:
+            continue
+        else:
+            linked = model._meta.get_field(owner).related_model
+            words = every_word_condition(linked, term)
+            if words is None:
+                continue
+            ids = linked._base_manager.filter(words)
+            if _published_links_only.get() and _has_publication(linked):
+                ids = ids.filter(publication=Publication.PUBLISHED)
+            condition = models.Q(**{f"{owner}__in": ids.order_by().values("pk")})
+        if condition is not None:
+            conditions.append(condition)
+    return reduce(operator.or_, conditions) if conditions else None
 
 
 def every_word_condition(model, term: str) -> models.Q | None:

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, partial_date_column
+from nkhr.admin.base import RecordAdmin, RowAdmin, RowInline, country_column, partial_date_column
 from nkhr.admin.records import InstrumentKindAdmin
 from nkhr.imports import RecordImportExportMixin
 from sanctions.filters import DESIGNATION_ROUND_SEARCH, DESIGNATION_SEARCH
@@ -18,7 +18,14 @@ TARGET_SEARCH_FIELDS = ["target__name", "target__aliases__name"]
 class SanctionsRegimeAdmin(InstrumentKindAdmin):
     """Sanctions regimes: authority, legal basis and scope (country or global)."""
 
-    list_display = ["title", "symbol", "adopted_by", "scope", "target_country", "adopted_display"]
+    list_display = [
+        "title",
+        "symbol",
+        "adopted_by",
+        "scope",
+        country_column("target_country"),
+        "adopted_display",
+    ]
     list_filter = ["scope", "status"]
     exclude = ["kind"]
 

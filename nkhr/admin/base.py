@@ -38,12 +38,14 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 
 from nkhr.admin.history import HistoryAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record, page_version
+from nkhr.db import distinct_values
 from nkhr.models import Citation, CitedRecord
-from nkhr.models.base import record_links
+from nkhr.models.base import DOCUMENT_FIELDS, record_links
 from nkhr.pending import needs_review, pending_changes_of, propose_change
 from nkhr.registry import Reference, references_to
 from nkhr.search import (
@@ -194,6 +196,13 @@ def _is_autocomplete(request) -> bool:
 class BoundedChangeList(ChangeList):
     """A changelist that offers no "Show all" when its count is a lower bound: a common
     term's matches are read a page at a time."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        # A row's search document (its names again, with every key) is never shown in a
+        # list: a hundred of them are most of the bytes a page reads.
+        documented = {field.name for field in self.model._meta.concrete_fields}
+        return queryset.defer(*(name for name in DOCUMENT_FIELDS if name in documented))
 
     def get_results(self, request):
         super().get_results(request)
@@ -785,3 +794,28 @@ class RecordAdmin(
         obj._history_user = request.user
         # An insert, never an update of another record that happens to have this id.
         obj.save(force_insert=not change)
+
+
+class IndexedCountryFilter(CountryFilter):
+    """django-countries' filter of the countries a list holds, read from the column's
+    index (`nkhr.db.distinct_values`) rather than by `SELECT DISTINCT` over every row."""
+
+    def lookup_choices(self, changelist):
+        present = set(distinct_values(changelist.model, self.field_path))
+        for code, name in self.field.get_choices(include_blank=False):
+            if code in present:
+                yield code, name
+
+
+def country_column(field_name: str):
+    """A changelist column of a country field, by the country's name: Django's own looks
+    each row's code up in the list of every country's name (250 translated names, built
+    again for each row: most of a hundred-row page's time)."""
+
+    @admin.display(description=_("country"), ordering=field_name)
+    def country(obj):
+        value = getattr(obj, field_name)
+        return value.name if value else None
+
+    country.__name__ = field_name
+    return country

@@ -6,13 +6,14 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_countries.filters import CountryFilter
 
 from nkhr.admin.base import (
+    IndexedCountryFilter,
     RecordAdmin,
     RowAdmin,
     RowInline,
     admin_change_url,
+    country_column,
     filtered_changelist_url,
     pair_partial_dates,
     partial_date_column,
@@ -173,8 +174,16 @@ class ActorAdmin(RecordImportExportMixin, RecordAdmin):
 
     resource_classes = [ActorResource]
 
-    list_display = ["name", "kind", "status", "parent", "country", "established_display", "id"]
-    list_filter = ["kind", "status", ("country", CountryFilter)]
+    list_display = [
+        "name",
+        "kind",
+        "status",
+        "parent",
+        country_column("country"),
+        "established_display",
+        "id",
+    ]
+    list_filter = ["kind", "status", ("country", IndexedCountryFilter)]
     list_select_related = ["parent"]
     # The names word by word in any order, the id and Wikidata id ("Q123") as typed.
     # Names and aliases, word by word in any order, are in the actor's search document.
@@ -298,7 +307,7 @@ class LegislationAdmin(RecordImportExportMixin, RecordAdmin):
         "introduced_display",
         "enacted_display",
     ]
-    list_filter = [("jurisdiction", CountryFilter), "status", "kind", "chamber"]
+    list_filter = [("jurisdiction", IndexedCountryFilter), "status", "kind", "chamber"]
     # The bill number and session as written, and the id.
     search_fields = [*LEGISLATION_SEARCH.text, "bill_number", "session", "id"]
     key_search_fields = LEGISLATION_SEARCH.key_paths()
@@ -398,7 +407,7 @@ class InstrumentAdminBase(RecordAdmin):
 
     list_display = ["title", "symbol", "kind", "status", "adopted_by", "adopted_display"]
     list_select_related = ["adopted_by"]
-    list_filter = ["kind", "status", ("target_country", CountryFilter)]
+    list_filter = ["kind", "status", ("target_country", IndexedCountryFilter)]
     # The symbol, session and legal basis as written, and the id.
     search_fields = [*INSTRUMENT_SEARCH.text, "symbol", "session", "legal_basis_note", "id"]
     key_search_fields = INSTRUMENT_SEARCH.key_paths()
@@ -421,7 +430,7 @@ class InstrumentKindAdmin(InstrumentAdminBase):
     and only sanctions regimes have a scope."""
 
     list_display = ["title", "symbol", "status", "adopted_by", "adopted_display"]
-    list_filter = ["status", ("target_country", CountryFilter)]
+    list_filter = ["status", ("target_country", IndexedCountryFilter)]
     exclude = ["kind", "scope"]
 
 
@@ -455,8 +464,15 @@ class EventAdmin(RecordImportExportMixin, RecordAdmin):
 
     resource_classes = [EventResource]
 
-    list_display = ["title", "kind", "start_display", "end_display", "location", "country"]
-    list_filter = ["kind", "visibility", ("country", CountryFilter)]
+    list_display = [
+        "title",
+        "kind",
+        "start_display",
+        "end_display",
+        "location",
+        country_column("country"),
+    ]
+    list_filter = ["kind", "visibility", ("country", IndexedCountryFilter)]
     # The title word by word, the place and description as written, and the id.
     search_fields = [*EVENT_SEARCH.text, "title", "location", "description", "id"]
     key_search_fields = EVENT_SEARCH.key_paths()

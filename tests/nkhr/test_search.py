@@ -175,10 +175,8 @@ def orm_sql(queryset) -> str:
 def test_postgres_search_uses_the_trigram_indexes(people):
     condition = key_condition(Designation, "kim yong", TARGET_KEYS, ["reference"])
     plan = explain(orm_sql(Designation.objects.filter(condition).order_by("-listed", "id")[:25]))
-    for index in (
-        "sanctions_designation_search_keys_trgm",
-        "sanctions_designation_reference_utrgm",
-    ):
+    # The target's document (a designation goes by its target's names), and the reference.
+    for index in ("nkhr_actor_search_keys_trgm", "sanctions_designation_reference_utrgm"):
         assert index in plan, plan
 
 
@@ -191,9 +189,11 @@ def test_postgres_admin_search_uses_the_trigram_indexes(people, staff_client):
     plan = explain(page)
     # (At this size a column inside another index, as the designation's id, the alias's
     # name or the actor's name in its list-order index, may be read from that index instead.)
-    # The target's names are in the designation's own document: no actor or alias is read.
+    # The target's names are read from its document (no alias is read), not from the
+    # copy of them in the designation's.
+    assert "sanctions_designation_search_keys_trgm" not in plan, plan
     for indexes in (
-        ("sanctions_designation_search_keys_trgm",),
+        ("nkhr_actor_search_keys_trgm", "actor_name_order"),
         ("sanctions_designation_reference_utrgm",),
     ):
         assert any(index in plan for index in indexes), plan
@@ -219,9 +219,11 @@ def rowid_of(model, pk) -> int:
 @pytest.mark.django_db
 def test_sqlite_search_reads_the_fts_tables(people):
     sql = search_sql(Designation, key_condition(Designation, "kim yong", TARGET_KEYS))
-    # The designation's own document: its target's names are in it, no actor is read.
-    assert fts_table("sanctions_designation", "search_keys") in sql
-    assert "nkhr_actor" not in sql and "nkhr_alias" not in sql
+    # Through its target's document (a designation has no names of its own), narrowed by
+    # the actors' FTS5 table; neither aliases nor the designations' own documents are read.
+    assert fts_table("nkhr_actor", "search_keys") in sql
+    assert fts_table("sanctions_designation", "search_keys") not in sql
+    assert "nkhr_alias" not in sql
     assert "MATCH" in sql
 
 
