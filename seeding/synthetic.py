@@ -505,6 +505,9 @@ class SeedProgress:
     rows: int = 0
     counts: dict = field(default_factory=dict)
     notice: Callable[[str, float], None] = lambda what, seconds: None
+    # False for measurement only (`seed_synthetic --no-documents`): what seeding costs
+    # without search documents; the rows' documents stay NULL and searches miss them.
+    documents: bool = True
 
     def insert(self, model: type[models.Model], objects: Iterable[models.Model]):
         """Write model instances, each after `refresh_derived()` and with its search
@@ -513,7 +516,7 @@ class SeedProgress:
         to them take their names from there."""
         fields_ = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
         objects = list(objects)
-        if has_document(model):
+        if has_document(model) and self.documents:
             spec = search_spec(model)
             for obj in objects:
                 # A new record has no aliases yet; its links are read before the rows
@@ -600,6 +603,10 @@ def document_of(model, values: dict, aliases: Iterable[NameRow] = (), linked=Non
     return document(entries_of(SimpleNamespace(**values), spec, aliases, linked))
 
 
+# A row's document columns when documents are not written (`SeedProgress.documents`).
+NO_DOCUMENT = (None, None, None)
+
+
 def document_row(columns: dict) -> tuple:
     """A document's columns as written, in the order of `DOCUMENT_FIELDS`."""
     return (
@@ -683,7 +690,7 @@ class _Names(NamedTuple):
     linked: Linked
 
 
-def _names(names: dict) -> _Names:
+def _names(names: dict, documents: bool = True) -> _Names:
     """Hangul and Revised Romanization always; McCune-Reischauer where it is spelt apart.
     Keys and scripts come from the functions `refresh_derived()` calls."""
     spellings = [
@@ -700,6 +707,8 @@ def _names(names: dict) -> _Names:
     rows = sorted(
         NameRow(spelling, language, script) for spelling, _, _, language, script in aliases
     )
+    if not documents:
+        return _Names(names["name"], name_key(names["name"]), aliases, NO_DOCUMENT, Linked(None))
     columns = document_of(Actor, {"name": names["name"]}, rows)
     return _Names(
         names["name"],
@@ -713,14 +722,16 @@ def _names(names: dict) -> _Names:
 # A few tens of thousands of distinct names recur across a million actors: each is spelt,
 # keyed and scripted once.
 @functools.cache
-def _person_names(surname: tuple, first: tuple, second: tuple) -> _Names:
-    return _names(_person_name(surname, first, second))
+def _person_names(documents: bool, surname: tuple, first: tuple, second: tuple) -> _Names:
+    return _names(_person_name(surname, first, second), documents)
 
 
 @functools.cache
-def _organisation_names(kind: tuple, first: tuple, second: tuple) -> tuple[_Names, str]:
+def _organisation_names(
+    documents: bool, kind: tuple, first: tuple, second: tuple
+) -> tuple[_Names, str]:
     names = _organisation_name(kind, first, second)
-    return _names(names), names["kind"]
+    return _names(names, documents), names["kind"]
 
 
 # The columns each section gives, in the order of its tuples.
@@ -860,6 +871,12 @@ class Seeder:
         prefix, width = f"{PREFIX}{kind}-", self.width
         return (f"{prefix}{i:0{width}d}" for i in range(count))
 
+    def document_row(self, model, values: dict, aliases=(), linked=None) -> tuple:
+        """The document columns of a row (`document_of`), unless documents are not written."""
+        if not self.progress.documents:
+            return NO_DOCUMENT
+        return document_row(document_of(model, values, aliases, linked))
+
     # sections -------------------------------------------------------------------------------
     def run(self) -> SeedProgress:
         loading = bulk_load(connection, WRITTEN, self.progress.notice)
@@ -898,6 +915,7 @@ class Seeder:
 
     def actors(self):
         plan, insert = self.plan, self.progress.insert_rows
+        documents = self.progress.documents
         sources = [self.source_id(i) for i in range(SOURCES)]
         authorities = [
             Actor(
@@ -931,7 +949,7 @@ class Seeder:
 
         def bodies(start: int, stop: int, aliases: list):
             for i in range(start, stop):
-                names, kind = _organisation_names(*_draw_organisation(rng))
+                names, kind = _organisation_names(documents, *_draw_organisation(rng))
                 actor_id = self.body_id(i)
                 # A parent is an earlier body, so the hierarchy can never be a cycle.
                 parent = self.body_id(rng.randrange(i)) if i and rng.random() < 0.2 else None
@@ -960,7 +978,7 @@ class Seeder:
         # Body names recur: so do their positions' names, each documented once.
         @functools.cache
         def position_document(name: str) -> tuple:
-            return document_row(document_of(Actor, {"name": name}))
+            return self.document_row(Actor, {"name": name})
 
         # A position is an office inside a body ("Director of …"), so it can be held.
         def positions():
@@ -987,7 +1005,7 @@ class Seeder:
 
         def persons(start: int, stop: int, aliases: list):
             for i in range(start, stop):
-                names = _person_names(*_draw_person(rng))
+                names = _person_names(documents, *_draw_person(rng))
                 actor_id = self.person_id(i)
                 born = random_() < 0.6
                 country = choice(PERSON_COUNTRIES)
@@ -1129,12 +1147,8 @@ class Seeder:
                     delisted_precision,
                     basis,
                     reference,
-                    *document_row(
-                        document_of(
-                            Designation,
-                            {"reference": reference},
-                            linked={"target": targets[target]},
-                        )
+                    *self.document_row(
+                        Designation, {"reference": reference}, linked={"target": targets[target]}
                     ),
                 )
 
@@ -1177,7 +1191,7 @@ class Seeder:
                     introduced,
                     DAY,
                     "A synthetic bill for benchmarks.",
-                    *document_row(document_of(Legislation, {**values, "law_number": ""})),
+                    *self.document_row(Legislation, {**values, "law_number": ""}),
                 )
                 day, source = introduced, sources[i % SOURCES]
                 for order, kind in enumerate(ACTION_KINDS, start=1):
@@ -1221,12 +1235,10 @@ class Seeder:
                     DAY,
                     "KP",
                     "A synthetic report for benchmarks.",
-                    *document_row(
-                        document_of(
-                            Report,
-                            {"title": title, "symbol": symbol},
-                            linked={"author": self.authorities_linked[author]},
-                        )
+                    *self.document_row(
+                        Report,
+                        {"title": title, "symbol": symbol},
+                        linked={"author": self.authorities_linked[author]},
                     ),
                 )
 
@@ -1253,7 +1265,7 @@ class Seeder:
                     DAY,
                     "Synthetic City",
                     country,
-                    *document_row(document_of(Event, {"title": title})),
+                    *self.document_row(Event, {"title": title}),
                 )
 
         def participants():
