@@ -121,15 +121,20 @@ def entries_of(record, spec, aliases=None, linked=None) -> list[list]:
 
 def entry_keys(entry) -> list[str]:
     """The keys an entry is found by in `search_keys`."""
-    name, _field, kind = entry[:3]
-    if kind == Kind.KEY:
-        return [compact(name)]
-    if kind == Kind.ABBREVIATION:
-        return [name]
-    if kind == Kind.TEXT:
-        return []
-    key = _name_key(name)
+    key = _entry_key(entry)
     return [key] if key else []
+
+
+def _entry_key(entry) -> str:
+    """An entry's one key in `search_keys`, or "" (a passage of text has none)."""
+    kind = entry[2]
+    if kind == Kind.KEY:
+        return compact(entry[0])
+    if kind == Kind.ABBREVIATION:
+        return entry[0]
+    if kind == Kind.TEXT:
+        return ""
+    return _name_key(entry[0])
 
 
 # Names recur across documents (a person's names in each designation of them; tens of
@@ -143,7 +148,7 @@ def _name_key(name: str) -> str:
 
 
 def keys_column(entries: Iterable) -> str:
-    keys = list(dict.fromkeys(key for entry in entries for key in entry_keys(entry) if key))
+    keys = dict.fromkeys(filter(None, map(_entry_key, entries)))
     return f"|{'|'.join(keys)}|" if keys else ""
 
 
