@@ -430,10 +430,11 @@ def _prepared(row: tuple, prepare, connection) -> tuple:
 @contextmanager
 def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
     """Drop the secondary indexes (neither unique nor behind a constraint) of the tables
-    written and, on PostgreSQL, their foreign keys; recreate them once the rows are in: one
-    sorted build per index and one join per key cost much less than updating every index
-    and checking every key row by row. Everything is read from the catalog as it is, so
-    nothing here names an index. Inside the seed's transaction: if it fails, the rows go
+    written and, on PostgreSQL, their foreign keys (on SQLite, the triggers that keep their
+    FTS5 tables in step); recreate them once the rows are in: one sorted build per index,
+    one join per key and one rebuild per FTS5 table cost much less than updating every
+    index, checking every key and tokenizing every row as it is inserted. Everything is read
+    from the catalog as it is, so nothing here names an index. Inside the seed's transaction: if it fails, the rows go
     and the indexes and keys come back; re-adding a key checks every row of its table.
     Other sessions wait for the tables until the seed commits."""
     postgresql = connection.vendor == "postgresql"
@@ -442,7 +443,7 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
         return
     tables = [model._meta.db_table for model in models_]
     quoted = [connection.ops.quote_name(table) for table in tables]
-    keys = []
+    keys, triggers, fts_tables = [], [], []
     with connection.cursor() as cursor:
         if postgresql:
             cursor.execute(
@@ -472,6 +473,29 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
                 for name, sql in cursor.fetchall()
                 if not sql.upper().startswith("CREATE UNIQUE")
             ]
+            # External-content FTS5 tables over the tables written, and the triggers that
+            # write each row into them (`nkhr.db.fts_index`).
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+                " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name"
+            )
+            fts_tables = [
+                name
+                for name, sql in cursor.fetchall()
+                if any(f"content='{table}'" in sql for table in tables)
+            ]
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                f" AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
+                tables,
+            )
+            triggers = [
+                (connection.ops.quote_name(name), sql)
+                for name, sql in cursor.fetchall()
+                if any(f'INTO "{fts}"' in sql for fts in fts_tables)
+            ]
+        for name, _ in triggers:
+            cursor.execute(f"DROP TRIGGER {name}")
         for table, name, _ in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _ in indexes:
@@ -485,13 +509,19 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
             cursor.execute(definition)
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        for fts in fts_tables:
+            fts = connection.ops.quote_name(fts)
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        for _, definition in triggers:
+            cursor.execute(definition)
         # Planner statistics for the new rows: without them SQLite lists a page of
         # designations by sorting all of them instead of walking the listing-order index.
         for table in quoted:
             cursor.execute(f"ANALYZE {table}")
     if notice:
         notice(
-            f"{len(indexes)} indexes and {len(keys)} foreign keys rebuilt",
+            f"{len(indexes)} indexes, {len(keys)} foreign keys"
+            f" and {len(fts_tables)} FTS5 tables rebuilt",
             time.perf_counter() - started,
         )
 
