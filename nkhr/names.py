@@ -268,9 +268,11 @@ def abbreviations(name: str) -> tuple[str, ...]:
     of every leading run of its words (an abbreviation often stops before a qualifier, as
     "COI" does before "on Human Rights in the DPRK"), with its minor words and without.
     Only Latin names of three or more words, and not a person's (see below)."""
+    found = _WORD.findall(unicodedata.normalize("NFKC", name or ""))
+    if len(found) < 3:
+        return ()  # most names (a Hangul one, a company's two words): nothing to work out
     # A word's compact form is the same with or without its full stop (punctuation).
-    words = [_word(raw)[1] for raw in _WORD.findall(unicodedata.normalize("NFKC", name or ""))]
-    words = [word for word in words if word]
+    words = [folded for folded in (_word(raw)[1] for raw in found) if folded]
     if len(words) < 3 or not all(word.isascii() for word in words):
         return ()
     # A person's name ("Kim Jong Un") is not abbreviated: its words are syllables, none
