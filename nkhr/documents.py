@@ -415,6 +415,8 @@ def rebuild_all(*, only_unbuilt: bool = False, progress=None) -> dict:
 _DELETING = "_nkhr_document_dependents"
 
 
+# Read from the registry, complete once the apps are ready (signals fire after that).
+@cache
 def _sources(model) -> frozenset[str]:
     """The fields of `model` that its document, or the documents of the records taking
     its names, are built from: its spec's own fields and links, and its publication."""
@@ -428,7 +430,10 @@ def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
         # A save that changed none of the fields documents are built from (a description
         # edited) leaves every document as it was: nothing to rebuild.
         sources = _sources(sender)
-        changed = getattr(instance, "changed_fields", lambda: None)()
+        if hasattr(instance, "changed_by_save"):
+            changed = instance.changed_by_save
+        else:
+            changed = getattr(instance, "changed_fields", lambda: None)()
         built = getattr(instance, "search_names", None) is not None
         if built and changed is not None and not sources.intersection(changed):
             return

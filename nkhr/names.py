@@ -160,7 +160,13 @@ def _word(raw: str) -> tuple[str, str, bool, tuple[str, ...]]:
 def split_name(name: str) -> SplitName:
     """The words of `name`, split on spaces, commas, hyphens and other punctuation;
     titles and single-letter initials set apart (unless nothing else is left)."""
-    text = unicodedata.normalize("NFKC", name or "")
+    return SplitName(*_split(name))
+
+
+def _split(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    name = name or ""
+    # NFKC leaves ASCII as it is.
+    text = name if name.isascii() else unicodedata.normalize("NFKC", name)
     words, optional = [], []
     for raw in _WORD.findall(text):
         bare, folded, is_optional, parts = _word(raw)
@@ -172,7 +178,7 @@ def split_name(name: str) -> SplitName:
             words.extend(parts)
     if not words:
         words, optional = optional, []
-    return SplitName(tuple(words), tuple(optional))
+    return tuple(words), tuple(optional)
 
 
 def full_form(name: str) -> str:
@@ -214,7 +220,7 @@ def token_key(word: str) -> str:
 
 def token_keys(name: str) -> tuple[str, ...]:
     """The keys of `name`'s words, titles and initials left out."""
-    return tuple(key for key in map(token_key, split_name(name).words) if key)
+    return tuple(key for key in map(token_key, _split(name)[0]) if key)
 
 
 def name_forms(name: str, most: int = 6) -> tuple[str, ...]:

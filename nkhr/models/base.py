@@ -66,6 +66,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        changed = None
         if not kwargs.get("force_insert"):
             changed = self.changed_fields()
             update_fields = kwargs.get("update_fields")
@@ -83,6 +84,9 @@ class TimeStampedModel(models.Model):
                     for field in self._meta.concrete_fields
                     if not field.primary_key and field.name not in DOCUMENT_FIELDS
                 ]
+        # What this save writes that differs from what was loaded (None: not known, a new
+        # row), for its post_save receivers: worked out once, not again by each of them.
+        self.changed_by_save = changed
         super().save(*args, **kwargs)
         self._stored_values = {
             field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields
