@@ -25,7 +25,8 @@ computed with the functions `refresh_derived()` calls (`name_key`, `compact`,
 (sources, authorities, regimes, rounds) go through `refresh_derived()` itself.
 
 From `BULK_LOAD_SCALE` on, the secondary indexes of the tables written (and, on
-PostgreSQL, their foreign keys) are dropped first and rebuilt at the end (`bulk_load`). Everything happens
+PostgreSQL, their foreign keys; on SQLite, the triggers of their FTS5 tables) are dropped
+first and rebuilt at the end (`bulk_load`). Everything happens
 in one transaction: a failure leaves no row, and the indexes and keys as they were.
 
 No history is written: these rows are generated, not the work of a curator, and a first
