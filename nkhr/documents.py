@@ -346,14 +346,12 @@ def _has_field(model, name: str) -> bool:
     return any(field.name == name for field in model._meta.concrete_fields)
 
 
-def _refresh_saved(model, instance) -> None:
-    """Rebuild the document of `instance`, just saved, from the instance itself (its aliases
-    read once, or as prefetched) and rewrite those of the records taking its names."""
-    spec = _spec(model)
-    # A linked record in hand may hold a document older than the stored one (an alias of
-    # it added since): the stored one is read, one query per link.
+def _stored_links(model, instance) -> dict:
+    """The records `instance` links to, as their stored documents: a linked record in hand
+    may hold a document older than the stored one (an alias of it added since). One
+    query per link."""
     linked = {}
-    for link in spec.links:
+    for link in _spec(model).links:
         field = model._meta.get_field(link)
         target_pk = getattr(instance, field.attname)
         related = field.related_model
@@ -364,6 +362,37 @@ def _refresh_saved(model, instance) -> None:
             else None
         )
         linked[link] = SimpleNamespace(**stored) if stored else None
+    return linked
+
+
+# Marks an instance whose document its save wrote with its row.
+_WITH_ROW = "_nkhr_document_with_row"
+
+
+def _before_save(instance, changed) -> bool:
+    """An edit about to be written (`TimeStampedModel.save`): if it changes a field its
+    document is built from, the document built from the instance (its aliases read once,
+    or as prefetched), to be written with the row. Inside `deferred()` nothing."""
+    model = type(instance)
+    setattr(instance, _WITH_ROW, False)
+    if _pending.get() is not None or not has_document(model):
+        return False
+    if not _sources(model).intersection(changed):
+        return False
+    concrete = model._meta.concrete_model
+    spec = _spec(concrete)
+    columns = document(entries_of(instance, spec, linked=_stored_links(concrete, instance)))
+    for name, value in columns.items():
+        setattr(instance, name, value)
+    setattr(instance, _WITH_ROW, True)
+    return True
+
+
+def _refresh_saved(model, instance) -> None:
+    """Rebuild the document of `instance`, just saved, from the instance itself (its aliases
+    read once, or as prefetched) and rewrite those of the records taking its names."""
+    spec = _spec(model)
+    linked = _stored_links(model, instance)
     with transaction.atomic(savepoint=False):
         columns = document(entries_of(instance, spec, linked=linked))
         model._base_manager.filter(pk=instance.pk).update(**columns)
@@ -438,6 +467,12 @@ def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
         if built and changed is not None and not sources.intersection(changed):
             return
         model = sender._meta.concrete_model
+        if getattr(instance, _WITH_ROW, False):
+            # Its document went with the row: only the records taking its names are left.
+            setattr(instance, _WITH_ROW, False)
+            with transaction.atomic(savepoint=False):
+                _follow(model, {instance.pk: instance})
+            return
         # The instance holds what was written unless the save wrote only some fields
         # (`update_fields` leaving out one the document is built from): then it is read.
         whole = update_fields is None or sources <= set(update_fields)
@@ -482,6 +517,9 @@ def _after_migrate(sender, **kwargs):
 
 
 def connect() -> None:
+    from nkhr.models import base
+
+    base.document_before_save = _before_save
     post_save.connect(_saved, dispatch_uid="nkhr_document_saved")
     pre_delete.connect(_deleting, dispatch_uid="nkhr_document_deleting")
     post_delete.connect(_deleted, dispatch_uid="nkhr_document_deleted")
