@@ -516,6 +516,15 @@ def _after_migrate(sender, **kwargs):
     rebuild_all(only_unbuilt=True)
 
 
+def disconnect_saves() -> None:
+    """Saves no longer keep documents current (for measurement only: what a save costs
+    without them); `connect()` undoes it."""
+    from nkhr.models import base
+
+    base.document_before_save = None
+    post_save.disconnect(dispatch_uid="nkhr_document_saved")
+
+
 def connect() -> None:
     from nkhr.models import base
 
