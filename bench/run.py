@@ -723,13 +723,12 @@ class _RolledBack(Exception):
 
 def run_upkeep(subjects: dict, repeat: int, warmup: int) -> list[dict]:
     """What keeping search documents current costs a single save: the person (with its
-    aliases, a position and designations) edited and saved through the ORM, with the
-    document signal connected and disconnected. Two edits: its description (its document
-    is rebuilt and found unchanged, as are those of the records taking its names) and its
-    name, between two spellings (its document and its designations' are rewritten). In a
-    transaction rolled back at the end: the saves leave no history and no change."""
+    aliases, a position and designations) edited and saved through the ORM, with document
+    upkeep on and off (`nkhr.documents.disconnect_saves()`). Two edits: its description
+    (no document is rebuilt) and its name, between two spellings (its document and its
+    designations' are rewritten). In a transaction rolled back at the end: the saves
+    leave no history and no change."""
     from django.db import transaction
-    from django.db.models.signals import post_save
 
     from nkhr import documents
     from nkhr.models import Actor
@@ -748,7 +747,7 @@ def run_upkeep(subjects: dict, repeat: int, warmup: int) -> list[dict]:
                 rows = []
                 for connected in (True, False):
                     if not connected:
-                        post_save.disconnect(dispatch_uid="nkhr_document_saved")
+                        documents.disconnect_saves()
                     count = iter(range(10**9))
 
                     def save(change=change, count=count):

@@ -218,6 +218,12 @@ def fts_index(table: str, column: str) -> SQLiteOnlySQL:
     )
 
 
+def dropped(operation: VendorOnlySQL) -> VendorOnlySQL:
+    """`operation` undone: an index or FTS5 table of an earlier migration dropped, made
+    again if the migration is reversed."""
+    return type(operation)(operation.reverse_sql, operation.sql)
+
+
 def search_indexes(table: str, *, keys=(), text=()) -> list[migrations.RunSQL]:
     """Both backends' indexes for the key columns (`contains`) and text columns
     (`icontains`) of `table`."""

@@ -27,8 +27,9 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
+from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 
 from nkhr.matching import Kind
@@ -100,16 +101,27 @@ def entries_of(record, spec, aliases=None, linked=None) -> list[list]:
             entries.append(_entry(value, field, Kind.TEXT))
     for link in spec.links:
         target = linked[link] if linked is not None else getattr(record, link, None)
-        if target is None:
-            continue
-        hidden = getattr(target, "publication", Publication.PUBLISHED) != Publication.PUBLISHED
-        for name, _field, kind, language, script, staff_only in target.search_names or ():
-            if kind in (Kind.NAME, Kind.ALIAS, Kind.ABBREVIATION):
-                entries.append(
-                    [name, link, Kind.LINK if kind != Kind.ABBREVIATION else kind,
-                     language, script, bool(staff_only or hidden)]
-                )  # fmt: skip
-    # One entry per (name, kind, visibility): a name and an alias written alike.
+        entries += _link_entries(link, target)
+    return _unique(entries)
+
+
+def _link_entries(link: str, target) -> list[list]:
+    """The entries a record takes through `link` from `target` (its names, aliases and
+    abbreviations; staff-only while `target` is not published)."""
+    if target is None:
+        return []
+    hidden = getattr(target, "publication", Publication.PUBLISHED) != Publication.PUBLISHED
+    return [
+        [name, link, Kind.LINK if kind != Kind.ABBREVIATION else kind,
+         language, script, bool(staff_only or hidden)]
+        for name, _field, kind, language, script, staff_only in target.search_names or ()
+        if kind in (Kind.NAME, Kind.ALIAS, Kind.ABBREVIATION)
+    ]  # fmt: skip
+
+
+def _unique(entries: list[list]) -> list[list]:
+    """One entry per (name, kind, visibility), the first: a name and an alias written
+    alike."""
     seen, unique = set(), []
     for entry in entries:
         marker = (entry[0], entry[2], entry[5])
@@ -121,15 +133,20 @@ def entries_of(record, spec, aliases=None, linked=None) -> list[list]:
 
 def entry_keys(entry) -> list[str]:
     """The keys an entry is found by in `search_keys`."""
-    name, _field, kind = entry[:3]
-    if kind == Kind.KEY:
-        return [compact(name)]
-    if kind == Kind.ABBREVIATION:
-        return [name]
-    if kind == Kind.TEXT:
-        return []
-    key = _name_key(name)
+    key = _entry_key(entry)
     return [key] if key else []
+
+
+def _entry_key(entry) -> str:
+    """An entry's one key in `search_keys`, or "" (a passage of text has none)."""
+    kind = entry[2]
+    if kind == Kind.KEY:
+        return compact(entry[0])
+    if kind == Kind.ABBREVIATION:
+        return entry[0]
+    if kind == Kind.TEXT:
+        return ""
+    return _name_key(entry[0])
 
 
 # Names recur across documents (a person's names in each designation of them; tens of
@@ -143,7 +160,7 @@ def _name_key(name: str) -> str:
 
 
 def keys_column(entries: Iterable) -> str:
-    keys = list(dict.fromkeys(key for entry in entries for key in entry_keys(entry) if key))
+    keys = dict.fromkeys(filter(None, map(_entry_key, entries)))
     return f"|{'|'.join(keys)}|" if keys else ""
 
 
@@ -272,19 +289,116 @@ def refresh(model, pks: Iterable, *, follow: bool = True) -> None:
     if pending is not None and follow:
         pending.setdefault(model, set()).update(pks)
         return
-    with transaction.atomic():
-        _write(model, _load(model, pks))
+    # In the caller's transaction, without a savepoint of its own (two statements a save):
+    # a failure here fails the change that made the documents stale, as it should.
+    with transaction.atomic(savepoint=False):
+        records = _load(model, pks)
+        _write(model, records)
         if follow:
-            for dependent, link in _links_to(model):
-                if not has_document(dependent):
-                    continue
-                ids = list(
-                    dependent._base_manager.filter(**{f"{link}__in": pks})
-                    .order_by()
-                    .values_list("pk", flat=True)
-                )
-                for start in range(0, len(ids), 1000):
-                    refresh(dependent, ids[start : start + 1000], follow=False)
+            _follow(model, {record.pk: record for record in records})
+
+
+def _follow(model, targets: dict) -> None:
+    """Rewrite the documents of the records that take names from `targets` (pk → record of
+    `model`, its document current): one query reads the dependents' stored documents, of
+    every type that links to `model`; a statement per type and batch writes those that
+    changed. A dependent's own entries are kept as stored and its entries through the
+    link are made anew from the target in hand, so nothing already in hand is read again
+    (a type with more than one link, or a document never built, is rebuilt whole)."""
+    links = [(dependent, link) for dependent, link in _links_to(model) if has_document(dependent)]
+    if not links or not targets:
+        return
+    pks = list(targets)
+    branches = [
+        dependent._base_manager.filter(**{f"{link}__in": pks})
+        .order_by()
+        .annotate(document_branch=models.Value(n))
+        .values_list("pk", link, *DOCUMENT_FIELDS, "document_branch")
+        for n, (dependent, link) in enumerate(links)
+    ]
+    found = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    rows = defaultdict(list)
+    for pk, target_pk, *columns, branch in found:
+        rows[branch].append((pk, target_pk, columns))
+    for branch, found_rows in rows.items():
+        dependent, link = links[branch]
+        patch = len(_spec(dependent).links) == 1
+        changed, whole = [], []
+        for pk, target_pk, (names, keys, hidden) in found_rows:
+            if not patch or names is None:
+                whole.append(pk)
+                continue
+            own = [entry for entry in names if entry[1] != link]
+            columns = document(_unique(own + _link_entries(link, targets[target_pk])))
+            if columns != {
+                "search_names": names,
+                "search_keys": keys,
+                "search_keys_hidden": hidden,
+            }:
+                changed.append(dependent(pk=pk, **columns))
+        if changed:
+            dependent._base_manager.bulk_update(changed, DOCUMENT_FIELDS, batch_size=500)
+        for start in range(0, len(whole), 1000):
+            refresh(dependent, whole[start : start + 1000], follow=False)
+
+
+def _has_field(model, name: str) -> bool:
+    return any(field.name == name for field in model._meta.concrete_fields)
+
+
+def _stored_links(model, instance) -> dict:
+    """The records `instance` links to, as their stored documents: a linked record in hand
+    may hold a document older than the stored one (an alias of it added since). One
+    query per link."""
+    linked = {}
+    for link in _spec(model).links:
+        field = model._meta.get_field(link)
+        target_pk = getattr(instance, field.attname)
+        related = field.related_model
+        read = [name for name in ("search_names", "publication") if _has_field(related, name)]
+        stored = (
+            related._base_manager.filter(pk=target_pk).values(*read).first()
+            if target_pk is not None
+            else None
+        )
+        linked[link] = SimpleNamespace(**stored) if stored else None
+    return linked
+
+
+# Marks an instance whose document its save wrote with its row.
+_WITH_ROW = "_nkhr_document_with_row"
+
+
+def _before_save(instance, changed) -> bool:
+    """An edit about to be written (`TimeStampedModel.save`): if it changes a field its
+    document is built from, the document built from the instance (its aliases read once,
+    or as prefetched), to be written with the row. Inside `deferred()` nothing."""
+    model = type(instance)
+    setattr(instance, _WITH_ROW, False)
+    if _pending.get() is not None or not has_document(model):
+        return False
+    if not _sources(model).intersection(changed):
+        return False
+    concrete = model._meta.concrete_model
+    spec = _spec(concrete)
+    columns = document(entries_of(instance, spec, linked=_stored_links(concrete, instance)))
+    for name, value in columns.items():
+        setattr(instance, name, value)
+    setattr(instance, _WITH_ROW, True)
+    return True
+
+
+def _refresh_saved(model, instance) -> None:
+    """Rebuild the document of `instance`, just saved, from the instance itself (its aliases
+    read once, or as prefetched) and rewrite those of the records taking its names."""
+    spec = _spec(model)
+    linked = _stored_links(model, instance)
+    with transaction.atomic(savepoint=False):
+        columns = document(entries_of(instance, spec, linked=linked))
+        model._base_manager.filter(pk=instance.pk).update(**columns)
+        for name, value in columns.items():
+            setattr(instance, name, value)
+        _follow(model, {instance.pk: instance})
 
 
 def rebuild(model, *, only_unbuilt: bool = False, batch: int = 1000, progress=None) -> int:
@@ -330,6 +444,8 @@ def rebuild_all(*, only_unbuilt: bool = False, progress=None) -> dict:
 _DELETING = "_nkhr_document_dependents"
 
 
+# Read from the registry, complete once the apps are ready (signals fire after that).
+@cache
 def _sources(model) -> frozenset[str]:
     """The fields of `model` that its document, or the documents of the records taking
     its names, are built from: its spec's own fields and links, and its publication."""
@@ -338,15 +454,32 @@ def _sources(model) -> frozenset[str]:
     return frozenset({*spec.names, *spec.keys, *own, *spec.links, "publication"})
 
 
-def _saved(sender, instance, raw=False, **kwargs):
+def _saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if has_document(sender):
         # A save that changed none of the fields documents are built from (a description
         # edited) leaves every document as it was: nothing to rebuild.
-        changed = getattr(instance, "changed_fields", lambda: None)()
+        sources = _sources(sender)
+        if hasattr(instance, "changed_by_save"):
+            changed = instance.changed_by_save
+        else:
+            changed = getattr(instance, "changed_fields", lambda: None)()
         built = getattr(instance, "search_names", None) is not None
-        if built and changed is not None and not _sources(sender).intersection(changed):
+        if built and changed is not None and not sources.intersection(changed):
             return
-        refresh(sender._meta.concrete_model, [instance.pk])
+        model = sender._meta.concrete_model
+        if getattr(instance, _WITH_ROW, False):
+            # Its document went with the row: only the records taking its names are left.
+            setattr(instance, _WITH_ROW, False)
+            with transaction.atomic(savepoint=False):
+                _follow(model, {instance.pk: instance})
+            return
+        # The instance holds what was written unless the save wrote only some fields
+        # (`update_fields` leaving out one the document is built from): then it is read.
+        whole = update_fields is None or sources <= set(update_fields)
+        if _pending.get() is not None or raw or not whole:
+            refresh(model, [instance.pk])
+        else:
+            _refresh_saved(model, instance)
         return
     for model, _relation, link in _alias_parents().get(sender, ()):
         parent_id = getattr(instance, f"{link}_id", None)
@@ -383,7 +516,19 @@ def _after_migrate(sender, **kwargs):
     rebuild_all(only_unbuilt=True)
 
 
+def disconnect_saves() -> None:
+    """Saves no longer keep documents current (for measurement only: what a save costs
+    without them); `connect()` undoes it."""
+    from nkhr.models import base
+
+    base.document_before_save = None
+    post_save.disconnect(dispatch_uid="nkhr_document_saved")
+
+
 def connect() -> None:
+    from nkhr.models import base
+
+    base.document_before_save = _before_save
     post_save.connect(_saved, dispatch_uid="nkhr_document_saved")
     pre_delete.connect(_deleting, dispatch_uid="nkhr_document_deleting")
     post_delete.connect(_deleted, dispatch_uid="nkhr_document_deleted")

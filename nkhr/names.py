@@ -145,23 +145,40 @@ class SplitName:
 _WORD = re.compile(r"[^\W_]+(?:['\u2019\u02bc][^\W_]+)*\.?", re.UNICODE)
 
 
+# Names are made of words that recur (syllables, surnames, "Committee", numbers): what a
+# word is worth in a name is worked out once per process, not in every name it is in.
+@lru_cache(maxsize=65536)
+def _word(raw: str) -> tuple[str, str, bool, tuple[str, ...]]:
+    """A word as `_WORD` finds it: (without its full stop, its `compact()` form, whether
+    it is a title or an initial, the words it stands for: a Hangul name's two)."""
+    bare = raw.rstrip(".")
+    folded = compact(bare)
+    optional = folded in TITLES or (len(folded) == 1 and folded.isascii() and folded.isalpha())
+    return bare, folded, optional, tuple(split_hangul_name(bare)) if is_hangul(bare) else (bare,)
+
+
 def split_name(name: str) -> SplitName:
     """The words of `name`, split on spaces, commas, hyphens and other punctuation;
     titles and single-letter initials set apart (unless nothing else is left)."""
-    text = unicodedata.normalize("NFKC", name or "")
+    return SplitName(*_split(name))
+
+
+def _split(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    name = name or ""
+    # NFKC leaves ASCII as it is.
+    text = name if name.isascii() else unicodedata.normalize("NFKC", name)
     words, optional = [], []
     for raw in _WORD.findall(text):
-        bare = raw.rstrip(".")
-        folded = compact(bare)
+        bare, folded, is_optional, parts = _word(raw)
         if not folded:
             continue
-        if folded in TITLES or (len(folded) == 1 and folded.isascii() and folded.isalpha()):
+        if is_optional:
             optional.append(bare)
         else:
-            words.extend(split_hangul_name(bare) if is_hangul(bare) else [bare])
+            words.extend(parts)
     if not words:
         words, optional = optional, []
-    return SplitName(tuple(words), tuple(optional))
+    return tuple(words), tuple(optional)
 
 
 def full_form(name: str) -> str:
@@ -181,6 +198,8 @@ def full_form(name: str) -> str:
 @lru_cache(maxsize=65536)
 def token_key(word: str) -> str:
     """The key of one word (see the module): equal for the ways one word is written."""
+    if word.isdigit() and word.isascii():
+        return word  # a number is its own key (the numbers in titles rarely recur)
     key = compact(romanize_hangul(word))
     if not key.isascii():
         return key  # another script (Chinese characters): compared as written
@@ -201,7 +220,7 @@ def token_key(word: str) -> str:
 
 def token_keys(name: str) -> tuple[str, ...]:
     """The keys of `name`'s words, titles and initials left out."""
-    return tuple(key for key in map(token_key, split_name(name).words) if key)
+    return tuple(key for key in map(token_key, _split(name)[0]) if key)
 
 
 def name_forms(name: str, most: int = 6) -> tuple[str, ...]:
@@ -255,8 +274,11 @@ def abbreviations(name: str) -> tuple[str, ...]:
     of every leading run of its words (an abbreviation often stops before a qualifier, as
     "COI" does before "on Human Rights in the DPRK"), with its minor words and without.
     Only Latin names of three or more words, and not a person's (see below)."""
-    words = [compact(word) for word in _WORD.findall(unicodedata.normalize("NFKC", name or ""))]
-    words = [word for word in words if word]
+    found = _WORD.findall(unicodedata.normalize("NFKC", name or ""))
+    if len(found) < 3:
+        return ()  # most names (a Hangul one, a company's two words): nothing to work out
+    # A word's compact form is the same with or without its full stop (punctuation).
+    words = [folded for folded in (_word(raw)[1] for raw in found) if folded]
     if len(words) < 3 or not all(word.isascii() for word in words):
         return ()
     # A person's name ("Kim Jong Un") is not abbreviated: its words are syllables, none

@@ -17,6 +17,7 @@ import unicodedata
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DOUBLED = re.compile(r"([a-z])\1+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 # Order matters: longer spellings first, so "tch" is folded before "ch" and "t".
 _ROMANIZATION_FOLDS = (
@@ -54,6 +55,9 @@ def compact(text: str | None) -> str:
     """Case-, space- and punctuation-insensitive form of `text`."""
     if not text:
         return ""
+    if text.isascii():
+        # No marks to strip, and casefold() is lower() (most keys: worth the shortcut).
+        return _NOT_WORD.sub("", text.lower())
     return _NOT_WORD.sub("", _strip_marks(text).casefold())
 
 
@@ -70,6 +74,8 @@ def name_key(text: str | None) -> str:
 
 def detect_script(text: str) -> str:
     """ISO 15924 code of the script `text` is written in: Hang, Hani or Latn ("" if unsure)."""
+    if text.isascii():
+        return "Latn" if _ASCII_LETTER.search(text) else ""
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return ""

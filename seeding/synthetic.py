@@ -25,7 +25,8 @@ computed with the functions `refresh_derived()` calls (`name_key`, `compact`,
 (sources, authorities, regimes, rounds) go through `refresh_derived()` itself.
 
 From `BULK_LOAD_SCALE` on, the secondary indexes of the tables written (and, on
-PostgreSQL, their foreign keys) are dropped first and rebuilt at the end (`bulk_load`). Everything happens
+PostgreSQL, their foreign keys; on SQLite, the triggers of their FTS5 tables) are dropped
+first and rebuilt at the end (`bulk_load`). Everything happens
 in one transaction: a failure leaves no row, and the indexes and keys as they were.
 
 No history is written: these rows are generated, not the work of a curator, and a first
@@ -303,7 +304,6 @@ NATIVE_TYPES = frozenset(
         "URLField",
     }
 )
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _count_nulls = operator.methodcaller("count", None)
 
 
@@ -343,7 +343,16 @@ class Table:
 
 
 def _copy_value(value) -> str:
-    return "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
+    if value is None:
+        return "\\N"
+    text = str(value)
+    # A search document's JSON holds backslashes (`\\uXXXX`) in most rows: escaped by
+    # `replace`, which scans in C, where `translate` looks up every character.
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 class CopyStream:
@@ -430,10 +439,11 @@ def _prepared(row: tuple, prepare, connection) -> tuple:
 @contextmanager
 def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
     """Drop the secondary indexes (neither unique nor behind a constraint) of the tables
-    written and, on PostgreSQL, their foreign keys; recreate them once the rows are in: one
-    sorted build per index and one join per key cost much less than updating every index
-    and checking every key row by row. Everything is read from the catalog as it is, so
-    nothing here names an index. Inside the seed's transaction: if it fails, the rows go
+    written and, on PostgreSQL, their foreign keys (on SQLite, the triggers that keep their
+    FTS5 tables in step); recreate them once the rows are in: one sorted build per index,
+    one join per key and one rebuild per FTS5 table cost much less than updating every
+    index, checking every key and tokenizing every row as it is inserted. Everything is read
+    from the catalog as it is, so nothing here names an index. Inside the seed's transaction: if it fails, the rows go
     and the indexes and keys come back; re-adding a key checks every row of its table.
     Other sessions wait for the tables until the seed commits."""
     postgresql = connection.vendor == "postgresql"
@@ -442,7 +452,7 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
         return
     tables = [model._meta.db_table for model in models_]
     quoted = [connection.ops.quote_name(table) for table in tables]
-    keys = []
+    keys, triggers, fts_tables = [], [], []
     with connection.cursor() as cursor:
         if postgresql:
             cursor.execute(
@@ -472,6 +482,29 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
                 for name, sql in cursor.fetchall()
                 if not sql.upper().startswith("CREATE UNIQUE")
             ]
+            # External-content FTS5 tables over the tables written, and the triggers that
+            # write each row into them (`nkhr.db.fts_index`).
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'table'"
+                " AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name"
+            )
+            fts_tables = [
+                name
+                for name, sql in cursor.fetchall()
+                if any(f"content='{table}'" in sql for table in tables)
+            ]
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+                f" AND tbl_name IN ({', '.join(['%s'] * len(tables))}) ORDER BY name",
+                tables,
+            )
+            triggers = [
+                (connection.ops.quote_name(name), sql)
+                for name, sql in cursor.fetchall()
+                if any(f'INTO "{fts}"' in sql for fts in fts_tables)
+            ]
+        for name, _ in triggers:
+            cursor.execute(f"DROP TRIGGER {name}")
         for table, name, _ in keys:
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _ in indexes:
@@ -485,13 +518,19 @@ def bulk_load(connection, models_: Iterable[type[models.Model]], notice=None):
             cursor.execute(definition)
         for table, name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        for fts in fts_tables:
+            fts = connection.ops.quote_name(fts)
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        for _, definition in triggers:
+            cursor.execute(definition)
         # Planner statistics for the new rows: without them SQLite lists a page of
         # designations by sorting all of them instead of walking the listing-order index.
         for table in quoted:
             cursor.execute(f"ANALYZE {table}")
     if notice:
         notice(
-            f"{len(indexes)} indexes and {len(keys)} foreign keys rebuilt",
+            f"{len(indexes)} indexes, {len(keys)} foreign keys"
+            f" and {len(fts_tables)} FTS5 tables rebuilt",
             time.perf_counter() - started,
         )
 
@@ -505,6 +544,9 @@ class SeedProgress:
     rows: int = 0
     counts: dict = field(default_factory=dict)
     notice: Callable[[str, float], None] = lambda what, seconds: None
+    # False for measurement only (`seed_synthetic --no-documents`): what seeding costs
+    # without search documents; the rows' documents stay NULL and searches miss them.
+    documents: bool = True
 
     def insert(self, model: type[models.Model], objects: Iterable[models.Model]):
         """Write model instances, each after `refresh_derived()` and with its search
@@ -513,7 +555,7 @@ class SeedProgress:
         to them take their names from there."""
         fields_ = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
         objects = list(objects)
-        if has_document(model):
+        if has_document(model) and self.documents:
             spec = search_spec(model)
             for obj in objects:
                 # A new record has no aliases yet; its links are read before the rows
@@ -600,6 +642,10 @@ def document_of(model, values: dict, aliases: Iterable[NameRow] = (), linked=Non
     return document(entries_of(SimpleNamespace(**values), spec, aliases, linked))
 
 
+# A row's document columns when documents are not written (`SeedProgress.documents`).
+NO_DOCUMENT = (None, None, None)
+
+
 def document_row(columns: dict) -> tuple:
     """A document's columns as written, in the order of `DOCUMENT_FIELDS`."""
     return (
@@ -683,7 +729,7 @@ class _Names(NamedTuple):
     linked: Linked
 
 
-def _names(names: dict) -> _Names:
+def _names(names: dict, documents: bool = True) -> _Names:
     """Hangul and Revised Romanization always; McCune-Reischauer where it is spelt apart.
     Keys and scripts come from the functions `refresh_derived()` calls."""
     spellings = [
@@ -700,6 +746,8 @@ def _names(names: dict) -> _Names:
     rows = sorted(
         NameRow(spelling, language, script) for spelling, _, _, language, script in aliases
     )
+    if not documents:
+        return _Names(names["name"], name_key(names["name"]), aliases, NO_DOCUMENT, Linked(None))
     columns = document_of(Actor, {"name": names["name"]}, rows)
     return _Names(
         names["name"],
@@ -713,14 +761,16 @@ def _names(names: dict) -> _Names:
 # A few tens of thousands of distinct names recur across a million actors: each is spelt,
 # keyed and scripted once.
 @functools.cache
-def _person_names(surname: tuple, first: tuple, second: tuple) -> _Names:
-    return _names(_person_name(surname, first, second))
+def _person_names(documents: bool, surname: tuple, first: tuple, second: tuple) -> _Names:
+    return _names(_person_name(surname, first, second), documents)
 
 
 @functools.cache
-def _organisation_names(kind: tuple, first: tuple, second: tuple) -> tuple[_Names, str]:
+def _organisation_names(
+    documents: bool, kind: tuple, first: tuple, second: tuple
+) -> tuple[_Names, str]:
     names = _organisation_name(kind, first, second)
-    return _names(names), names["kind"]
+    return _names(names, documents), names["kind"]
 
 
 # The columns each section gives, in the order of its tuples.
@@ -860,6 +910,12 @@ class Seeder:
         prefix, width = f"{PREFIX}{kind}-", self.width
         return (f"{prefix}{i:0{width}d}" for i in range(count))
 
+    def document_row(self, model, values: dict, aliases=(), linked=None) -> tuple:
+        """The document columns of a row (`document_of`), unless documents are not written."""
+        if not self.progress.documents:
+            return NO_DOCUMENT
+        return document_row(document_of(model, values, aliases, linked))
+
     # sections -------------------------------------------------------------------------------
     def run(self) -> SeedProgress:
         loading = bulk_load(connection, WRITTEN, self.progress.notice)
@@ -898,6 +954,7 @@ class Seeder:
 
     def actors(self):
         plan, insert = self.plan, self.progress.insert_rows
+        documents = self.progress.documents
         sources = [self.source_id(i) for i in range(SOURCES)]
         authorities = [
             Actor(
@@ -931,7 +988,7 @@ class Seeder:
 
         def bodies(start: int, stop: int, aliases: list):
             for i in range(start, stop):
-                names, kind = _organisation_names(*_draw_organisation(rng))
+                names, kind = _organisation_names(documents, *_draw_organisation(rng))
                 actor_id = self.body_id(i)
                 # A parent is an earlier body, so the hierarchy can never be a cycle.
                 parent = self.body_id(rng.randrange(i)) if i and rng.random() < 0.2 else None
@@ -960,7 +1017,7 @@ class Seeder:
         # Body names recur: so do their positions' names, each documented once.
         @functools.cache
         def position_document(name: str) -> tuple:
-            return document_row(document_of(Actor, {"name": name}))
+            return self.document_row(Actor, {"name": name})
 
         # A position is an office inside a body ("Director of …"), so it can be held.
         def positions():
@@ -987,7 +1044,7 @@ class Seeder:
 
         def persons(start: int, stop: int, aliases: list):
             for i in range(start, stop):
-                names = _person_names(*_draw_person(rng))
+                names = _person_names(documents, *_draw_person(rng))
                 actor_id = self.person_id(i)
                 born = random_() < 0.6
                 country = choice(PERSON_COUNTRIES)
@@ -1129,12 +1186,8 @@ class Seeder:
                     delisted_precision,
                     basis,
                     reference,
-                    *document_row(
-                        document_of(
-                            Designation,
-                            {"reference": reference},
-                            linked={"target": targets[target]},
-                        )
+                    *self.document_row(
+                        Designation, {"reference": reference}, linked={"target": targets[target]}
                     ),
                 )
 
@@ -1177,7 +1230,7 @@ class Seeder:
                     introduced,
                     DAY,
                     "A synthetic bill for benchmarks.",
-                    *document_row(document_of(Legislation, {**values, "law_number": ""})),
+                    *self.document_row(Legislation, {**values, "law_number": ""}),
                 )
                 day, source = introduced, sources[i % SOURCES]
                 for order, kind in enumerate(ACTION_KINDS, start=1):
@@ -1221,12 +1274,10 @@ class Seeder:
                     DAY,
                     "KP",
                     "A synthetic report for benchmarks.",
-                    *document_row(
-                        document_of(
-                            Report,
-                            {"title": title, "symbol": symbol},
-                            linked={"author": self.authorities_linked[author]},
-                        )
+                    *self.document_row(
+                        Report,
+                        {"title": title, "symbol": symbol},
+                        linked={"author": self.authorities_linked[author]},
                     ),
                 )
 
@@ -1253,7 +1304,7 @@ class Seeder:
                     DAY,
                     "Synthetic City",
                     country,
-                    *document_row(document_of(Event, {"title": title})),
+                    *self.document_row(Event, {"title": title}),
                 )
 
         def participants():

@@ -48,6 +48,11 @@ class RecordManager(models.Manager.from_queryset(RecordQuerySet)):
 DOCUMENT_FIELDS = ("search_names", "search_keys", "search_keys_hidden")
 NOT_CHANGES = frozenset({"updated", *DOCUMENT_FIELDS})
 
+# Set by nkhr/documents.py (`connect()`): called by an edit's save with the instance and
+# the fields it changed before the row is written; True when it has set the instance's
+# document columns, to be written with the row (one statement, not two).
+document_before_save = None
+
 
 class TimeStampedModel(models.Model):
     # Not auto_now: fixtures carry their own timestamps so that loading them twice
@@ -66,6 +71,7 @@ class TimeStampedModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        changed = None
         if not kwargs.get("force_insert"):
             changed = self.changed_fields()
             update_fields = kwargs.get("update_fields")
@@ -83,6 +89,11 @@ class TimeStampedModel(models.Model):
                     for field in self._meta.concrete_fields
                     if not field.primary_key and field.name not in DOCUMENT_FIELDS
                 ]
+                if document_before_save is not None and document_before_save(self, changed):
+                    kwargs["update_fields"] += DOCUMENT_FIELDS
+        # What this save writes that differs from what was loaded (None: not known, a new
+        # row), for its post_save receivers: worked out once, not again by each of them.
+        self.changed_by_save = changed
         super().save(*args, **kwargs)
         self._stored_values = {
             field.attname: getattr(self, field.attname) for field in self._meta.concrete_fields

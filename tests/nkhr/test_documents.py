@@ -129,3 +129,55 @@ def test_a_save_changing_no_documented_field_rebuilds_nothing_and_a_rename_does(
     assert read_designations(renamed.captured_queries)
     names = [entry[0] for entry in Designation.objects.get(pk=designation.pk).search_names]
     assert "Kim Ryong-su" in names and "Kim Ryong Su" not in names
+
+
+def person_with_designations(count: int) -> Actor:
+    """A person with aliases, a position and `count` designations, as loaded to be edited."""
+    person = factories.PersonFactory(name="Kim Ryong Su")
+    factories.AliasFactory(actor=person, name="김룡수", language="ko")
+    factories.AliasFactory(actor=person, name="Kim Ryong-su")
+    factories.PositionHeldFactory(person=person)
+    for _ in range(count):
+        factories.DesignationFactory(target=person)
+    return Actor.objects.get(pk=person.pk)
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_an_edit_and_a_rename_cost_a_constant_number_of_queries(count):
+    person = person_with_designations(count)
+
+    # An edit: the row and its version, nothing else.
+    person.description = "Edited."
+    with CaptureQueriesContext(connection) as edited:
+        person.save()
+    # A rename: its aliases (the rest of its document is in hand); the row, with its
+    # document, and its version; the stored documents of every record taking its names,
+    # in one query; those of its designations rewritten in one statement.
+    person.name = "Kim Ryong Sun"
+    with CaptureQueriesContext(connection) as renamed:
+        person.save()
+
+    assert len(edited.captured_queries) == 2
+    assert len(renamed.captured_queries) == 5, [q["sql"][:120] for q in renamed]
+    for designation in Designation.objects.filter(target=person):
+        assert designation.search_names == [
+            *[entry for entry in designation.search_names if entry[1] != "target"],
+            *[[name, "target", Kind.LINK if kind != Kind.ABBREVIATION else kind, *rest]
+              for name, _field, kind, *rest in stored(person)["search_names"]],
+        ]  # fmt: skip
+    assert "Kim Ryong Sun" in names(person)
+
+
+def test_a_rename_writes_what_a_rebuild_gives():
+    person = person_with_designations(3)
+    report = factories.ReportFactory(author=person)
+    person.name = "Kim Ryong Sun"
+    person.publication = Publication.DRAFT
+    person.save()
+    dependents = [*Designation.objects.filter(target=person), report]
+    kept = [stored(person), *map(stored, dependents)]
+
+    documents.rebuild_all()
+
+    assert [stored(person), *map(stored, dependents)] == kept
+    assert "Kim Ryong Sun" in names(dependents[0]) and not stored(dependents[0])["search_keys"]

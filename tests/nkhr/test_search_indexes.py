@@ -6,7 +6,9 @@ the migrations built. On PostgreSQL a GIN trigram index on the column for a key 
 column's FTS5 trigram table (`nkhr.db.fts_table`) with its three triggers.
 
 A spec that names a column without an index fails here, naming the table and column: add a
-migration for it (`nkhr.db.search_indexes`)."""
+migration for it (`nkhr.db.search_indexes`). The other way round, a key column indexed for
+`contains` that nothing searches fails too (every row written pays for the index): drop it
+(`nkhr.db.dropped`)."""
 
 import re
 
@@ -107,6 +109,35 @@ def sqlite_indexed() -> set[tuple[str, str, str]]:
     return indexed
 
 
+_FTS = re.compile(r"USING fts5\(\"(?P<column>\w+)\", content='(?P<table>\w+)'")
+
+
+def key_indexed() -> set[tuple[str, str]]:
+    """(table, column) of every stored key column (`*_key`, a document's keys) with an
+    index that serves `contains`: a GIN trigram index on the bare column, or an FTS5 table."""
+    if connection.vendor == "postgresql":
+        return {
+            (table, column) for table, column, lookup in postgres_indexed() if lookup == CONTAINS
+        }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND sql LIKE '%fts5%'")
+        found = [_FTS.search(sql) for (sql,) in cursor.fetchall()]
+    return {
+        (match["table"], match["column"])
+        for match in found
+        if match and (match["column"].endswith("_key") or match["column"].startswith("search_keys"))
+    }
+
+
+def unread_key_indexes() -> list[str]:
+    """Key columns indexed for `contains` that no spec and no admin searches: every row
+    written pays for such an index, and no search gains from it."""
+    searched = {
+        (table, column) for table, column, lookup, _ in searched_columns() if lookup == CONTAINS
+    }
+    return sorted(f"{table}.{column}" for table, column in key_indexed() - searched)
+
+
 def indexed() -> set[tuple[str, str, str]]:
     if connection.vendor == "postgresql":
         return postgres_indexed()
@@ -183,3 +214,12 @@ def test_every_document_looked_up_by_whole_keys_has_their_index_on_postgresql():
             if not any(t == table and expression in d for t, d in definitions):
                 missing.append(f"{table}.{column} (searched by {filterset.__qualname__})")
     assert sorted(set(missing)) == []
+
+
+@pytest.mark.django_db
+def test_no_key_column_keeps_an_index_nothing_searches():
+    # The old per-column keys (titles, symbols, bill numbers) are searched through the
+    # records' documents now; only actor and alias names are still searched by the admins.
+    assert unread_key_indexes() == []
+    assert ("nkhr_alias", "name_key") in key_indexed()
+    assert ("nkhr_event", "search_keys") in key_indexed()

@@ -28,8 +28,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete the synthetic records already there first (else refuse to run).",
         )
+        parser.add_argument(
+            "--no-documents",
+            action="store_true",
+            help="For measurement only: write no search documents (what seeding costs "
+            "without them). Searches miss the rows until `rebuild_search_documents`.",
+        )
 
-    def handle(self, *args, scale, seed, replace, **options):
+    def handle(self, *args, scale, seed, replace, no_documents, **options):
         if scale < 1:
             raise CommandError("--scale must be at least 1.")
         verbose = options["verbosity"] > 0
@@ -67,7 +73,7 @@ class Command(BaseCommand):
             if verbose:
                 self.stdout.write(f"  {what} in {seconds:.1f} s")
 
-        progress = synthetic.SeedProgress(report=report, notice=notice)
+        progress = synthetic.SeedProgress(report=report, notice=notice, documents=not no_documents)
         synthetic.seed(scale, seed, progress)
         elapsed = time.perf_counter() - started
         self.stdout.write(
