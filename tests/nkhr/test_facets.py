@@ -6,6 +6,7 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
+from nkhr.api import filtering
 from nkhr.api.filtering import FACET_VALUES, facets_of
 from nkhr.models import Actor
 from nkhr.models.publication import Publication
@@ -165,3 +166,13 @@ def test_the_schema_lists_the_facets_of_each_list_and_their_answer():
     ]
     page = schema["components"]["schemas"]["PaginatedDesignationList"]
     assert "facets" in page["properties"]
+
+
+def test_at_most_so_many_values_the_most_frequent_first(monkeypatch):
+    monkeypatch.setattr(filtering, "FACET_VALUES", 2)
+    for year, times in ((2014, 1), (2016, 3), (2017, 2)):
+        DesignationFactory.create_batch(
+            times, listed=datetime.date(year, 1, 1), listed_precision="year"
+        )
+    found = facets(APIClient(), DESIGNATIONS, "listed_year")["listed_year"]
+    assert [(e["value"], e["count"]) for e in found] == [(2016, 3), (2017, 2)]

@@ -304,3 +304,9 @@ def test_a_cursor_sees_every_record_once_with_empty_values(client):
         seen += ids(response)
         url, params = response.json()["next"], {}
     assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
+
+
+def test_a_cursor_pages_in_public_id_order_whatever_the_ordering(client):
+    made = mechanisms_with_and_without_dates()
+    params = {"mode": "cursor", "limit": 10, "ordering": "-established"}
+    assert ids(client.get("/api/v1/mechanisms/", params)) == sorted(made)
