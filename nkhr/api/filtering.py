@@ -254,42 +254,44 @@ class Facet:
 
     def counts(self, queryset, request) -> list[dict]:
         """The records of `queryset` per value, the most frequent first: one query."""
+        model = queryset.model
         # Rows repeated by a to-many filter are counted once.
         count = Count("pk", distinct=bool(queryset.query.distinct))
-        rows = queryset.order_by()
-        if self.kind == "year":
-            rows = rows.annotate(facet_value=ExtractYear(self.path))
-        else:
-            rows = rows.annotate(facet_value=F(self.path))
-        columns = ["facet_value"]
-        related = None
+        value = ExtractYear(self.path) if self.kind == "year" else F(self.path)
+        label_column = None
         if self.kind == "link":
-            related = _final_field(queryset.model, self.path).related_model
-            label = _label_column(related)
-            if label:
-                columns.append(f"{self.path}__{label}")
-            if _has_field(related, "publication"):
-                columns.append(f"{self.path}__publication")
-        rows = rows.values(*columns).annotate(facet_count=count)
-        rows = rows.order_by("-facet_count", "facet_value")[:FACET_VALUES]
-        labels = self._choice_labels(queryset.model)
+            label = _label_column(_final_field(model, self.path).related_model)
+            label_column = f"{self.path}__{label}" if label else None
+        # A value read through (or of) a record the reader may not see is no value to them,
+        # as the list shows it.
+        shown_by = _publication_columns(model, self.path, self.kind == "link")
+        columns = ["facet_value", *([label_column] if label_column else []), *shown_by]
+        rows = (
+            queryset.order_by()
+            .annotate(facet_value=value)
+            .values(*columns)
+            .annotate(facet_count=count)
+            .order_by("-facet_count", "facet_value")[:FACET_VALUES]
+        )
+        choices = self._choice_labels(model)
         counted: dict = {}
         for row in rows:
-            value, label = row["facet_value"], None
-            if related is not None:
-                publication = row.get(f"{self.path}__publication")
-                if value is not None and not is_visible(_State(publication), request):
-                    value = None
-                else:
-                    label = row.get(f"{self.path}__{_label_column(related)}", value)
-            elif labels is not None:
-                label = labels.get(value, value)
-            else:
-                label = value
-            label = None if value is None or label is None else str(label)
+            value = row["facet_value"]
+            if value is not None and not all(
+                is_visible(_State(row[column]), request) for column in shown_by
+            ):
+                value = None
             if value is None:
                 label = None
-            entry = counted.setdefault(value, {"value": value, "label": label, "count": 0})
+            elif label_column:
+                label = row[label_column] or value
+            elif choices is not None:
+                label = choices.get(value, value)
+            else:
+                label = value
+            entry = counted.setdefault(
+                value, {"value": value, "label": None if label is None else str(label), "count": 0}
+            )
             entry["count"] += row["facet_count"]
         return sorted(
             counted.values(),
@@ -316,6 +318,19 @@ def _final_field(model, path: str):
         field = model._meta.get_field(name)
         model = field.related_model or model
     return field
+
+
+def _publication_columns(model, path: str, with_last: bool) -> list[str]:
+    """The publication columns of the records `path` passes through (and, `with_last`, of
+    the record it ends at)."""
+    names = path.split("__")
+    columns = []
+    for end in range(1, len(names) + (1 if with_last else 0)):
+        prefix = "__".join(names[:end])
+        related = _final_field(model, prefix).related_model
+        if related is not None and _has_field(related, "publication"):
+            columns.append(f"{prefix}__publication")
+    return columns
 
 
 def _single_valued(model, path: str) -> bool:

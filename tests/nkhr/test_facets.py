@@ -176,3 +176,15 @@ def test_at_most_so_many_values_the_most_frequent_first(monkeypatch):
         )
     found = facets(APIClient(), DESIGNATIONS, "listed_year")["listed_year"]
     assert [(e["value"], e["count"]) for e in found] == [(2016, 3), (2017, 2)]
+
+
+def test_a_value_read_through_an_unpublished_record_is_no_value_to_the_public():
+    DesignationFactory()
+    DesignationFactory(target__publication=Publication.DRAFT)
+    public = facets(APIClient(), DESIGNATIONS, "target_kind")["target_kind"]
+    assert {(e["value"], e["count"]) for e in public} == {("person", 1), (None, 1)}
+    # As the list shows it: the draft target's kind is hidden there too.
+    listed = APIClient().get(DESIGNATIONS).json()["results"]
+    assert sorted(str(row["target_kind"]) for row in listed) == ["None", "person"]
+    staff = facets(analyst_client(), DESIGNATIONS, "target_kind")["target_kind"]
+    assert {(e["value"], e["count"]) for e in staff} == {("person", 2)}

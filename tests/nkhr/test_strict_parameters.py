@@ -12,6 +12,7 @@ from mechanisms.models import Mechanism
 from nkhr.api.filtering import facets_of
 from nkhr.api.pagination import MAX_LIMIT
 from nkhr.registry import record_types
+from tests.api_base import analyst_client
 from tests.factories import MechanismFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +311,12 @@ def test_a_cursor_pages_in_public_id_order_whatever_the_ordering(client):
     made = mechanisms_with_and_without_dates()
     params = {"mode": "cursor", "limit": 10, "ordering": "-established"}
     assert ids(client.get("/api/v1/mechanisms/", params)) == sorted(made)
+
+
+@pytest.mark.parametrize(
+    ("parameter", "value"), [("nope", "1"), ("limit", "abc"), ("offset", "-1"), ("mode", "x")]
+)
+def test_the_pending_changes_list_refuses_a_bad_parameter_by_name(parameter, value):
+    analyst = analyst_client()
+    assert analyst.get("/api/v1/pending-changes/", {"status": "pending"}).status_code == 200
+    assert_names(analyst.get("/api/v1/pending-changes/", {parameter: value}), parameter)
