@@ -69,7 +69,8 @@ def as_choices(choices: Iterable[str]) -> Callable[[str], list[str]]:
         terms = value.split(",")
         unknown = [term for term in terms if term not in choices]
         if unknown:
-            raise Invalid(f"Unknown: {', '.join(unknown)}; give some of {', '.join(choices)}.")
+            named = ", ".join(f"`{term}`" for term in unknown)
+            raise Invalid(f"Unknown: {named}; give some of {', '.join(choices)}.")
         return terms
 
     return read
