@@ -39,6 +39,7 @@ from nkhr.api.filtering import (
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.parameters import (
     BRIEF,
+    FORMAT,
     check,
     detail_parameters,
     facets_parameter,
@@ -224,6 +225,8 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
             return list_parameters(self)
         if action == "retrieve":
             return detail_parameters(self)
+        if action == "history":
+            return [FORMAT]
         return None
 
     def schema_parameters(self, action: str) -> list:

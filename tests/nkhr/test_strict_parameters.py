@@ -320,3 +320,9 @@ def test_the_pending_changes_list_refuses_a_bad_parameter_by_name(parameter, val
     analyst = analyst_client()
     assert analyst.get("/api/v1/pending-changes/", {"status": "pending"}).status_code == 200
     assert_names(analyst.get("/api/v1/pending-changes/", {parameter: value}), parameter)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_a_records_history_refuses_an_unknown_parameter(client, resource):
+    url = f"/api/v1/{resource}/no-such-record/history/"
+    assert_names(client.get(url, {"brief": "1"}), "brief")
