@@ -42,6 +42,9 @@ def test_an_error_of_a_read_is_readable_too():
     response = Client().get("/api/v1/actors/", {"ordering": "nope"}, **ORIGIN)
     assert response.status_code == 400
     assert allowance(response) == "*"
+    missing = Client().get("/api/v1/actors/no-such-actor/", **ORIGIN)
+    assert missing.status_code == 404
+    assert allowance(missing) == "*"
 
 
 def test_a_reads_preflight_is_allowed():
