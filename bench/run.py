@@ -489,6 +489,13 @@ def api_scenarios(subjects: dict) -> list[dict]:
             "explain": True,
         },
         {
+            # Four grouped counts beside a one-row page (README, "Facets").
+            "name": "designations facets (4 fields)",
+            "path": f"{LIST_PATH}?"
+            + urlencode({"limit": 1, "facets": "authority,regime,target_kind,listed_year"}),
+            "explain": True,
+        },
+        {
             "name": "actor detail (person)",
             "path": f"/api/v1/actors/{subjects['person']}/",
             "floor": actor_floor(subjects["person"]),

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nkhr.security.ContentSecurityPolicyMiddleware",
     "nkhr.security.RefuseNulMiddleware",
+    # Before the session: a read's preflight is answered without one (nkhr/cors.py).
+    "nkhr.cors.PublicReadCorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -151,6 +153,9 @@ PROXY_COUNT = env.int("PROXY_COUNT", default=0)
 
 # Reads are public unless API_PUBLIC_READ=false; writes need the model's Django permission.
 API_PUBLIC_READ = env.bool("API_PUBLIC_READ", default=True)
+# Web pages anywhere may read the API's public GETs (`Access-Control-Allow-Origin: *`, never
+# with credentials; nkhr/cors.py) unless API_CORS=false.
+API_CORS = env.bool("API_CORS", default=True)
 
 
 def throttle_rate(name: str, default: str) -> str | None:

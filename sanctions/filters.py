@@ -54,6 +54,8 @@ class DesignationFilterSet(RecordFilterSet):
     )
     partial_dates = ("listed", "delisted")
     search_spec = DESIGNATION_SEARCH
+    # Not `target`: a count per person designated is each target's own list.
+    facets = ("authority", "regime", "target_kind", "round", "listed_year", "delisted_year")
 
     class Meta:
         model = Designation

@@ -42,7 +42,7 @@ def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     assert results["seed"]["seeded"]
     assert results["seed"]["scale"] == 200
     scenarios = results["api"]["scenarios"]
-    assert len(scenarios) == 11
+    assert len(scenarios) == 12
     assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in scenarios)
     assert results["api"]["variant_found"]
     assert results["api"]["person_rank"]["full_name"] is not None

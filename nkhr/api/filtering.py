@@ -3,19 +3,28 @@
 `RecordFilterSet` gives each list `updated_since`, `created_after`/`created_before`,
 `<date>_after`/`<date>_before` for every partial date it names, and `search`, matched as
 its `search_spec` (`nkhr.search.SearchSpec`) says, on keys that ignore case, spacing,
-punctuation and romanization (see `nkhr.text`). The filter
-backend refuses unknown query parameters, so a mistyped filter is a 400, not ignored.
+punctuation and romanization (see `nkhr.text`). Unknown query parameters are refused
+before a list is read (`nkhr.api.parameters`), so a mistyped filter is a 400, not ignored.
+
+Each filter set also says which fields its list counts by value (`?facets=`, `Facet`):
+by default every choice and every link to another record it filters by, and the year of
+each partial date (`<date>_year`).
 """
 
 import datetime
+import functools
+from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear
+from django_filters import ChoiceFilter, ModelChoiceFilter
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import serializers
+from rest_framework.filters import OrderingFilter
 
+from nkhr.api.permissions import is_visible
 from nkhr.dates import PartialDate
 from nkhr.search import (
     BY_IDS,
@@ -30,10 +39,8 @@ from nkhr.search import (
     searching_as,
 )
 
-# Query parameters that are not filters but are understood by every list.
-GENERAL_PARAMETERS = frozenset(
-    {"format", "brief", "limit", "offset", "cursor", "mode", "ordering", "count"}
-)
+# Values of one facet at most (the most frequent first): a facet is an overview.
+FACET_VALUES = 100
 
 
 def in_utc(value: datetime.datetime) -> datetime.datetime:
@@ -115,6 +122,9 @@ class RecordFilterSet(django_filters.FilterSet):
     # A term matching this many rows in a searched column is tested row by row in the
     # list's order (`nkhr.search.list_search_condition`).
     common_search_rows = COMMON_ROWS
+    # The fields `?facets=` counts by, by name (`Facet`); None: every choice and link it
+    # filters by (not through a to-many relation) and `<date>_year` of each partial date.
+    facets: tuple[str, ...] | None = None
 
     @classmethod
     def get_filters(cls):
@@ -123,6 +133,10 @@ class RecordFilterSet(django_filters.FilterSet):
             for bound in ("after", "before"):
                 filters[f"{name}_{bound}"] = PartialDateFilter(field_name=name, bound=bound)
         return filters
+
+    @classmethod
+    def facet_names(cls) -> list[str]:
+        return list(facets_of(cls))
 
     def filter_search(self, queryset, name, value):
         with searching_as(getattr(self.request, "user", None)):
@@ -167,18 +181,11 @@ class RecordFilterSet(django_filters.FilterSet):
 
 
 class StrictFilterBackend(DjangoFilterBackend):
-    """django-filter, plus a 400 for any query parameter the resource does not know."""
+    """django-filter, read only when a filter is given. Unknown parameters never reach it:
+    the view refuses them first (`nkhr.api.parameters`)."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        known = set(GENERAL_PARAMETERS)
-        if filterset_class is not None:
-            known |= set(filterset_class.base_filters)
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown query parameter."] for name in unknown}
-            )
         if filterset_class is None or not set(request.query_params) & set(
             filterset_class.base_filters
         ):
@@ -186,3 +193,193 @@ class StrictFilterBackend(DjangoFilterBackend):
             # binds a form) would cost more than the page's query.
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+# --- ordering ------------------------------------------------------------------------------------
+
+
+def nulls_placed(model, terms) -> list:
+    """`terms` of an `order_by()` with every nullable column of `model` ordered the same
+    way on every database: records without a value last, first when reversed (`-`).
+    PostgreSQL does that by itself, SQLite the other way round; said explicitly, both
+    agree, and PostgreSQL still reads the list's indexes (its default is the same order).
+    Links (ordered by the linked model's own ordering) and expressions are left as given."""
+    placed = []
+    for term in terms:
+        if isinstance(term, str) and "__" not in term and term.lstrip("-") not in ("pk", "?"):
+            name = term.lstrip("-")
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.concrete and field.null and not field.is_relation:
+                term = (
+                    F(name).desc(nulls_first=True)
+                    if term.startswith("-")
+                    else F(name).asc(nulls_last=True)
+                )
+        placed.append(term)
+    return placed
+
+
+class NullsLastOrderingFilter(OrderingFilter):
+    """`?ordering=` as DRF reads it, with empty values placed alike on every database
+    (`nulls_placed`). The view has already refused fields it does not offer."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if ordering:
+            return queryset.order_by(*nulls_placed(queryset.model, ordering))
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        from nkhr.api.parameters import ordering_parameter
+
+        return [ordering_parameter(view.ordering_fields).openapi()]
+
+
+# --- facets --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A field a list counts its records by (`?facets=<name>`).
+
+    `path` is the ORM path of the value counted; `kind` is "choice" (labelled by the
+    field's choices), "link" (a record, labelled by its name; one the reader may not see
+    is counted as no value, as the list shows it) or "year" (of a date)."""
+
+    name: str
+    path: str
+    kind: str
+
+    def counts(self, queryset, request) -> list[dict]:
+        """The records of `queryset` per value, the most frequent first: one query."""
+        model = queryset.model
+        # Rows repeated by a to-many filter are counted once.
+        count = Count("pk", distinct=bool(queryset.query.distinct))
+        value = ExtractYear(self.path) if self.kind == "year" else F(self.path)
+        label_column = None
+        if self.kind == "link":
+            label = _label_column(_final_field(model, self.path).related_model)
+            label_column = f"{self.path}__{label}" if label else None
+        # A value read through (or of) a record the reader may not see is no value to them,
+        # as the list shows it.
+        shown_by = _publication_columns(model, self.path, self.kind == "link")
+        columns = ["facet_value", *([label_column] if label_column else []), *shown_by]
+        rows = (
+            queryset.order_by()
+            .annotate(facet_value=value)
+            .values(*columns)
+            .annotate(facet_count=count)
+            .order_by("-facet_count", "facet_value")[:FACET_VALUES]
+        )
+        choices = self._choice_labels(model)
+        counted: dict = {}
+        for row in rows:
+            value = row["facet_value"]
+            if value is not None and not all(
+                is_visible(_State(row[column]), request) for column in shown_by
+            ):
+                value = None
+            if value is None:
+                label = None
+            elif label_column:
+                label = row[label_column] or value
+            elif choices is not None:
+                label = choices.get(value, value)
+            else:
+                label = value
+            entry = counted.setdefault(
+                value, {"value": value, "label": None if label is None else str(label), "count": 0}
+            )
+            entry["count"] += row["facet_count"]
+        return sorted(
+            counted.values(),
+            key=lambda entry: (-entry["count"], entry["value"] is None, str(entry["value"])),
+        )
+
+    def _choice_labels(self, model) -> dict | None:
+        if self.kind != "choice":
+            return None
+        field = _final_field(model, self.path)
+        return {value: str(label) for value, label in field.flatchoices}
+
+
+class _State:
+    """Stands for a linked record whose publication state alone was read."""
+
+    def __init__(self, publication):
+        self.publication = publication
+
+
+def _final_field(model, path: str):
+    field = None
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model or model
+    return field
+
+
+def _publication_columns(model, path: str, with_last: bool) -> list[str]:
+    """The publication columns of the records `path` passes through (and, `with_last`, of
+    the record it ends at)."""
+    names = path.split("__")
+    columns = []
+    for end in range(1, len(names) + (1 if with_last else 0)):
+        prefix = "__".join(names[:end])
+        related = _final_field(model, prefix).related_model
+        if related is not None and _has_field(related, "publication"):
+            columns.append(f"{prefix}__publication")
+    return columns
+
+
+def _single_valued(model, path: str) -> bool:
+    """Whether `path` reaches one value per record (no to-many hop, no method's name)."""
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False
+        if field.many_to_many or field.one_to_many:
+            return False
+        model = field.related_model or model
+    return True
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _label_column(model) -> str | None:
+    for name in ("name", "title"):
+        if _has_field(model, name):
+            return name
+    return None
+
+
+@functools.cache
+def facets_of(filterset_class) -> dict[str, Facet]:
+    """The facets a filter set offers (`RecordFilterSet.facets`), by name."""
+    found = {}
+    for name, filter_ in filterset_class.base_filters.items():
+        path = filter_.field_name
+        if isinstance(filter_, django_filters.ModelMultipleChoiceFilter | ModelChoiceFilter):
+            kind = "link"
+        elif isinstance(filter_, django_filters.MultipleChoiceFilter | ChoiceFilter):
+            kind = "choice"
+        else:
+            continue
+        if not _single_valued(filterset_class._meta.model, path):
+            continue  # a to-many value: a record would count under several
+        found[name] = Facet(name, path, kind)
+    for date in filterset_class.partial_dates:
+        found[f"{date}_year"] = Facet(f"{date}_year", date, "year")
+    declared = filterset_class.facets
+    if declared is None:
+        return found
+    return {name: found[name] for name in declared}

@@ -22,6 +22,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nkhr.api.parameters import FORMAT, Parameter, check
 from nkhr.api.parsers import JSONParser
 from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.viewsets import ERRORS
@@ -194,6 +195,11 @@ class MatchParameters(serializers.Serializer):
         return value
 
 
+# What the query string takes (`nkhr.api.parameters`); the values are read by
+# `MatchParameters`, which names a bad one.
+MATCH_PARAMETERS = [FORMAT, Parameter("threshold"), Parameter("limit")]
+
+
 def entity(query: dict) -> Entity:
     properties = query["properties"]
     names = [name for prop in NAME_PROPERTIES for name in properties.get(prop, ())]
@@ -345,11 +351,7 @@ class MatchView(APIView):
         ],
     )
     def post(self, request):
-        unknown = sorted(set(request.query_params) - {"threshold", "limit", "format"})
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown query parameter."] for name in unknown}
-            )
+        check(request, MATCH_PARAMETERS)
         parameters = MatchParameters(data=request.query_params)
         parameters.is_valid(raise_exception=True)
         body = MatchRequestSerializer(data=request.data)

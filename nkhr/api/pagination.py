@@ -1,16 +1,26 @@
-"""Pagination: limit/offset by default, a cursor for large pulls (`?cursor=` or `?mode=cursor`)."""
+"""Pagination: limit/offset by default, a cursor for large pulls (`?cursor=` or `?mode=cursor`).
+
+Its parameters are declared in `nkhr.api.parameters` (a malformed one is a 400 naming it,
+never the default in its place), and the schema shows them from there."""
 
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 from rest_framework.utils.urls import replace_query_param
 
+from nkhr.api.parameters import (
+    COUNT,
+    COUNT_LIMIT,
+    DEFAULT_LIMIT,
+    LIMIT,
+    MAX_LIMIT,
+    MODE,
+    OFFSET,
+    PAGINATION,
+    check_one,
+)
 from nkhr.search import BY_ROWS, page_and_one_more
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 1000
-# Counting stops here unless `?count=exact`: a count over a million rows costs more than the
-# page itself, and "more than 10,000" answers what a list's count is for.
-COUNT_LIMIT = 10_000
+__all__ = ["COUNT_LIMIT", "DEFAULT_LIMIT", "MAX_LIMIT", "RecordPagination"]
 
 
 class SyncCursorPagination(CursorPagination):
@@ -31,6 +41,9 @@ class SyncCursorPagination(CursorPagination):
             # No public id holds a NUL, and PostgreSQL refuses one in a query.
             raise ValidationError({self.cursor_query_param: ["Invalid cursor"]})
         return cursor
+
+    def get_page_size(self, request):
+        return check_one(request, LIMIT, default=self.page_size)
 
     def get_ordering(self, request, queryset, view):
         # Always the public id: a cursor over `?ordering=` on a nullable or repeated field
@@ -71,12 +84,18 @@ class RecordPagination(LimitOffsetPagination):
             )
         return super().get_next_link()
 
+    def get_limit(self, request):
+        return check_one(request, LIMIT, default=self.default_limit)
+
+    def get_offset(self, request):
+        return check_one(request, OFFSET, default=0)
+
     @staticmethod
     def _exact(request) -> bool:
-        return request.query_params.get("count") == "exact"
+        return check_one(request, COUNT) == "exact"
 
     def _cursor_mode(self, request) -> bool:
-        return "cursor" in request.query_params or request.query_params.get("mode") == "cursor"
+        return "cursor" in request.query_params or check_one(request, MODE) == "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
         if self._cursor_mode(request):
@@ -127,32 +146,25 @@ class RecordPagination(LimitOffsetPagination):
             "description": "True when `count` is a lower bound: there are more rows than "
             f"{COUNT_LIMIT:,}, or (a common term's search) than this page reaches.",
         }
+        response_schema["properties"]["facets"] = {
+            "type": "object",
+            "description": "With `?facets=`: for each field named, the records under the "
+            "same filters by value, the most frequent first (`value` null: none, or a "
+            "record you may not see).",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "value": {"nullable": True},
+                        "label": {"type": "string", "nullable": True},
+                        "count": {"type": "integer", "minimum": 1},
+                    },
+                    "required": ["value", "label", "count"],
+                },
+            },
+        }
         return response_schema
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        parameters += [
-            {
-                "name": "mode",
-                "required": False,
-                "in": "query",
-                "description": "`cursor` pages by a cursor (for full pulls) instead of an offset.",
-                "schema": {"type": "string", "enum": ["cursor"]},
-            },
-            {
-                "name": "count",
-                "required": False,
-                "in": "query",
-                "description": f"`exact` counts every row (by default counting stops at "
-                f"{COUNT_LIMIT:,}, `count_capped` then says so).",
-                "schema": {"type": "string", "enum": ["exact"]},
-            },
-            {
-                "name": "cursor",
-                "required": False,
-                "in": "query",
-                "description": "The cursor from a previous page's `next` link.",
-                "schema": {"type": "string"},
-            },
-        ]
-        return parameters
+        return [parameter.openapi() for parameter in PAGINATION]

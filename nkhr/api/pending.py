@@ -29,6 +29,7 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import SimpleRouter
 
 from nkhr.api.pagination import RecordPagination
+from nkhr.api.parameters import FORMAT, PAGINATION, Parameter, check
 from nkhr.api.registry import basename_for, record_path, site_root
 from nkhr.concurrency import reads_in_autocommit
 from nkhr.models.pending import PendingChange
@@ -150,6 +151,12 @@ RECORD_TYPE_PARAMETER = OpenApiParameter(
     description="The record's resource (`actor`, `legislation` …): its basename in the API.",
 )
 RECORD_PARAMETER = OpenApiParameter("record", OpenApiTypes.STR, description="A record's id.")
+# What the list takes: its filters and pages.
+PENDING_PARAMETERS = [
+    FORMAT,
+    *PAGINATION,
+    *(Parameter(p.name) for p in (STATUS_PARAMETER, RECORD_TYPE_PARAMETER, RECORD_PARAMETER)),
+]
 READ_ERRORS = {
     401: OpenApiResponse(description="Not signed in."),
     403: OpenApiResponse(description="Not allowed: for users who see drafts."),
@@ -201,6 +208,8 @@ class PendingChangeViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = super().get_queryset().order_by("-created", "-pk")
         if self.action != "list":
             return queryset
+        # Unknown parameters first (`nkhr.api.parameters`); the filters are read below.
+        check(self.request, PENDING_PARAMETERS)
         params = self.request.query_params
         errors = {}
         if "status" in params:

@@ -3,6 +3,7 @@ its shared choice sets (drf-spectacular's ENUM_NAME_OVERRIDES)."""
 
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.utils import OpenApiParameter
 
 from nkhr.adapters import ResponsesAutoSchema
 
@@ -17,7 +18,18 @@ class RecordAutoSchema(ResponsesAutoSchema):
       every record operation without its 200/201/204);
     * a read that takes `?brief=` answers with the full record or its brief form.
 
+    It also lists the query parameters a view declares itself (`schema_parameters`, from
+    `nkhr.api.parameters`), so that the schema shows what the view checks.
+
     The private step of drf-spectacular this takes is in `nkhr.adapters`."""
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        declared = getattr(self.view, "schema_parameters", None)
+        if declared is not None:
+            for parameter in declared(getattr(self.view, "action", None)):
+                parameters.append(as_openapi_parameter(parameter))
+        return parameters
 
     def complete_responses(self, responses, direction):
         # A 202 listed beside them (a change that waits for review) is no success of its own.
@@ -49,6 +61,18 @@ class RecordAutoSchema(ResponsesAutoSchema):
                 "anyOf": [content["schema"], brief["content"][media_type]["schema"]]
             }
         return response
+
+
+def as_openapi_parameter(parameter) -> OpenApiParameter:
+    """drf-spectacular's form of a `nkhr.api.parameters.Parameter`."""
+    many = {"style": "form", "explode": False} if parameter.many else {}
+    return OpenApiParameter(
+        parameter.name,
+        parameter.schema or {"type": "string"},
+        OpenApiParameter.QUERY,
+        description=parameter.description,
+        **many,
+    )
 
 
 # Answers any operation may give beside those it lists: the rate limits (nkhr/api/throttling.py)

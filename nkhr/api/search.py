@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nkhr.api.parameters import FORMAT, Parameter, as_flag, check
 from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.reading import BriefLink, Columns, Reading
 from nkhr.api.registry import is_covered_by_concrete_route
@@ -35,17 +36,14 @@ SIMILAR_BELOW = 0.6
 
 # Longer queries are not names; their rotations alone would be costly to look for.
 MAX_QUERY_LENGTH = 200
-_TRUE, _FALSE = {"1", "true"}, {"0", "false", ""}
-
-
-def parse_flag(request, name: str) -> bool:
-    """A boolean query parameter: true/false or 1/0; anything else is a 400 naming it."""
-    value = request.query_params.get(name, "").strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise serializers.ValidationError({name: ["Give true or false (1 or 0)."]})
+EXPLAIN = Parameter(
+    "explain",
+    as_flag,
+    {"type": "boolean"},
+    "Say for each hit which of its names matched, and how (true/false or 1/0).",
+)
+# What the search takes (`nkhr.api.parameters`); `q` and `type` are read below.
+SEARCH_PARAMETERS = [FORMAT, Parameter("q"), Parameter("type"), EXPLAIN]
 
 
 def merged(first: list, second: list) -> list:
@@ -104,11 +102,7 @@ class SearchView(APIView):
         parameters=[
             OpenApiParameter("q", str, required=True, description="What to look for."),
             OpenApiParameter("type", str, description="Only this resource (e.g. `actors`)."),
-            OpenApiParameter(
-                "explain",
-                bool,
-                description="Say for each hit which of its names matched, and how.",
-            ),
+            OpenApiParameter("explain", bool, description=EXPLAIN.description),
         ],
         responses={
             200: inline_serializer(
@@ -144,11 +138,15 @@ class SearchView(APIView):
                     ),
                 },
             ),
-            400: OpenApiResponse(description="`q` missing or `type` unknown."),
+            400: OpenApiResponse(
+                description="`q` missing, `type` unknown, `explain` not true/false, or an "
+                "unknown parameter."
+            ),
             401: ERRORS[401],
         },
     )
     def get(self, request):
+        explain = check(request, SEARCH_PARAMETERS).get("explain", False)
         query = request.query_params.get("q", "").strip()
         wanted = request.query_params.get("type")
         known = {resource for resource, _ in self.resources}
@@ -161,7 +159,6 @@ class SearchView(APIView):
             raise serializers.ValidationError({"q": [f"At most {MAX_QUERY_LENGTH} characters."]})
         if wanted and wanted not in known:
             raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
-        explain = parse_flag(request, "explain")
         reading = Reading(request)
         searched = self._searched(wanted)
         parsed = parse(query)

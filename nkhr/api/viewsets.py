@@ -24,15 +24,28 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import APIException
-from rest_framework.filters import OrderingFilter
 from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from nkhr.api.base import referenced_by
 from nkhr.api.fields import RecordRelatedField
-from nkhr.api.filtering import StrictFilterBackend
+from nkhr.api.filtering import (
+    NullsLastOrderingFilter,
+    StrictFilterBackend,
+    facets_of,
+    nulls_placed,
+)
 from nkhr.api.pagination import RecordPagination
+from nkhr.api.parameters import (
+    BRIEF,
+    FORMAT,
+    check,
+    detail_parameters,
+    facets_parameter,
+    list_parameters,
+    ordering_parameter,
+)
 from nkhr.api.pending import COMMENT_PARAMETER, PendingChangeSerializer, change_comment
 from nkhr.api.reading import Reading, reader_for
 from nkhr.api.workflow import RecordWorkflowMixin
@@ -41,11 +54,6 @@ from nkhr.pending import needs_review, propose_change
 from nkhr.prefetch import rows
 from nkhr.search import BY_IDS
 
-BRIEF_PARAMETER = OpenApiParameter(
-    "brief",
-    OpenApiTypes.BOOL,
-    description="Return each record in brief form: `{id, url, name, kind}`.",
-)
 IF_MATCH_PARAMETER = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -178,13 +186,9 @@ def representation_etag(data) -> str:
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[BRIEF_PARAMETER], responses={400: ERRORS[400], 401: ERRORS[401]}
-    ),
-    retrieve=extend_schema(
-        parameters=[BRIEF_PARAMETER],
-        responses={400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]},
-    ),
+    # Their query parameters come from `query_parameters` (`RecordAutoSchema`).
+    list=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401]}),
+    retrieve=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]}),
     create=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}),
     update=extend_schema(
         parameters=[IF_MATCH_PARAMETER, COMMENT_PARAMETER], responses=CHANGE_RESPONSES
@@ -199,7 +203,7 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
 
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
     pagination_class = RecordPagination
-    filter_backends = [StrictFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilterBackend, NullsLastOrderingFilter]
     ordering_fields: list[str] = ["id", "created", "updated"]
     # Lists and details are read from values, not instances, where the serializer allows
     # it (`nkhr.api.reading`); the serializer path gives the same output.
@@ -210,9 +214,43 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
         # Reads never wait for a writer on SQLite; each write is one transaction.
         return reads_in_autocommit(super().as_view(actions, **initkwargs))
 
+    # The query parameters of this request, read (`nkhr.api.parameters.check`).
+    parameters: dict = {}
+
+    def query_parameters(self, action: str | None = None) -> list:
+        """Every query parameter `action` takes (`nkhr.api.parameters`): checked before it
+        runs, and listed in the schema. None for actions that check their own."""
+        action = action or self.action
+        if action == "list":
+            return list_parameters(self)
+        if action == "retrieve":
+            return detail_parameters(self)
+        if action == "history":
+            return [FORMAT]
+        return None
+
+    def schema_parameters(self, action: str) -> list:
+        """The parameters the schema takes from here rather than from the filter set or
+        the paginator: brief form, and a list's ordering and facets."""
+        if action == "retrieve":
+            return [BRIEF]
+        if action != "list":
+            return []
+        parameters = [BRIEF, ordering_parameter(self.ordering_fields)]
+        if self.filterset_class is not None and facets_of(self.filterset_class):
+            parameters.append(facets_parameter(facets_of(self.filterset_class)))
+        return parameters
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        accepted = self.query_parameters() if request.method in SAFE_METHODS else None
+        if accepted is not None:
+            # Every unknown or malformed parameter at once, before anything is read.
+            self.parameters = check(request, accepted)
+
     @property
     def brief(self) -> bool:
-        return self.request.query_params.get("brief", "").lower() in {"1", "true", "yes"}
+        return self.parameters.get("brief", False)
 
     def get_queryset(self):
         # Drafts, records in review and withdrawn records are for curators and analysts.
@@ -238,15 +276,20 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
         queryset = super().filter_queryset(queryset)
         # Whatever the order asked for, ties are broken by the public id, so that pages
         # never repeat or skip a row.
+        # Empty values go last (first reversed) on every database (`nulls_placed`).
         ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
         if not {"pk", "-pk", "id", "-id"} & {str(term) for term in ordering}:
-            queryset = queryset.order_by(*ordering, "pk")
-        return queryset
+            ordering.append("pk")
+        return queryset.order_by(*nulls_placed(queryset.model, ordering))
 
     def list(self, request, *args, **kwargs):
         reader = self.values_reader()
         if reader is None:
-            return super().list(request, *args, **kwargs)
+            response = super().list(request, *args, **kwargs)
+            if isinstance(response.data, dict):
+                records = self.filter_queryset(self.get_queryset())
+                response = self.with_facets(response, records)
+            return response
         records = self.filter_queryset(self.get_queryset())
         queryset = reader.values(records)
         if getattr(request, "search_shape", None) != BY_IDS:
@@ -257,7 +300,20 @@ class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
             self.paginator.counted_queryset = records
         page = self.paginate_queryset(queryset)
         data = reader.read(list(queryset) if page is None else page, Reading(request))
-        return self.get_paginated_response(data) if page is not None else Response(data)
+        if page is None:
+            return Response(data)
+        return self.with_facets(self.get_paginated_response(data), records)
+
+    def with_facets(self, response, records):
+        """`response` with the counts `?facets=` asks for, of `records` (the list's rows
+        before paging): one grouped query per facet."""
+        names = self.parameters.get("facets")
+        if names:
+            facets = facets_of(self.filterset_class)
+            response.data["facets"] = {
+                name: facets[name].counts(records, self.request) for name in dict.fromkeys(names)
+            }
+        return response
 
     def get_serializer(self, *args, **kwargs):
         if self.request is not None and self.request.method == "GET" and "brief" not in kwargs:

@@ -3,6 +3,9 @@ nkhr/security.py), and the API limits requests per anonymous address and per tok
 (429 with Retry-After). The API's limits are off in the rest of the suite."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from axes.models import AccessAttempt
@@ -189,3 +192,52 @@ def test_behind_a_proxy_the_anonymous_rate_counts_the_forwarded_address():
 
 def test_the_limits_are_off_by_default_in_tests():
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {"anon": None, "user": None}
+
+
+def test_the_limits_are_read_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'])"
+    )
+    base = {k: v for k, v in os.environ.items() if not k.startswith("API_THROTTLE_")}
+    env = {
+        **base,
+        "DJANGO_SETTINGS_MODULE": "nkhr.settings",
+        "SECRET_KEY": "x" * 50,
+        "API_THROTTLE_ANON": "30/minute",
+        "API_THROTTLE_USER": "off",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "{'anon': '30/minute', 'user': None}"
+
+
+def test_every_operation_of_the_schema_lists_the_429_with_retry_after():
+    schema = Client().get("/api/v1/schema/", {"format": "json"}).json()
+    operations = [
+        operation
+        for methods in schema["paths"].values()
+        for method, operation in methods.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert len(operations) > 50
+    for operation in operations:
+        refused = operation["responses"]["429"]
+        assert refused["headers"]["Retry-After"]["schema"] == {"type": "integer"}
+
+
+@pytest.mark.usefixtures("clean_counts")
+def test_a_429_of_a_public_read_is_readable_by_a_web_page():
+    with api_rates("1/minute", None):
+        client = Client(REMOTE_ADDR="198.51.100.7", HTTP_ORIGIN="https://example.org")
+        client.get("/api/v1/actors/")
+        refused = client.get("/api/v1/actors/")
+    assert refused.status_code == 429
+    assert refused["Access-Control-Allow-Origin"] == "*"
+    assert "Retry-After" in refused["Access-Control-Expose-Headers"]
