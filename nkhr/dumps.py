@@ -156,9 +156,13 @@ def write_json_lines(path: Path, request, progress: Progress) -> Written:
             def count(n, resource=resource):
                 progress.advance(n, f"{path.name} {resource}")
 
-            sql = dumps_sql.json_lines(resource, viewset, connection)
+            sql = dumps_sql.json_lines(resource, viewset, connection, settings.DUMPS_SITE_URL)
             if sql is not None:
-                records = sql.copy_to(out, settings.DUMPS_SITE_URL, count)
+                records = sql.copy_to(out, connection, count)
+                expected = viewset.queryset.visible_to(request.user).count()
+                if records != expected:
+                    # The SQL path must show what the reader shows: never a partial dump.
+                    raise RuntimeError(f"{resource}: {records} lines for {expected} records")
             else:
                 rows = export_rows(request, [(resource, viewset)])
                 records = _write_lines(out, (json_line(row) for row in rows), count)

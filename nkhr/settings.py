@@ -250,6 +250,9 @@ DUMPS_DIR = env.path("DUMPS_DIR", default=BASE_DIR / "var" / "dumps")
 DUMPS_KEEP = env.int("DUMPS_KEEP", default=3)
 DUMPS_SITE_URL = env.str("DUMPS_SITE_URL", default="http://localhost:8000")
 DUMPS_GZIP_LEVEL = env.int("DUMPS_GZIP_LEVEL", default=6)
+# On PostgreSQL the database builds the lines of the resources it can (nkhr/dumps_sql.py);
+# false makes Python read every resource, as on SQLite.
+DUMPS_SQL = env.bool("DUMPS_SQL", default=True)
 
 # The cache holds the API's throttle counts: per process by default; give the workers of a
 # deployment one they share (docs/deploy.md: a file cache), or each counts on its own.
