@@ -75,11 +75,16 @@ def dumps_dir() -> Path:
     return Path(settings.DUMPS_DIR)
 
 
+def site_root() -> str:
+    """What the records' links in a dump begin with (`https://records.example.org`)."""
+    return settings.DUMPS_SITE_URL.rstrip("/")
+
+
 def public_request() -> HttpRequest:
     """What the public is, for the readers: no login, and links under `DUMPS_SITE_URL`."""
     request = HttpRequest()
     request.user = AnonymousUser()
-    set_site_root(request, settings.DUMPS_SITE_URL)
+    set_site_root(request, site_root())
     return request
 
 
@@ -94,7 +99,7 @@ def source_fingerprint() -> str:
     of nested rows, count). Equal fingerprints mean nothing a dump shows has changed."""
     parts: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
-        "site_url": settings.DUMPS_SITE_URL,
+        "site_url": site_root(),
     }
     for record_type in record_types():
         manager = record_type.model._default_manager
@@ -156,7 +161,7 @@ def write_json_lines(path: Path, request, progress: Progress) -> Written:
             def count(n, resource=resource):
                 progress.advance(n, f"{path.name} {resource}")
 
-            sql = dumps_sql.json_lines(resource, viewset, connection, settings.DUMPS_SITE_URL)
+            sql = dumps_sql.json_lines(resource, viewset, connection, site_root())
             if sql is not None:
                 records = sql.copy_to(out, connection, count)
                 expected = viewset.queryset.visible_to(request.user).count()
@@ -302,7 +307,7 @@ def _build(directory, keep, if_changed, write, every, now, build_id, building, r
             "build": build_id,
             "built_at": now.isoformat().replace("+00:00", "Z"),
             "feed_cursor": feed_cursor,
-            "site_url": settings.DUMPS_SITE_URL,
+            "site_url": site_root(),
             "fingerprint": fingerprint,
             "files": [_describe(building / item.name, item) for item in written],
         }

@@ -382,12 +382,13 @@ class SqlLines:
         quote = connection.ops.quote_name
         compiler = LineCompiler(quote, root)
         tables = Tables(self.model, next(compiler.names), quote, compiler.names)
-        line = compiler.object(serializer, tables, [("resource", json_literal(resource))])
-        self.sql = (
-            f"SELECT {line} FROM {tables.table()} {tables.sql()} "
-            f"WHERE {tables.column('publication')} = {literal(PUBLISHED)} "
-            f"ORDER BY {tables.column('pk')}"
+        self.line = compiler.object(serializer, tables, [("resource", json_literal(resource))])
+        # Built after the line: compiling it adds the joins it needs.
+        self.rows = (
+            f"FROM {tables.table()} {tables.sql()} "
+            f"WHERE {tables.column('publication')} = {literal(PUBLISHED)}"
         )
+        self.sql = f"SELECT {self.line} {self.rows} ORDER BY {tables.column('pk')}"
 
     def copy_to(self, out, connection, count: Callable[[int], None]) -> int:
         """Write every line into `out` (a binary file); the number of lines."""
