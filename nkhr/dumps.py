@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import shutil
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -247,6 +248,8 @@ class BuildResult:
     manifest: dict | None
     # True when --if-changed found nothing changed since the last build.
     unchanged: bool = False
+    # Seconds each file took to write.
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def build(
@@ -296,12 +299,18 @@ def _build(directory, keep, if_changed, write, every, now, build_id, building, r
             feed_cursor = current_feed_cursor()
             building.mkdir()
             total = _public_count(request)
-            progress = Progress(total, write=write, every=every)
-            written = [write_json_lines(building / JSON_LINES, request, progress)]
-            progress = Progress(total, write=write, every=every)
-            written.append(write_csv_zip(building / CSV_ZIP, request, progress))
-            progress = Progress(total, label="records (entities)", write=write, every=every)
-            written.append(write_ftm(building / FTM, progress))
+            writers = [
+                (JSON_LINES, "records", lambda p, progress: write_json_lines(p, request, progress)),
+                (CSV_ZIP, "records", lambda p, progress: write_csv_zip(p, request, progress)),
+                # Entities are not records: the count of records only says when it ends.
+                (FTM, "records (entities)", write_ftm),
+            ]
+            written, seconds = [], {}
+            for name, label, writer in writers:
+                started = time.perf_counter()
+                progress = Progress(total, label=label, write=write, every=every)
+                written.append(writer(building / name, progress))
+                seconds[name] = round(time.perf_counter() - started, 2)
         manifest = {
             "schema_version": SCHEMA_VERSION,
             "build": build_id,
@@ -322,7 +331,7 @@ def _build(directory, keep, if_changed, write, every, now, build_id, building, r
         shutil.rmtree(building, ignore_errors=True)
         raise
     prune(directory, keep)
-    return BuildResult(final, manifest)
+    return BuildResult(final, manifest, seconds=seconds)
 
 
 @contextlib.contextmanager
