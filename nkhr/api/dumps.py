@@ -76,11 +76,12 @@ class DumpListView(APIView):
     permission_classes = [ReadOnlyViewPermission]
 
     @extend_schema(
+        operation_id="dumps_list",
         responses={
             200: DumpManifestSerializer,
             401: ERRORS[401],
             404: OpenApiResponse(description="No dump has been built yet."),
-        }
+        },
     )
     def get(self, request):
         manifest, _path = _latest()
@@ -109,6 +110,7 @@ class DumpFileView(APIView):
     content_negotiation_class = FileNegotiation
 
     @extend_schema(
+        operation_id="dumps_file",
         parameters=[
             OpenApiParameter(
                 "name",
