@@ -162,7 +162,7 @@ def write_json_lines(path: Path, request, progress: Progress) -> Written:
             def count(n, resource=resource):
                 progress.advance(n, f"{path.name} {resource}")
 
-            sql = dumps_sql.json_lines(resource, viewset, connection, site_root())
+            sql = dumps_sql.lines_for(resource, viewset, connection, site_root())
             if sql is not None:
                 records = sql.copy_to(out, connection, count)
                 expected = viewset.queryset.visible_to(request.user).count()
@@ -181,19 +181,34 @@ def write_csv_zip(path: Path, request, progress: Progress) -> Written:
     result = Written(path.name)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for resource, viewset in resources():
-            records = 0
+
+            def count(n, resource=resource):
+                progress.advance(n, f"{path.name} {resource}")
+
+            sql = dumps_sql.lines_for(resource, viewset, connection, site_root())
             with archive.open(f"{resource}.csv", "w", force_zip64=True) as member:
-                lines = csv_lines(export_rows(request, [(resource, viewset)]))
-                header = next(lines, None)
-                if header is not None:
-                    member.write(header.encode())
-                while block := list(itertools.islice(lines, BLOCK)):
-                    member.write("".join(block).encode())
-                    records += len(block)
-                    progress.advance(len(block), f"{path.name} {resource}")
+                if sql is not None:
+                    records = sql.csv_to(member, connection, count)
+                else:
+                    records = _python_csv(
+                        member, export_rows(request, [(resource, viewset)]), count
+                    )
             result.resources[resource] = records
             result.records += records
     return result
+
+
+def _python_csv(member, rows, count: Callable[[int], None]) -> int:
+    lines = csv_lines(rows)
+    header = next(lines, None)
+    if header is not None:
+        member.write(header.encode())
+    records = 0
+    while block := list(itertools.islice(lines, BLOCK)):
+        member.write("".join(block).encode())
+        records += len(block)
+        count(len(block))
+    return records
 
 
 def write_ftm(path: Path, progress: Progress) -> Written:

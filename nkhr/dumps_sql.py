@@ -18,6 +18,7 @@ CSV with a quote and delimiter no JSON text can hold, so COPY writes them as the
 
 import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import orjson
 from django.conf import settings
@@ -31,8 +32,10 @@ from nkhr import registry
 from nkhr.api.fields import PartialDateSerializerField, RecordRelatedField
 from nkhr.api.reading import AS_STORED, _is_plain_iso_datetime, has_column
 from nkhr.api.registry import record_path
+from nkhr.api.renderers import BRIEF_KEYS
 from nkhr.models.publication import Publication
 from nkhr.search import parent_lookup
+from nkhr.spreadsheets import neutralise_sql
 
 PUBLISHED = Publication.PUBLISHED
 # Bytes no JSON text holds unescaped: COPY's CSV quote and delimiter, so it never quotes.
@@ -45,6 +48,9 @@ JSON_AS_STORED = (
     models.BooleanField,
 )
 _PLACEHOLDER = "\x00"
+# Python's csv writes rows ending so (the excel dialect).
+CRLF = "\r\n"
+FETCH_ROWS = 2000
 
 
 class Unbuildable(Exception):
@@ -68,8 +74,11 @@ def to_json(expression: str) -> str:
     return f"COALESCE(to_json({expression})::text, 'null')"
 
 
-def json_object(pairs: list[tuple[str, str]]) -> str:
-    """`{"key":value,…}` from (key, JSON text expression) pairs, keys in the given order."""
+def json_object(pairs: list[tuple[str, str]], sort_keys: bool = False) -> str:
+    """`{"key":value,…}` from (key, JSON text expression) pairs, keys in the given order
+    (sorted with `sort_keys`, as orjson's OPT_SORT_KEYS writes a CSV cell's JSON)."""
+    if sort_keys:
+        pairs = sorted(pairs, key=lambda pair: pair[0])
     if not pairs:
         return "'{}'"
     parts = []
@@ -81,24 +90,25 @@ def json_object(pairs: list[tuple[str, str]]) -> str:
     return " || ".join(parts)
 
 
+def quoted(text: str) -> str:
+    """The JSON text of a nullable text needing no escapes (dates, times)."""
+    return f"CASE WHEN ({text}) IS NULL THEN 'null' ELSE '\"' || ({text}) || '\"' END"
+
+
 def iso_datetime(column: str) -> str:
-    """DRF's ISO 8601 of a timestamp in UTC: microseconds only when there are any, `Z`."""
+    """DRF's ISO 8601 of a timestamp in UTC (microseconds only when there are any, `Z`),
+    as text; NULL for NULL."""
     utc = f"({column} AT TIME ZONE 'UTC')"
-    return (
-        f"CASE WHEN {column} IS NULL THEN 'null' ELSE '\"' || "
-        f"to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || "
-        f"CASE WHEN date_part('microseconds', {utc})::bigint % 1000000 <> 0 "
-        f"THEN to_char({utc}, '.US') ELSE '' END || 'Z\"' END"
-    )
+    return f"replace(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '.000000Z', 'Z')"
 
 
 def partial_date(date: str, precision: str) -> str:
-    """`partial_date_text`: the date as precise as its precision says."""
+    """`partial_date_text`: the date as precise as its precision says, as text."""
     return (
-        f"CASE WHEN {date} IS NULL THEN 'null' "
-        f"WHEN {precision} = 'year' THEN '\"' || to_char({date}, 'YYYY') || '\"' "
-        f"WHEN {precision} = 'month' THEN '\"' || to_char({date}, 'YYYY-MM') || '\"' "
-        f"ELSE '\"' || to_char({date}, 'YYYY-MM-DD') || '\"' END"
+        f"CASE WHEN {date} IS NULL THEN NULL "
+        f"WHEN {precision} = 'year' THEN to_char({date}, 'YYYY') "
+        f"WHEN {precision} = 'month' THEN to_char({date}, 'YYYY-MM') "
+        f"ELSE to_char({date}, 'YYYY-MM-DD') END"
     )
 
 
@@ -174,14 +184,15 @@ def link_publications(tables: Tables, path: str) -> list[str]:
 
 
 def record_url(model, pk: str, kind: str | None, root: str) -> str:
-    """The JSON text of a record's API URL (`record_path`, with a kind's own route)."""
+    """A record's API URL as text (`record_path`, with a kind's own route); NULL for a
+    model without a route."""
 
     def path(kind_value):
         found = record_path(model, kind_value, _PLACEHOLDER)
         if found is None:
-            return "'null'"
+            return "NULL"
         before, after = found.split(_PLACEHOLDER)
-        return to_json(f"{literal(root + before)} || {pk}::text || {literal(after)}")
+        return f"{literal(root + before)} || {pk}::text || {literal(after)}"
 
     default = path(None)
     if kind is None:
@@ -202,8 +213,23 @@ def record_url(model, pk: str, kind: str | None, root: str) -> str:
     return f"CASE {kind} {cases} ELSE {default} END"
 
 
-def brief_link(tables: Tables, prefix: str, model, root: str) -> str:
-    """`{id, url, name, kind}` of the record linked at `prefix`, or null (none, or hidden)."""
+@dataclass(frozen=True)
+class Value:
+    """A field's value two ways: its JSON text (never NULL) and its CSV cell's text before
+    `neutralise` and quoting (never NULL; `''` where the reader has null or an empty list)."""
+
+    json: str
+    cell: str
+
+
+def text_value(text: str) -> Value:
+    """A nullable text needing no JSON escapes (dates, times)."""
+    return Value(quoted(text), f"COALESCE({text}, '')")
+
+
+def brief_link(tables: Tables, prefix: str, model, root: str, sort_keys: bool) -> Value:
+    """`{id, url, name, kind}` of the record linked at `prefix`, or null (none, or hidden);
+    its cell is its public id."""
     at = f"{prefix}__" if prefix else ""
     pk = tables.column(f"{at}pk")
     names = [tables.column(at + n) for n in ("name", "title") if has_column(model, n)]
@@ -216,21 +242,25 @@ def brief_link(tables: Tables, prefix: str, model, root: str) -> str:
         if kind
         else json_literal(model._meta.model_name)
     )
-    hidden = ""
+    shown = f"{pk} IS NOT NULL"
     if has_column(model, "publication"):
-        hidden = f"WHEN NOT {is_visible(tables.column(f'{at}publication'))} THEN 'null' "
+        shown += f" AND {is_visible(tables.column(f'{at}publication'))}"
     link = json_object(
         [
             ("id", to_json(pk)),
-            ("url", record_url(model, pk, kind, root)),
+            ("url", to_json(record_url(model, pk, kind, root))),
             ("name", to_json(name)),
             ("kind", kind_json),
-        ]
+        ],
+        sort_keys,
     )
-    return f"CASE WHEN {pk} IS NULL THEN 'null' {hidden}ELSE {link} END"
+    return Value(
+        f"CASE WHEN {shown} THEN {link} ELSE 'null' END",
+        f"CASE WHEN {shown} THEN {pk}::text ELSE '' END",
+    )
 
 
-def stored(field, model_field, column: str, through: list[str]) -> str:
+def stored(field, model_field, column: str, through: list[str]) -> Value:
     """A stored column as the reader shows it (through links: hidden with them)."""
     if through:
         # The reader applies the field's representation: str() for a CharField.
@@ -240,15 +270,21 @@ def stored(field, model_field, column: str, through: list[str]) -> str:
         ):
             raise Unbuildable(f"{field.field_name}: represented by the serializer")
         visible = " AND ".join(is_visible(p) for p in through)
-        return (
-            f"CASE WHEN {column} IS NULL OR NOT ({visible}) THEN 'null' ELSE {to_json(column)} END"
+        shown = f"{column} IS NOT NULL AND {visible}"
+        return Value(
+            f"CASE WHEN {shown} THEN {to_json(column)} ELSE 'null' END",
+            f"CASE WHEN {shown} THEN {column} ELSE '' END",
         )
     if isinstance(field, AS_STORED) and isinstance(model_field, JSON_AS_STORED):
-        return to_json(column)
+        if isinstance(model_field, models.BooleanField):
+            cell = f"COALESCE(CASE WHEN {column} THEN 'true' ELSE 'false' END, '')"
+        else:
+            cell = f"COALESCE({column}::text, '')"
+        return Value(to_json(column), cell)
     if _is_plain_iso_datetime(field) and isinstance(model_field, models.DateTimeField):
         if settings.TIME_ZONE != "UTC" and settings.USE_TZ:
             raise Unbuildable("timestamps shown in a time zone other than UTC")
-        return iso_datetime(column)
+        return text_value(f"CASE WHEN {column} IS NULL THEN NULL ELSE {iso_datetime(column)} END")
     raise Unbuildable(f"{field.field_name}: represented by the serializer")
 
 
@@ -262,63 +298,81 @@ def order_terms(tables: Tables, model, ordering, prefix: str = "") -> list[str]:
         descending, name = term.startswith("-"), term.lstrip("-")
         path = f"{prefix}{name}"
         field = model._meta.pk if name == "pk" else model._meta.get_field(name)
-        if field.is_relation and field.related_model._meta.ordering:
-            inner = order_terms(
-                tables, field.related_model, field.related_model._meta.ordering, f"{path}__"
-            )
-            if descending:
-                inner = [flip(t) for t in inner]
-            terms.extend(inner)
+        related = field.related_model if field.is_relation else None
+        if related is not None and related._meta.ordering:
+            inner = order_terms(tables, related, related._meta.ordering, f"{path}__")
+            terms.extend(flip(t) for t in inner) if descending else terms.extend(inner)
             continue
-        column = tables.column(path if not field.is_relation else f"{prefix}{field.attname}")
+        column = tables.column(f"{prefix}{field.attname}" if related is not None else path)
         terms.append(f"{column} DESC" if descending else f"{column} ASC")
     return terms
 
 
 def flip(term: str) -> str:
+    if term.endswith(" DESC"):
+        return term.removesuffix(" DESC") + " ASC"
+    return term.removesuffix(" ASC") + " DESC"
+
+
+def json_cell(json: str) -> str:
+    """The CSV cell of a value known only as JSON text (a computed field): as
+    `flatten_cell` writes it (null and empty lists or objects: empty; a string: its text;
+    anything else: its JSON, keys sorted, as the compiler writes it in CSV mode)."""
     return (
-        term[: -len(" DESC")] + " ASC" if term.endswith(" DESC") else term[: -len(" ASC")] + " DESC"
+        f"CASE WHEN ({json}) IN ('null', '[]', '{{}}') THEN '' "
+        f"WHEN left({json}, 1) = '\"' THEN ({json})::json #>> '{{}}' ELSE {json} END"
     )
 
 
 class LineCompiler:
-    """One serializer's read fields as one SQL expression of its JSON object's text."""
+    """One serializer's read fields as SQL of its JSON object's text, or of its CSV row."""
 
-    def __init__(self, quote: Callable[[str], str], root: str):
+    def __init__(self, quote: Callable[[str], str], root: str, sort_keys: bool = False):
         self.quote = quote
         self.root = root
+        self.sort_keys = sort_keys
         self.names = (f"t{n}" for n in itertools.count())
 
-    def object(self, serializer, tables: Tables, leading=()) -> str:
+    def obj(self, pairs) -> str:
+        return json_object(pairs, self.sort_keys)
+
+    def values(self, serializer, tables: Tables) -> list[tuple[str, Value]]:
         model = serializer.Meta.model
-        pairs = list(leading)
+        found = []
         value_sql = getattr(serializer, "value_sql", {})
         value_fields = getattr(serializer, "value_fields", {})
         for name, field in serializer.fields.items():
             if field.write_only:
                 continue
             if name in value_sql:
-                pairs.append((name, value_sql[name](tables.column)))
+                json = value_sql[name](tables.column, self.obj)
+                found.append((name, Value(json, json_cell(json))))
                 continue
             if name in value_fields:
                 raise Unbuildable(f"{name}: computed, with no SQL declared")
-            pairs.append((name, self.field(name, field, model, tables)))
-        return json_object(pairs)
+            found.append((name, self.field(name, field, model, tables)))
+        return found
 
-    def field(self, name, field, model, tables: Tables) -> str:
+    def object(self, serializer, tables: Tables) -> str:
+        return self.obj([(name, value.json) for name, value in self.values(serializer, tables)])
+
+    def field(self, name, field, model, tables: Tables) -> Value:
         if name == "url" and isinstance(field, serializers.SerializerMethodField):
             kind = tables.column("kind") if has_column(model, "kind") else None
-            return record_url(model, tables.column("pk"), kind, self.root)
+            url = record_url(model, tables.column("pk"), kind, self.root)
+            return Value(to_json(url), f"COALESCE({url}, '')")
         source = field.source
         if isinstance(field, PartialDateSerializerField):
-            return partial_date(tables.column(source), tables.column(f"{source}_precision"))
+            date = tables.column(source)
+            return text_value(partial_date(date, tables.column(f"{source}_precision")))
         if isinstance(field, RecordRelatedField):
             relation = model._meta.get_field(source)
             if relation.auto_created or not (relation.many_to_one or relation.one_to_one):
                 raise Unbuildable(f"{name}: not a forward link")
-            return brief_link(tables, source, relation.related_model, self.root)
+            return brief_link(tables, source, relation.related_model, self.root, self.sort_keys)
         if isinstance(field, serializers.ListSerializer):
-            return self.rows(model, field, tables)
+            rows = self.rows(model, field, tables)
+            return Value(rows, f"CASE WHEN {rows} = '[]' THEN '' ELSE {rows} END")
         if isinstance(field, serializers.ManyRelatedField | serializers.SerializerMethodField):
             raise Unbuildable(f"{name}: a list of links or computed")
         if isinstance(field, serializers.BaseSerializer):
@@ -332,6 +386,9 @@ class LineCompiler:
     def rows(self, model, field, tables: Tables) -> str:
         """Nested rows as a JSON array, in their model's order, visible ones only: one
         aggregate over all the rows, joined by parent (not a subquery per record)."""
+        if set(BRIEF_KEYS) <= set(field.child.fields):
+            # A CSV cell would hold their ids (`flatten_cell`), not their JSON.
+            raise Unbuildable(f"{field.source}: rows shaped as links")
         relation = model._meta.get_field(field.source)
         inner = Tables(relation.related_model, next(self.names), self.quote, self.names)
         conditions = []
@@ -368,35 +425,84 @@ class LineCompiler:
         return f"COALESCE({grouped}.rows, '[]')"
 
 
+def csv_field(cell: str) -> str:
+    """A cell's text as `csv_lines` writes it: `neutralise()`d, then quoted where it holds
+    a comma, a quote or a line break (Python's csv, QUOTE_MINIMAL)."""
+    safe = neutralise_sql(cell)
+    return (
+        f"CASE WHEN {safe} ~ '[\",\\n\\r]' "
+        f"THEN '\"' || replace({safe}, '\"', '\"\"') || '\"' ELSE {safe} END"
+    )
+
+
 class SqlLines:
-    """The COPY statement of one resource's lines."""
+    """The statements of one resource's lines: JSON Lines and CSV rows."""
 
     def __init__(self, resource: str, viewset, connection, root: str):
-        serializer_class = viewset.serializer_class
         self.model = viewset.queryset.model
         if self.model._meta.proxy or not has_column(self.model, "publication"):
             # A proxy's list is a filtered one; this builds whole tables.
             raise Unbuildable(f"{resource}: not a table of its own")
         view = type("View", (), {"action": "list"})()
-        serializer = serializer_class(context={"view": view})
-        quote = connection.ops.quote_name
-        compiler = LineCompiler(quote, root)
-        tables = Tables(self.model, next(compiler.names), quote, compiler.names)
-        self.line = compiler.object(serializer, tables, [("resource", json_literal(resource))])
-        # Built after the line: compiling it adds the joins it needs.
-        self.rows = (
-            f"FROM {tables.table()} {tables.sql()} "
-            f"WHERE {tables.column('publication')} = {literal(PUBLISHED)}"
+        self.serializer = viewset.serializer_class(context={"view": view})
+        self.resource = resource
+        self.quote = connection.ops.quote_name
+        self.root = root
+        resource_value = Value(json_literal(resource), literal(resource))
+        json = LineCompiler(self.quote, root)
+        tables = Tables(self.model, next(json.names), self.quote, json.names)
+        values = [("resource", resource_value), *json.values(self.serializer, tables)]
+        self.header = [name for name, _ in values]
+        line = json_object([(name, value.json) for name, value in values])
+        self.sql = self._select(line, tables)
+        # CSV: nested JSON with its keys sorted, as `flatten_cell` writes it.
+        csv = LineCompiler(self.quote, root, sort_keys=True)
+        tables = Tables(self.model, next(csv.names), self.quote, csv.names)
+        values = [("resource", resource_value), *csv.values(self.serializer, tables)]
+        row = " || ',' || ".join(csv_field(value.cell) for _, value in values)
+        self.csv_sql = self._select(f"{row} || {literal(CRLF)}", tables)
+
+    def _select(self, line: str, tables: Tables) -> str:
+        # The joins are read after the line: compiling it adds those it needs.
+        return (
+            f"SELECT {line} FROM {tables.table()} {tables.sql()} "
+            f"WHERE {tables.column('publication')} = {literal(PUBLISHED)} "
+            f"ORDER BY {tables.column('pk')}"
         )
-        self.sql = f"SELECT {self.line} {self.rows} ORDER BY {tables.column('pk')}"
 
     def copy_to(self, out, connection, count: Callable[[int], None]) -> int:
-        """Write every line into `out` (a binary file); the number of lines."""
+        """Write every JSON line into `out` (a binary file); the number of lines."""
         counter = _Counting(out, count)
         with connection.cursor() as cursor:
             cursor.copy_expert(f"COPY ({self.sql}) TO STDOUT WITH {COPY_OPTIONS}", counter)
         counter.flush()
         return counter.lines
+
+    def csv_to(self, out, connection, count: Callable[[int], None]) -> int:
+        """Write the CSV (a header, then a row per record; nothing at all for none) into
+        `out` (a binary file), fetched a block at a time through a cursor (COPY would
+        quote the line breaks a CSV row holds); the number of rows. Inside a transaction."""
+        rows = 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"DECLARE nkhr_dump_csv NO SCROLL CURSOR FOR {self.csv_sql}")
+            try:
+                while True:
+                    cursor.execute(f"FETCH {FETCH_ROWS} FROM nkhr_dump_csv")
+                    block = cursor.fetchall()
+                    if not block:
+                        break
+                    if not rows:
+                        out.write(header_line(self.header))
+                    out.write("".join(line for (line,) in block).encode())
+                    rows += len(block)
+                    count(len(block))
+            finally:
+                cursor.execute("CLOSE nkhr_dump_csv")
+        return rows
+
+
+def header_line(names: list[str]) -> bytes:
+    return (",".join(names) + CRLF).encode()
 
 
 class _Counting:
@@ -420,7 +526,7 @@ class _Counting:
             self.pending = 0
 
 
-def json_lines(resource: str, viewset, connection, root: str) -> SqlLines | None:
+def lines_for(resource: str, viewset, connection, root: str) -> SqlLines | None:
     """The database's lines of a resource, or None where Python reads it (not PostgreSQL
     with psycopg2's COPY, or a field the compiler does not know)."""
     if connection.vendor != "postgresql" or not settings.DUMPS_SQL:
@@ -433,3 +539,6 @@ def json_lines(resource: str, viewset, connection, root: str) -> SqlLines | None
         if not hasattr(cursor, "copy_expert"):
             return None
     return lines
+
+
+json_lines = lines_for

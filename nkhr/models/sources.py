@@ -31,7 +31,7 @@ def format_locator(section: str, footnote: str, paragraph: str, page: str) -> st
     )
 
 
-def format_locator_sql(column) -> str:
+def format_locator_sql(column, obj=None) -> str:
     """`format_locator` built by the database (nkhr/dumps_sql.py), as JSON text: `column`
     gives the SQL of a column of the citation."""
     labels = _locator_labels(translation.get_language())

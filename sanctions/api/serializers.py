@@ -35,28 +35,31 @@ def round_totals_from_values(*values) -> dict | None:
     return None
 
 
-def round_totals_sql(column) -> str:
+def round_totals_sql(column, obj) -> str:
     """`round_totals_from_values` built by the database (nkhr/dumps_sql.py), as JSON text:
     the round, its parent and grandparent by join; a deeper chain by a recursive query,
-    which only such rare rows run."""
+    which only such rare rows run. `obj` makes a JSON object of (key, JSON text) pairs."""
     table = DesignationRound._meta.db_table
 
-    def totals(path):
-        return (
-            f"'{{\"round\":' || to_json({column(path + '__id')})::text || ',\"persons\":' || "
-            f"COALESCE({column(path + '__reported_persons')}::text, 'null') || "
-            f"',\"entities\":' || COALESCE({column(path + '__reported_entities')}::text, 'null') || '}}'"
+    def totals(round_id, persons, entities):
+        return obj(
+            [
+                ("round", f"to_json({round_id})::text"),
+                ("persons", f"COALESCE({persons}::text, 'null')"),
+                ("entities", f"COALESCE({entities}::text, 'null')"),
+            ]
         )
 
-    levels = ("round", "round__parent", "round__parent__parent")
     cases = []
-    for path in levels:
-        cases.append(f"WHEN {column(path + '__id')} IS NULL THEN 'null'")
-        found = (
-            f"{column(path + '__reported_persons')} IS NOT NULL "
-            f"OR {column(path + '__reported_entities')} IS NOT NULL"
+    for path in ("round", "round__parent", "round__parent__parent"):
+        round_id = column(f"{path}__id")
+        persons = column(f"{path}__reported_persons")
+        entities = column(f"{path}__reported_entities")
+        cases.append(f"WHEN {round_id} IS NULL THEN 'null'")
+        cases.append(
+            f"WHEN {persons} IS NOT NULL OR {entities} IS NOT NULL "
+            f"THEN {totals(round_id, persons, entities)}"
         )
-        cases.append(f"WHEN {found} THEN {totals(path)}")
     deeper = (
         f"COALESCE((WITH RECURSIVE up AS ("
         f"SELECT id, parent_id, reported_persons, reported_entities, 0 AS depth "
@@ -64,9 +67,7 @@ def round_totals_sql(column) -> str:
         f"UNION ALL SELECT r.id, r.parent_id, r.reported_persons, r.reported_entities, "
         f'up.depth + 1 FROM "{table}" r JOIN up ON r.id = up.parent_id '
         f"WHERE up.reported_persons IS NULL AND up.reported_entities IS NULL) "
-        f"SELECT '{{\"round\":' || to_json(id)::text || ',\"persons\":' || "
-        f"COALESCE(reported_persons::text, 'null') || ',\"entities\":' || "
-        f"COALESCE(reported_entities::text, 'null') || '}}' FROM up "
+        f"SELECT {totals('id', 'reported_persons', 'reported_entities')} FROM up "
         f"WHERE reported_persons IS NOT NULL OR reported_entities IS NOT NULL "
         f"ORDER BY depth LIMIT 1), 'null')"
     )

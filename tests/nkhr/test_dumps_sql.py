@@ -7,7 +7,7 @@ import gzip
 import io
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from rest_framework.test import APIClient
 
@@ -36,18 +36,25 @@ AWKWARD = 'He said "no" \\ then\nleft\ttab \x01\x1f\x7f é 정경택 😀 \u2028
 DRAFT = Publication.DRAFT
 
 
-def _sql_lines(resource: str) -> bytes | None:
+def _built(resource: str) -> tuple[bytes, bytes] | None:
+    """The database's JSON lines and CSV of a resource (None: left to Python)."""
     viewset = dict(dumps.resources())[resource]
-    lines = dumps_sql.json_lines(resource, viewset, connection, "http://testserver")
+    lines = dumps_sql.lines_for(resource, viewset, connection, "http://testserver")
     if lines is None:
         return None
-    out = io.BytesIO()
-    assert lines.copy_to(out, connection, lambda n: None) >= 0
-    return out.getvalue()
+    json_lines, csv = io.BytesIO(), io.BytesIO()
+    with transaction.atomic():  # the CSV's cursor lives in a transaction
+        lines.copy_to(json_lines, connection, lambda n: None)
+        lines.csv_to(csv, connection, lambda n: None)
+    return json_lines.getvalue(), csv.getvalue()
 
 
-def _export(resource: str) -> bytes:
-    response = APIClient().get("/api/v1/export/", {"resource": resource})
+def _sql_lines(resource: str) -> bytes:
+    return _built(resource)[0]
+
+
+def _export(resource: str, **params) -> bytes:
+    response = APIClient().get("/api/v1/export/", {"resource": resource, **params})
     assert response.status_code == 200
     return b"".join(response.streaming_content)
 
@@ -55,14 +62,19 @@ def _export(resource: str) -> bytes:
 def _assert_every_line_equal(built_resources=("designations",)):
     built = []
     for resource, _viewset in dumps.resources():
-        sql = _sql_lines(resource)
-        if sql is None:
+        found = _built(resource)
+        if found is None:
             continue
         built.append(resource)
+        json_lines, csv = found
         expected = _export(resource)
-        for ours, theirs in zip(sql.splitlines(), expected.splitlines(), strict=True):
+        for ours, theirs in zip(json_lines.splitlines(), expected.splitlines(), strict=True):
             assert ours == theirs, resource
-        assert sql == expected, resource
+        assert json_lines == expected, resource
+        expected_csv = _export(resource, format="csv")
+        for ours, theirs in zip(csv.split(b"\n"), expected_csv.split(b"\n"), strict=True):
+            assert ours == theirs, resource
+        assert csv == expected_csv, resource
     assert set(built_resources) <= set(built)
     return built
 
@@ -90,6 +102,9 @@ def every_field(paper):
         parent=OrganisationFactory(name="Parent organisation"),
     )
     AliasFactory(actor=target, name="Kim 'the' Alias")
+    # Cells a spreadsheet would run, numbers it would not, and a quote already there.
+    for name in ("=SUM(A1)", "@cmd", "-42", "+1.5e3", "'=quoted", "+٣", "\tTabbed", 'a,"b"'):
+        PersonFactory(name=name, description=name)
     AliasFactory(actor=target, name="김 별칭", language="ko", script="Hang")
     full = DesignationFactory(
         id="every-field",
