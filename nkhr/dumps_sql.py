@@ -216,10 +216,11 @@ def record_url(model, pk: str, kind: str | None, root: str) -> str:
 @dataclass(frozen=True)
 class Value:
     """A field's value two ways: its JSON text (never NULL) and its CSV cell's text before
-    `neutralise` and quoting (never NULL; `''` where the reader has null or an empty list)."""
+    `neutralise` and quoting (never NULL; `''` where the reader has null or an empty list);
+    a computed field's cell (None) is made from its JSON (`json_cell`)."""
 
     json: str
-    cell: str
+    cell: str | None
 
 
 def text_value(text: str) -> Value:
@@ -346,7 +347,7 @@ class LineCompiler:
                 continue
             if name in value_sql:
                 json = value_sql[name](tables.column, self.obj)
-                found.append((name, Value(json, json_cell(json))))
+                found.append((name, Value(json, None)))
                 continue
             if name in value_fields:
                 raise Unbuildable(f"{name}: computed, with no SQL declared")
@@ -425,14 +426,20 @@ class LineCompiler:
         return f"COALESCE({grouped}.rows, '[]')"
 
 
-def csv_field(cell: str) -> str:
-    """A cell's text as `csv_lines` writes it: `neutralise()`d, then quoted where it holds
-    a comma, a quote or a line break (Python's csv, QUOTE_MINIMAL)."""
-    safe = neutralise_sql(cell)
+def csv_quoted(text: str) -> str:
+    """A cell as Python's csv writes it (QUOTE_MINIMAL): quoted where it holds a comma, a
+    quote or a line break."""
     return (
-        f"CASE WHEN {safe} ~ '[\",\\n\\r]' "
-        f"THEN '\"' || replace({safe}, '\"', '\"\"') || '\"' ELSE {safe} END"
+        f"CASE WHEN {text} ~ '[\",\\n\\r]' "
+        f"THEN '\"' || replace({text}, '\"', '\"\"') || '\"' ELSE {text} END"
     )
+
+
+def fenced(columns: list[str], source: str, alias: str) -> str:
+    """A query of `columns` over `source` that PostgreSQL computes once per row and does
+    not merge into the query around it (OFFSET 0): each layer of the CSV row refers to
+    the one below several times, and merged, every reference would compute it again."""
+    return f"(SELECT {', '.join(columns)} FROM {source} OFFSET 0) {alias}"
 
 
 class SqlLines:
@@ -459,8 +466,22 @@ class SqlLines:
         csv = LineCompiler(self.quote, root, sort_keys=True)
         tables = Tables(self.model, next(csv.names), self.quote, csv.names)
         values = [("resource", resource_value), *csv.values(self.serializer, tables)]
-        row = " || ',' || ".join(csv_field(value.cell) for _, value in values)
-        self.csv_sql = self._select(f"{row} || {literal(CRLF)}", tables)
+        self.csv_sql = self._csv(values, tables)
+
+    def _csv(self, values: list[tuple[str, Value]], tables: Tables) -> str:
+        """A CSV row per record, in layers: the cells (and computed fields' JSON), then
+        the cells of that JSON, then `neutralise()`, then quoting; in the records' order."""
+        cells = [value.json if value.cell is None else value.cell for _, value in values]
+        ordered = self._select(", ".join(f"{c} AS c{i}" for i, c in enumerate(cells)), tables)
+        plain = [
+            f"{json_cell(f'c{i}') if value.cell is None else f'c{i}'} AS d{i}"
+            for i, (_, value) in enumerate(values)
+        ]
+        safe = [f"{neutralise_sql(f'd{i}')} AS n{i}" for i in range(len(values))]
+        source = fenced(plain, f"({ordered} OFFSET 0) l1", "l2")
+        source = fenced(safe, source, "l3")
+        row = " || ',' || ".join(csv_quoted(f"n{i}") for i in range(len(values)))
+        return f"SELECT {row} || {literal(CRLF)} FROM {source}"
 
     def _select(self, line: str, tables: Tables) -> str:
         # The joins are read after the line: compiling it adds those it needs.
