@@ -10,7 +10,9 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.http import FileResponse
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nkhr import dumps
@@ -203,3 +205,13 @@ def test_progress_is_reported_while_building(paper):
     lines = []
     dumps.build(write=lines.append, every=0)
     assert any(dumps.JSON_LINES in line and "records" in line and "/s" in line for line in lines)
+
+
+def test_reading_a_dump_asks_the_database_nothing(built):
+    client = APIClient()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/dumps/").status_code == 200
+        assert client.get(f"/api/v1/dumps/{dumps.JSON_LINES}").status_code == 200
+        assert client.head(f"/api/v1/dumps/{dumps.CSV_ZIP}").status_code == 200
+    # Only the savepoints of the test's own transaction, whatever the build's size.
+    assert [q["sql"] for q in queries if "SAVEPOINT" not in q["sql"].upper()] == []
