@@ -711,8 +711,12 @@ def dumps_worker(mode: str) -> dict:
 
 
 def run_dumps() -> list[dict]:
+    from django.db import connection
+
     results = []
     for mode, label in DUMPS.items():
+        if mode == "python" and connection.vendor != "postgresql":
+            continue  # elsewhere Python reads every resource anyway
         completed = subprocess.run(
             [sys.executable, str(Path(__file__).resolve()), "--dumps-worker", mode],
             capture_output=True,

@@ -164,17 +164,22 @@ def write_json_lines(path: Path, request, progress: Progress) -> Written:
 
             sql = dumps_sql.lines_for(resource, viewset, connection, site_root())
             if sql is not None:
-                records = sql.copy_to(out, connection, count)
-                expected = viewset.queryset.visible_to(request.user).count()
-                if records != expected:
-                    # The SQL path must show what the reader shows: never a partial dump.
-                    raise RuntimeError(f"{resource}: {records} lines for {expected} records")
+                records = _checked(sql.copy_to(out, connection, count), request, resource, viewset)
             else:
                 rows = export_rows(request, [(resource, viewset)])
                 records = _write_lines(out, (json_line(row) for row in rows), count)
             result.resources[resource] = records
             result.records += records
     return result
+
+
+def _checked(records: int, request, resource: str, viewset) -> int:
+    """The database wrote a line per record the public may see, or the build fails: it
+    must show what the reader shows, never a partial dump."""
+    expected = viewset.queryset.visible_to(request.user).count()
+    if records != expected:
+        raise RuntimeError(f"{resource}: the database wrote {records} lines for {expected} records")
+    return records
 
 
 def write_csv_zip(path: Path, request, progress: Progress) -> Written:
@@ -188,7 +193,9 @@ def write_csv_zip(path: Path, request, progress: Progress) -> Written:
             sql = dumps_sql.lines_for(resource, viewset, connection, site_root())
             with archive.open(f"{resource}.csv", "w", force_zip64=True) as member:
                 if sql is not None:
-                    records = sql.csv_to(member, connection, count)
+                    records = _checked(
+                        sql.csv_to(member, connection, count), request, resource, viewset
+                    )
                 else:
                     records = _python_csv(
                         member, export_rows(request, [(resource, viewset)]), count

@@ -26,7 +26,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from rest_framework import serializers
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from nkhr import registry
 from nkhr.api.fields import PartialDateSerializerField, RecordRelatedField
@@ -282,6 +283,13 @@ def stored(field, model_field, column: str, through: list[str]) -> Value:
         else:
             cell = f"COALESCE({column}::text, '')"
         return Value(to_json(column), cell)
+    if (
+        type(field) is serializers.DateField
+        and getattr(field, "format", api_settings.DATE_FORMAT) == ISO_8601
+        and type(model_field) is models.DateField
+    ):
+        # DRF's date.isoformat(): four-digit years, as to_char's YYYY.
+        return text_value(f"to_char({column}, 'YYYY-MM-DD')")
     if _is_plain_iso_datetime(field) and isinstance(model_field, models.DateTimeField):
         if settings.TIME_ZONE != "UTC" and settings.USE_TZ:
             raise Unbuildable("timestamps shown in a time zone other than UTC")
@@ -374,6 +382,10 @@ class LineCompiler:
         if isinstance(field, serializers.ListSerializer):
             rows = self.rows(model, field, tables)
             return Value(rows, f"CASE WHEN {rows} = '[]' THEN '' ELSE {rows} END")
+        if isinstance(field, serializers.ManyRelatedField) and isinstance(
+            field.child_relation, RecordRelatedField
+        ):
+            return self.links(model, field, tables)
         if isinstance(field, serializers.ManyRelatedField | serializers.SerializerMethodField):
             raise Unbuildable(f"{name}: a list of links or computed")
         if isinstance(field, serializers.BaseSerializer):
@@ -413,17 +425,78 @@ class LineCompiler:
             conditions.append(is_visible(inner.column(shown_by)))
         row = self.object(field.child, inner)
         ordering = [t for t in inner.model._meta.ordering if str(t).lstrip("-") not in skip]
-        order = ", ".join(order_terms(inner, inner.model, ordering))
-        aggregate = f"string_agg({row}, ','{' ORDER BY ' + order if order else ''})"
-        where = " AND ".join(conditions) or "TRUE"
-        grouped = next(self.names)
-        tables.joins[f"rows:{field.source}"] = (
-            grouped,
-            f"LEFT JOIN (SELECT {parent} AS parent, '[' || {aggregate} || ']' AS rows "
-            f"FROM {inner.table()} {inner.sql()} WHERE {where} GROUP BY {parent}) {grouped} "
-            f"ON {grouped}.parent = {tables.column('pk')}",
+        order = self.order(inner, inner.model, ordering)
+        grouped = self.grouped(
+            tables,
+            field.source,
+            inner,
+            parent,
+            conditions,
+            {"rows": f"'[' || string_agg({row}, ','{order}) || ']'"},
         )
         return f"COALESCE({grouped}.rows, '[]')"
+
+    def links(self, model, field, tables: Tables) -> Value:
+        """A list of links (`instruments` of an event …): the visible ones in brief form,
+        in the linked model's order; its cell is their ids joined by `;`."""
+        relation = model._meta.get_field(field.source)
+        target = relation.related_model
+        if relation.many_to_many and not relation.auto_created and target is not model:
+            through = relation.remote_field.through
+            inner = Tables(through, next(self.names), self.quote, self.names)
+            parent = inner.column(through._meta.get_field(relation.m2m_field_name()).attname)
+            prefix = relation.m2m_reverse_field_name()
+            skip = {relation.related_query_name()}
+        elif relation.one_to_many and relation.auto_created:
+            inner = Tables(target, next(self.names), self.quote, self.names)
+            parent = inner.column(relation.field.attname)
+            prefix = ""
+            skip = {relation.field.name, relation.field.attname}
+        else:
+            raise Unbuildable(f"{field.source}: a list of links this does not follow")
+        link = brief_link(inner, prefix, target, self.root, self.sort_keys)
+        at = f"{prefix}__" if prefix else ""
+        pk = inner.column(f"{at}pk")
+        conditions = [f"{pk} IS NOT NULL"]
+        if has_column(target, "publication"):
+            conditions.append(is_visible(inner.column(f"{at}publication")))
+        ordering = [t for t in target._meta.ordering if str(t).lstrip("-") not in skip]
+        order = self.order(inner, target, ordering, at)
+        grouped = self.grouped(
+            tables,
+            field.source,
+            inner,
+            parent,
+            conditions,
+            {
+                "rows": f"'[' || string_agg({link.json}, ','{order}) || ']'",
+                "ids": f"string_agg({pk}::text, ';'{order})",
+            },
+        )
+        return Value(f"COALESCE({grouped}.rows, '[]')", f"COALESCE({grouped}.ids, '')")
+
+    @staticmethod
+    def order(tables: Tables, model, ordering, prefix: str = "") -> str:
+        if not ordering:
+            # Python reads such rows in whatever order the database gives: no order to match.
+            raise Unbuildable(f"{model.__name__}: rows without an order")
+        return " ORDER BY " + ", ".join(order_terms(tables, model, ordering, prefix))
+
+    def grouped(
+        self, tables: Tables, source: str, inner: Tables, parent, conditions, columns
+    ) -> str:
+        """Join `tables` to `columns` (aggregates) of `inner`'s rows grouped by parent: one
+        aggregate over all the rows, not a subquery per record."""
+        alias = next(self.names)
+        where = " AND ".join(conditions) or "TRUE"
+        selected = ", ".join(f"{expression} AS {name}" for name, expression in columns.items())
+        tables.joins[f"rows:{source}"] = (
+            alias,
+            f"LEFT JOIN (SELECT {parent} AS parent, {selected} "
+            f"FROM {inner.table()} {inner.sql()} WHERE {where} GROUP BY {parent}) {alias} "
+            f"ON {alias}.parent = {tables.column('pk')}",
+        )
+        return alias
 
 
 def csv_quoted(text: str) -> str:

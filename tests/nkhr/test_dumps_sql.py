@@ -20,6 +20,9 @@ from tests.factories import (
     DesignationFactory,
     DesignationMeasureFactory,
     DesignationRoundFactory,
+    EventFactory,
+    InstrumentFactory,
+    LegislationFactory,
     OrganisationFactory,
     PersonFactory,
     SanctionsRegimeFactory,
@@ -153,6 +156,16 @@ def every_field(paper):
         created=datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     )
     assert DesignationMeasure.objects.filter(designation=full).count() == 3
+    # An event's lists of links, one of them to a draft (left out), and a dated source.
+    event = EventFactory(title=AWKWARD)
+    instruments = [
+        InstrumentFactory(title="B instrument"),
+        InstrumentFactory(title="A instrument"),
+        InstrumentFactory(title="Draft instrument", publication=DRAFT),
+    ]
+    event.instruments.set(instruments)
+    event.legislation.set([LegislationFactory()])
+    SourceFactory(title="Accessed source", accessed=datetime.date(2022, 5, 17))
 
 
 def test_database_lines_equal_the_exports_on_the_papers_records(paper):
@@ -160,7 +173,7 @@ def test_database_lines_equal_the_exports_on_the_papers_records(paper):
 
 
 def test_database_lines_equal_the_exports_with_every_field_filled(every_field):
-    built = _assert_every_line_equal(("designations", "actors"))
+    built = _assert_every_line_equal(("designations", "actors", "events", "sources"))
     assert b"Hidden Person" not in _sql_lines("designations")
     assert b'"id":"a-draft"' not in _sql_lines("designations")
     assert "designation-rounds" in built
