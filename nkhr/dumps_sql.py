@@ -1,19 +1,21 @@
-"""Dump lines built by PostgreSQL: each record's JSON line, the bytes the export writes.
+"""Dump lines built by PostgreSQL: each record's JSON line and CSV row, the bytes the
+export writes.
 
 The Python reader (`nkhr.api.reading`) turns `.values()` rows into the representation,
-then orjson into bytes: about 20,000 records a second. Here the same serializer's read
-fields are compiled, once per build, into one SQL expression that yields the finished
-line, and `COPY (SELECT …) TO STDOUT` streams the lines straight into the compressed file:
-Python never sees a record. The compiler follows the reader field by field (stored
-columns, columns read through links, partial dates, timestamps, links in brief form,
-nested rows and their order); a field it does not know (`Unbuildable`) leaves the whole
-resource to the Python reader, as does any database but PostgreSQL. A field the
-serializer computes (`value_fields`) is built here only where the serializer also
-declares its SQL (`value_sql`: name -> function of a column lookup, returning the JSON
-text). tests/nkhr/test_dumps_sql.py holds every line byte-equal to the export's.
+then orjson (or Python's csv) into bytes. Here the same serializer's read fields are
+compiled, once per build, into SQL that yields the finished line: `COPY (SELECT …) TO
+STDOUT` streams the JSON lines straight into the compressed file, and the CSV rows come a
+block at a time through a cursor; Python never sees a record. The compiler follows the
+reader field by field (stored columns, columns read through links, dates, partial dates,
+timestamps, links in brief form, lists of links, nested rows and their order); a field it
+does not know (`Unbuildable`) leaves the whole resource to the Python reader, as does any
+database but PostgreSQL. A field the serializer computes (`value_fields`) is built here
+only where the serializer also declares its SQL (`value_sql`: name -> function of a column
+lookup and an object builder, returning the JSON text). tests/nkhr/test_dumps_sql.py holds
+every line and row byte-equal to the export's.
 
-Lines are JSON text a line each (a JSON string never holds a raw newline), copied out as
-CSV with a quote and delimiter no JSON text can hold, so COPY writes them as they are.
+JSON lines never hold a raw newline (a JSON string escapes it), so they are copied out as
+CSV with a quote and delimiter no JSON text holds, and COPY writes them as they are.
 """
 
 import itertools
@@ -633,6 +635,3 @@ def lines_for(resource: str, viewset, connection, root: str) -> SqlLines | None:
         if not hasattr(cursor, "copy_expert"):
             return None
     return lines
-
-
-json_lines = lines_for

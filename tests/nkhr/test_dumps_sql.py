@@ -190,10 +190,8 @@ def test_a_resource_it_cannot_build_is_left_to_python(db):
     viewsets = dict(dumps.resources())
     # A proxy's list is a filtered one (sanctions regimes are instruments of one kind).
     assert (
-        dumps_sql.json_lines("sanctions-regimes", viewsets["sanctions-regimes"], connection, "")
+        dumps_sql.lines_for("sanctions-regimes", viewsets["sanctions-regimes"], connection, "")
         is None
     )
     with override_settings(DUMPS_SQL=False):
-        assert (
-            dumps_sql.json_lines("designations", viewsets["designations"], connection, "") is None
-        )
+        assert dumps_sql.lines_for("designations", viewsets["designations"], connection, "") is None
