@@ -14,6 +14,10 @@
 3. exports, each in a child process so that its peak memory (ru_maxrss) is its own:
    designations as CSV through cursor pages, the JSON Lines export of designations, and the
    FollowTheMoney export, in rows per second;
+   The bulk dumps (`manage.py build_dumps`: JSON Lines, CSV zip, FollowTheMoney, manifest)
+   built the same way, in a child process each: with the database building the lines it
+   can (PostgreSQL) and with Python reading every resource, in records per second (the
+   records in the dump over the whole build's time) and peak memory (`dumps`);
 4. admin: the designations changelist unfiltered, filtered and searched, the actors
    changelist searched and the designation form's target autocomplete, as a curator;
 5. search document upkeep: a person with aliases and designations saved through the ORM
@@ -676,6 +680,63 @@ def run_exports() -> list[dict]:
     return results
 
 
+DUMPS = {
+    "sql": "bulk dumps, lines built by the database where it can",
+    "python": "bulk dumps, every resource read by Python (DUMPS_SQL=false)",
+}
+
+
+def dumps_worker(mode: str) -> dict:
+    """Build every dump once in this (child) process, into a temporary directory."""
+    import tempfile
+
+    from django.test import override_settings
+
+    from nkhr import dumps
+
+    dumps.resources()  # imports and the registry belong to the baseline
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        override_settings(DUMPS_SQL=mode == "sql"),
+    ):
+        started = time.perf_counter()
+        result = dumps.build(directory=Path(directory), keep=1, write=lambda line: None)
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    files = {item["name"]: item for item in result.manifest["files"]}
+    records = files[dumps.JSON_LINES]["records"]
+    return {
+        "records": records,
+        "seconds": round(seconds, 2),
+        "records_per_second": round(records / seconds) if seconds else None,
+        "file_seconds": result.seconds,
+        "megabytes": round(sum(item["bytes"] for item in files.values()) / 1e6, 1),
+        "peak_rss_mb": round(peak / 1024, 1),
+        "baseline_rss_mb": round(baseline / 1024, 1),
+    }
+
+
+def run_dumps() -> list[dict]:
+    from django.db import connection
+
+    results = []
+    for mode, label in DUMPS.items():
+        if mode == "python" and connection.vendor != "postgresql":
+            continue  # elsewhere Python reads every resource anyway
+        completed = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--dumps-worker", mode],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=os.environ.copy(),
+        )
+        if completed.returncode != 0:
+            raise RuntimeError(f"dumps ({mode}) failed:\n{completed.stderr}")
+        results.append({"build": label, **json.loads(completed.stdout.strip().splitlines()[-1])})
+    return results
+
+
 def run_admin(subjects: dict, repeat: int, warmup: int) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -938,6 +999,8 @@ def report(results: dict) -> str:
         parts += report_api(results["api"])
     if "exports" in results:
         parts += report_exports(results["exports"])
+    if "dumps" in results:
+        parts += report_dumps(results["dumps"])
     if "admin" in results:
         parts += report_admin(results["admin"])
     if "upkeep" in results:
@@ -992,6 +1055,29 @@ def report_exports(exports: list) -> list[str]:
     ]
 
 
+def report_dumps(built: list) -> list[str]:
+    return [
+        "",
+        "Bulk dumps (manage.py build_dumps, each in its own process)",
+        table(
+            built,
+            [
+                ("build", "build"),
+                ("records", "records"),
+                ("seconds", "s"),
+                ("records_per_second", "records/s"),
+                ("megabytes", "MB"),
+                ("peak_rss_mb", "peak RSS MB"),
+                ("baseline_rss_mb", "before MB"),
+            ],
+        ),
+        "seconds per file: "
+        + "; ".join(
+            f"{row['build'].split(',')[1].strip()}: {row['file_seconds']}" for row in built
+        ),
+    ]
+
+
 def report_admin(admin: list) -> list[str]:
     return [
         "",
@@ -1039,7 +1125,7 @@ def report_http(http: list) -> list[str]:
     ]
 
 
-SECTIONS = ("api", "exports", "admin", "upkeep", "http", "search_quality")
+SECTIONS = ("api", "exports", "dumps", "admin", "upkeep", "http", "search_quality")
 
 
 def main(argv=None) -> int:
@@ -1067,11 +1153,16 @@ def main(argv=None) -> int:
         "--no-search-quality", action="store_true", help="Skip the search-quality section."
     )
     parser.add_argument("--export-worker", choices=sorted(EXPORTS), help=argparse.SUPPRESS)
+    parser.add_argument("--dumps-worker", choices=sorted(DUMPS), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.export_worker:
         configure(args.database_url)
         print(json.dumps(export_worker(args.export_worker)))
+        return 0
+    if args.dumps_worker:
+        configure(args.database_url)
+        print(json.dumps(dumps_worker(args.dumps_worker)))
         return 0
 
     repeat = args.requests or (5 if args.quick else 50)
@@ -1101,6 +1192,10 @@ def main(argv=None) -> int:
         print("Exports …", flush=True)
         results["exports"] = run_exports()
         lap("exports")
+    if "dumps" in args.only:
+        print("Bulk dumps …", flush=True)
+        results["dumps"] = run_dumps()
+        lap("dumps")
     if "admin" in args.only:
         print("Admin …", flush=True)
         results["admin"] = run_admin(subjects, max(3, repeat // 2), warmup)

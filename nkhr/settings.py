@@ -248,6 +248,17 @@ IMPORT_PAGE_ROWS = env.int("IMPORT_PAGE_ROWS", default=100)
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
+# Bulk dumps (nkhr/dumps.py, docs/dumps.md): where `manage.py build_dumps` writes its builds
+# (git-ignored var/dumps/ by default), how many it keeps, the site the records' links in them
+# point at, and how hard it compresses (gzip 1-9: 1 is several times faster, a little bigger).
+DUMPS_DIR = env.path("DUMPS_DIR", default=BASE_DIR / "var" / "dumps")
+DUMPS_KEEP = env.int("DUMPS_KEEP", default=3)
+DUMPS_SITE_URL = env.str("DUMPS_SITE_URL", default="http://localhost:8000")
+DUMPS_GZIP_LEVEL = env.int("DUMPS_GZIP_LEVEL", default=6)
+# On PostgreSQL the database builds the lines of the resources it can (nkhr/dumps_sql.py);
+# false makes Python read every resource, as on SQLite.
+DUMPS_SQL = env.bool("DUMPS_SQL", default=True)
+
 # The cache holds the API's throttle counts: per process by default; give the workers of a
 # deployment one they share (docs/deploy.md: a file cache), or each counts on its own.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

@@ -23,7 +23,19 @@ from import_export.formats import base_formats
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 _NEUTRALISED = re.compile(r"'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+
+
+def neutralise_sql(text: str) -> str:
+    """`neutralise()` of a text column, in PostgreSQL (the bulk dumps' CSV, built by the
+    database: nkhr/dumps_sql.py): the same patterns, anchored as `match` and `fullmatch`
+    anchor them. A first-character test keeps the regular expressions off most cells."""
+    triggers = ", ".join("'" + c + "'" for c in (QUOTE * 2, *FORMULA_TRIGGERS))
+    return (
+        f"CASE WHEN left({text}, 1) IN ({triggers}) "
+        f"AND {text} ~ '^{_NEUTRALISED.pattern.replace(QUOTE, QUOTE * 2)}' "
+        f"AND {text} !~ '^(?:{_NUMBER.pattern.replace(chr(92) + 'd', '[0-9]')})$' THEN '{QUOTE * 2}' || {text} ELSE {text} END"
+    )
 
 
 def neutralise(value):

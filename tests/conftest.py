@@ -38,3 +38,12 @@ def staff_client(client, django_user_model):
 def paper(db):
     """The paper's own records, loaded from the fixtures as `make run` loads them."""
     call_command("loaddata", *paper_fixtures(), verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def dumps_dir(settings, tmp_path_factory):
+    """Bulk dumps built by a test go to a directory of its own (never the checkout's
+    var/dumps/), and their links point at the test client's host."""
+    settings.DUMPS_DIR = tmp_path_factory.mktemp("dumps")
+    settings.DUMPS_SITE_URL = "http://testserver"
+    return settings.DUMPS_DIR

@@ -44,6 +44,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from nkhr import dumps
 from nkhr.models import PendingChange
 from tests.factories import (
     AliasFactory,
@@ -163,6 +164,8 @@ def public_ids(db, keep_test_connection) -> dict[str, str]:
         "recommendations": RecommendationFactory(),
     }
     ids = {resource: record.pk for resource, record in records.items()}
+    # A bulk dump of them, so /dumps/ lists one and its files are served.
+    ids["dumps"] = dumps.build(write=lambda line: None).manifest["files"][0]["name"]
     # A curator's change to a published record, waiting for an editor.
     proposer = User.objects.create_user("proposer")
     ids["pending-changes"] = str(
@@ -192,6 +195,9 @@ def strategy_for(operation, public_ids: dict[str, str]):
     if "{id}" in operation.path:
         real_id = public_ids[resource_of(operation)]
         strategy = st.one_of(operation.as_strategy(path_parameters={"id": real_id}), strategy)
+    if "{name}" in operation.path:  # a file of the bulk dump
+        real_name = public_ids[resource_of(operation)]
+        strategy = st.one_of(operation.as_strategy(path_parameters={"name": real_name}), strategy)
     return strategy
 
 

@@ -50,6 +50,8 @@ def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     assert [row["rows"] for row in designation_exports] == [200, 200, 200]
     assert follow_the_money["rows"] > 200  # actors and occupancies too
     assert all(0 < row["first_line_s"] <= row["seconds"] for row in results["exports"])
+    (dumps,) = results["dumps"]  # SQLite: Python reads every resource, one build
+    assert dumps["records"] > 200 and dumps["peak_rss_mb"] > 0
     assert len(results["admin"]) == 8
     edited, edited_alone, renamed, renamed_alone = results["upkeep"]
     # An edit of no documented field rebuilds no document; a rename does.

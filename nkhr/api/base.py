@@ -20,7 +20,7 @@ from nkhr.api.permissions import is_visible
 from nkhr.api.registry import brief, record_url
 from nkhr.dates import PartialDate
 from nkhr.models import Citation, Publication, Source
-from nkhr.models.sources import LOCATOR_FIELDS, format_locator
+from nkhr.models.sources import LOCATOR_FIELDS, format_locator, format_locator_sql
 from nkhr.prefetch import related_rows
 from nkhr.registry import references_to
 from nkhr.services import row_identity, write_rows
@@ -133,6 +133,8 @@ class CitationSerializer(ModelRulesMixin, serializers.ModelSerializer):
 
     _parent_field = "content_type"
     value_fields = {"locator": (LOCATOR_FIELDS, format_locator)}
+    # The same, built by the database for the bulk dumps (nkhr/dumps_sql.py).
+    value_sql = {"locator": format_locator_sql}
 
     class Meta:
         model = Citation

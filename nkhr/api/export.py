@@ -32,7 +32,7 @@ UPDATED_SINCE = OpenApiParameter(
 )
 
 
-def _json_line(data) -> bytes:
+def json_line(data) -> bytes:
     return orjson.dumps(data, default=str, option=orjson.OPT_APPEND_NEWLINE)
 
 
@@ -128,35 +128,39 @@ class ExportView(APIView):
         if request.query_params.get("format") == "csv":
             if not wanted:
                 raise serializers.ValidationError({"resource": ["CSV exports one resource."]})
-            lines = _in_one_transaction(csv_lines(self._rows(request, selected, since)))
+            lines = _in_one_transaction(csv_lines(export_rows(request, selected, since)))
             return StreamingHttpResponse(_in_blocks(lines), content_type="text/csv; charset=utf-8")
-        lines = (_json_line(row) for row in self._rows(request, selected, since))
+        lines = (json_line(row) for row in export_rows(request, selected, since))
         return StreamingHttpResponse(
             _in_blocks(_in_one_transaction(lines)), content_type=JSON_LINES
         )
 
-    def _rows(self, request, selected, since):
-        reading = Reading(request)
-        for resource, viewset in selected:
-            queryset = viewset.queryset.visible_to(request.user).order_by("pk")
-            if since is not None:
-                queryset = queryset.filter(updated__gte=since)
-            # Rows as the resource's list shows them: what points at a record (an actor's
-            # designations …) is exported with those records, not repeated on it.
-            reader = reader_for(viewset.serializer_class)
-            if reader is not None:
-                records = reader.values(queryset).iterator(chunk_size=CHUNK)
-                while chunk := list(itertools.islice(records, CHUNK)):
-                    for data in reader.read(chunk, reading):
-                        yield {"resource": resource, **data}
-                continue
-            view = viewset(request=request, format_kwarg=None, action="list")
-            context = {"request": request, "view": view}
-            records = queryset.iterator(chunk_size=CHUNK)
+
+def export_rows(request, selected, since=None) -> Iterator[dict]:
+    """Every record of the (resource, viewset) pairs `selected` the request's user may see,
+    as its resource's list shows it plus `resource`, by public id; the bulk dumps
+    (`nkhr.dumps`) write the same rows."""
+    reading = Reading(request)
+    for resource, viewset in selected:
+        queryset = viewset.queryset.visible_to(request.user).order_by("pk")
+        if since is not None:
+            queryset = queryset.filter(updated__gte=since)
+        # Rows as the resource's list shows them: what points at a record (an actor's
+        # designations …) is exported with those records, not repeated on it.
+        reader = reader_for(viewset.serializer_class)
+        if reader is not None:
+            records = reader.values(queryset).iterator(chunk_size=CHUNK)
             while chunk := list(itertools.islice(records, CHUNK)):
-                # One serializer per chunk: building its fields costs more than a row.
-                for data in viewset.serializer_class(chunk, many=True, context=context).data:
+                for data in reader.read(chunk, reading):
                     yield {"resource": resource, **data}
+            continue
+        view = viewset(request=request, format_kwarg=None, action="list")
+        context = {"request": request, "view": view}
+        records = queryset.iterator(chunk_size=CHUNK)
+        while chunk := list(itertools.islice(records, CHUNK)):
+            # One serializer per chunk: building its fields costs more than a row.
+            for data in viewset.serializer_class(chunk, many=True, context=context).data:
+                yield {"resource": resource, **data}
 
 
 class FollowTheMoneyExportView(APIView):
@@ -187,7 +191,7 @@ class FollowTheMoneyExportView(APIView):
         check(request, FTM_PARAMETERS)
         since = _updated_since(request)
         published_only = not can_view_unpublished(request.user)
-        lines = (_json_line(entity) for entity in ftm.entities(published_only, since))
+        lines = (json_line(entity) for entity in ftm.entities(published_only, since))
         return StreamingHttpResponse(
             _in_blocks(_in_one_transaction(lines)), content_type=JSON_LINES
         )

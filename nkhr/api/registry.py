@@ -59,6 +59,12 @@ def site_root(request) -> str:
     return root
 
 
+def set_site_root(request, root: str) -> None:
+    """Make links read under `request` start with `root` (`https://records.example.org`),
+    for reads that have no request of their own (the bulk dumps)."""
+    request._nkhr_site_root = root.rstrip("/")
+
+
 def record_url(instance, request=None) -> str | None:
     path = record_path(type(instance), getattr(instance, "kind", None), instance.pk)
     if path is None:

@@ -31,6 +31,17 @@ def format_locator(section: str, footnote: str, paragraph: str, page: str) -> st
     )
 
 
+def format_locator_sql(column, obj=None) -> str:
+    """`format_locator` built by the database (nkhr/dumps_sql.py), as JSON text: `column`
+    gives the SQL of a column of the citation."""
+    labels = _locator_labels(translation.get_language())
+    parts = [
+        "CASE WHEN {0} <> '' THEN '{1} ' || {0} END".format(column(name), label.replace("'", "''"))
+        for name, label in zip(LOCATOR_FIELDS, labels, strict=True)
+    ]
+    return f"to_json(concat_ws(', ', {', '.join(parts)}))::text"
+
+
 class Source(PublicRecord):
     """A document facts are taken from: the paper itself, or a document it or a curator cites."""
 

@@ -35,6 +35,45 @@ def round_totals_from_values(*values) -> dict | None:
     return None
 
 
+def round_totals_sql(column, obj) -> str:
+    """`round_totals_from_values` built by the database (nkhr/dumps_sql.py), as JSON text:
+    the round, its parent and grandparent by join; a deeper chain by a recursive query,
+    which only such rare rows run. `obj` makes a JSON object of (key, JSON text) pairs."""
+    table = DesignationRound._meta.db_table
+
+    def totals(round_id, persons, entities):
+        return obj(
+            [
+                ("round", f"to_json({round_id})::text"),
+                ("persons", f"COALESCE({persons}::text, 'null')"),
+                ("entities", f"COALESCE({entities}::text, 'null')"),
+            ]
+        )
+
+    cases = []
+    for path in ("round", "round__parent", "round__parent__parent"):
+        round_id = column(f"{path}__id")
+        persons = column(f"{path}__reported_persons")
+        entities = column(f"{path}__reported_entities")
+        cases.append(f"WHEN {round_id} IS NULL THEN 'null'")
+        cases.append(
+            f"WHEN {persons} IS NOT NULL OR {entities} IS NOT NULL "
+            f"THEN {totals(round_id, persons, entities)}"
+        )
+    deeper = (
+        f"COALESCE((WITH RECURSIVE up AS ("
+        f"SELECT id, parent_id, reported_persons, reported_entities, 0 AS depth "
+        f'FROM "{table}" WHERE id = {column("round__parent__parent__parent_id")} '
+        f"UNION ALL SELECT r.id, r.parent_id, r.reported_persons, r.reported_entities, "
+        f'up.depth + 1 FROM "{table}" r JOIN up ON r.id = up.parent_id '
+        f"WHERE up.reported_persons IS NULL AND up.reported_entities IS NULL) "
+        f"SELECT {totals('id', 'reported_persons', 'reported_entities')} FROM up "
+        f"WHERE reported_persons IS NOT NULL OR reported_entities IS NOT NULL "
+        f"ORDER BY depth LIMIT 1), 'null')"
+    )
+    return f"CASE {' '.join(cases)} ELSE {deeper} END"
+
+
 class SanctionsRegimeSerializer(InstrumentSerializer):
     class Meta(InstrumentSerializer.Meta):
         model = SanctionsRegime
@@ -79,6 +118,8 @@ class DesignationSerializer(RecordSerializer):
     nested_rows = {"measures": "designation"}
     # Lists read the totals from the round and its parent by join (`nkhr.api.reading`).
     value_fields = {"round_totals": (ROUND_TOTALS_COLUMNS, round_totals_from_values)}
+    # The same, built by the database for the bulk dumps.
+    value_sql = {"round_totals": round_totals_sql}
 
     class Meta:
         model = Designation
