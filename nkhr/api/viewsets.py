@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from nkhr.api.base import referenced_by
 from nkhr.api.fields import RecordRelatedField
 from nkhr.api.filtering import StrictFilterBackend
+from nkhr.api.merge import IF_MATCH_PARAMETER, MOVED_RESPONSE, RecordMergeMixin
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.pending import COMMENT_PARAMETER, PendingChangeSerializer, change_comment
 from nkhr.api.reading import Reading, reader_for
@@ -45,16 +46,6 @@ BRIEF_PARAMETER = OpenApiParameter(
     "brief",
     OpenApiTypes.BOOL,
     description="Return each record in brief form: `{id, url, name, kind}`.",
-)
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description=(
-        "The record's ETag as last read (from a GET of the record). A stale one gets 412 and "
-        "changes nothing; `*` writes over whatever version is current."
-    ),
 )
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: messages by field or parameter."),
@@ -183,7 +174,7 @@ def representation_etag(data) -> str:
     ),
     retrieve=extend_schema(
         parameters=[BRIEF_PARAMETER],
-        responses={400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]},
+        responses={301: MOVED_RESPONSE, 400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]},
     ),
     create=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}),
     update=extend_schema(
@@ -194,7 +185,7 @@ def representation_etag(data) -> str:
     ),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
 )
-class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
+class RecordViewSet(RecordMergeMixin, RecordWorkflowMixin, viewsets.ModelViewSet):
     """List, read, create, update and delete one kind of record by its public id."""
 
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
