@@ -40,6 +40,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin.history import HistoryAdminMixin
+from nkhr.admin.merging import MergeAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record, page_version
 from nkhr.models import Citation, CitedRecord
@@ -755,7 +756,11 @@ class PendingChangeAdminMixin:
 
 
 class RecordAdmin(
-    PendingChangeAdminMixin, PublicationAdminMixin, ReferencedByMixin, TimeStampedAdmin
+    MergeAdminMixin,
+    PendingChangeAdminMixin,
+    PublicationAdminMixin,
+    ReferencedByMixin,
+    TimeStampedAdmin,
 ):
     """Base ModelAdmin of public records (`PublicRecord`, `CitedRecord`)."""
 

@@ -304,9 +304,10 @@ class PublicRecord(TimeStampedModel):
 
 
 def reserved_message(public_id, survivor) -> str:
-    return _(
-        "The id %(id)s belonged to a record merged into %(survivor)s: it stays reserved."
-    ) % {"id": public_id, "survivor": survivor}
+    return _("The id %(id)s belonged to a record merged into %(survivor)s: it stays reserved.") % {
+        "id": public_id,
+        "survivor": survivor,
+    }
 
 
 def reserved_for(model, public_id) -> str | None:
