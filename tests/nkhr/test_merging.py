@@ -22,7 +22,7 @@ from nkhr.registry import record_types
 from sanctions.models import Designation
 from tests import factories
 from tests.api_base import add_every_row, database_counts
-from tests.html_forms import as_post_data, submitted_fields
+from tests.html_forms import admin_form_post, as_post_data, submitted_fields
 from tests.test_registry import factory_for
 
 API = "/api/v1"
@@ -454,7 +454,7 @@ def test_the_admin_merges_two_selected_records_and_reverts(client):
     )
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Chong Kyong-taek" in html and "1 × designations (target)" in html
+    assert "Chong Kyong-taek" in html and "Designations (target): 1" in html
     fields = [
         (name, value) for name, value in submitted_fields(html, "merge-form") if name != "survivor"
     ]
@@ -467,7 +467,11 @@ def test_the_admin_merges_two_selected_records_and_reverts(client):
     assert moved.status_code == 302 and moved["Location"].endswith(f"/actor/{survivor.pk}/change/")
     # An admin add with B's id is refused, naming it.
     add = client.get("/admin/nkhr/actor/add/")
-    assert add.status_code == 200
+    data = admin_form_post(add.content.decode())
+    data.update({"id": [duplicate.pk], "name": ["Another"], "kind": ["person"]})
+    refused_add = client.post("/admin/nkhr/actor/add/", data)
+    assert refused_add.status_code == 200
+    assert "stays reserved" in str(refused_add.context["adminform"].form.errors["id"])
     # The merge record, with its Revert button.
     merge = MergedRecord.objects.get()
     page = client.get(f"/admin/nkhr/mergedrecord/{merge.pk}/change/")
