@@ -4,7 +4,8 @@
   on the confirmation page (both records side by side, and what moves to the survivor from
   the other) which one stays; the other is merged into it.
 * A merged record's change page sends whoever opens it to the survivor's.
-* *Merged records* lists the merges, each with what it moved and a *Revert* button.
+* *Merged records* (a page of its own, linked from the index, as the deleted records are)
+  lists the merges, each with a *Revert* button while it stands.
 """
 
 from django.contrib import admin, messages
@@ -14,15 +15,16 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from nkhr.merging import may_merge, may_revert, merge_records, preview, revert_merge
 from nkhr.models.base import reserved_for
 from nkhr.models.merges import MergedRecord
 
 MERGE_ACTION = "merge_two_records"
+MERGES_SHOWN = 200
 
 
 def _change_url(model, pk) -> str | None:
@@ -125,86 +127,43 @@ class MergeAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-@admin.register(MergedRecord)
-class MergedRecordAdmin(admin.ModelAdmin):
-    """The merges, read-only, each with a Revert button (while it stands)."""
-
-    list_display = ["merged_id", "merged_name", "survivor", "kind", "merged_by", "merged_at", "reverted_at"]  # fmt: skip
-    list_filter = ["content_type", "reverted_at"]
-    search_fields = ["merged_id", "merged_name", "survivor_id"]
-    readonly_fields = ["kind", "merged_id", "merged_name", "survivor", "merged_by", "merged_at", "comment", "what_moved", "reverted_at", "reverted_by"]  # fmt: skip
-    fields = readonly_fields
-    change_form_template = "admin/merge/mergedrecord_change_form.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("kind of record"))
-    def kind(self, obj):
-        return obj.content_type.model_class()._meta.verbose_name
-
-    @admin.display(description=_("survivor"))
-    def survivor(self, obj):
-        url = _change_url(obj.model, obj.survivor_id)
-        return format_html('<a href="{}">{}</a>', url, obj.survivor_id) if url else obj.survivor_id
-
-    @admin.display(description=_("what moved"))
-    def what_moved(self, obj):
-        lines = []
-        for move in obj.moves:
-            what = move.get("model") or move.get("field")
-            lines.append(
-                format_html(
-                    "<li>{} {} {}</li>", move["kind"], what, move.get("pk", move.get("ids", ""))
-                )
-            )
-        return format_html("<ul>{}</ul>", format_html("".join(lines))) if lines else "—"
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/revert/",
-                self.admin_site.admin_view(self.revert_view),
-                name="nkhr_mergedrecord_revert",
-            ),
-            *super().get_urls(),
+def merged_records_view(request, site):
+    """Every merge, newest first, with a Revert button on those that stand and that the
+    user may revert."""
+    merges = list(
+        MergedRecord.objects.select_related("content_type", "merged_by", "reverted_by")[
+            :MERGES_SHOWN
         ]
+    )
+    for merge in merges:
+        model = merge.content_type.model_class()
+        merge.kind = model._meta.verbose_name if model else merge.content_type.model
+        merge.survivor_url = _change_url(model, merge.survivor_id) if model else None
+        merge.history_url = _history_url(merge) if model else None
+        merge.revertible = model is not None and merge.standing and may_revert(request.user, merge)
+    context = {**site.each_context(request), "title": _("Merged records"), "merges": merges}
+    return TemplateResponse(request, "admin/merge/merged_records.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        merge = self.get_object(request, unquote(object_id))
-        context = dict(extra_context or {})
-        if merge is not None:
-            context["may_revert"] = merge.standing and may_revert(request.user, merge)
-            history = _history_url(merge)
-            context["merged_history_url"] = history
-        return super().change_view(request, object_id, form_url, extra_context=context)
 
-    def revert_view(self, request, object_id):
-        merge = get_object_or_404(MergedRecord, pk=object_id)
-        if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:nkhr_mergedrecord_change", args=[merge.pk]))
-        try:
-            reverted = revert_merge(merge, request.user)
-        except (PermissionDenied, ValidationError) as exc:
-            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            self.message_user(request, reason, messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:nkhr_mergedrecord_change", args=[merge.pk]))
-        message = gettext("The merge of %(id)s into %(survivor)s was reverted.") % {
-            "id": merge.merged_id,
-            "survivor": merge.survivor_id,
+@require_POST
+def revert_view(request, site):
+    merge = get_object_or_404(MergedRecord, pk=request.POST.get("merge") or 0)
+    try:
+        reverted = revert_merge(merge, request.user)
+    except (PermissionDenied, ValidationError) as exc:
+        reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, reason)
+        return HttpResponseRedirect(reverse("admin:merged_records"))
+    message = gettext("The merge of %(id)s into %(survivor)s was reverted.") % {
+        "id": merge.merged_id,
+        "survivor": merge.survivor_id,
+    }
+    if reverted.left:
+        message += " " + gettext("Left as they are (changed since): %(rows)s") % {
+            "rows": ", ".join(reverted.left)
         }
-        if reverted.left:
-            message += " " + gettext("Left as they are (changed since): %(rows)s") % {
-                "rows": ", ".join(reverted.left)
-            }
-        self.message_user(request, message, messages.SUCCESS)
-        return HttpResponseRedirect(_change_url(merge.model, merge.merged_id))
+    messages.success(request, message)
+    return HttpResponseRedirect(_change_url(merge.model, merge.merged_id))
 
 
 def _history_url(merge) -> str | None:
@@ -215,3 +174,24 @@ def _history_url(merge) -> str | None:
         )
     except NoReverseMatch:
         return None
+
+
+def add_merge_pages(site) -> None:
+    """Serve the merged records (`admin:merged_records`) and their revert
+    (`admin:revert_merge`) under `site`, leaving the site itself as it is."""
+    site_urls = site.get_urls
+
+    def page(view):
+        def bound(request):
+            return view(request, site)
+
+        return site.admin_view(bound)
+
+    def get_urls():
+        return [
+            path("merged-records/", page(merged_records_view), name="merged_records"),
+            path("merged-records/revert/", page(revert_view), name="revert_merge"),
+            *site_urls(),
+        ]
+
+    site.get_urls = get_urls

@@ -62,6 +62,9 @@ class MergedRecord(models.Model):
 
     class Meta:
         ordering = ["-merged_at", "-id"]
+        # Read and reverted on the admin's "Merged records" page (`nkhr.admin.merging`),
+        # made by merges only: no add, change or delete of its own.
+        default_permissions = ()
         verbose_name = _("merged record")
         verbose_name_plural = _("merged records")
         indexes = [

@@ -472,14 +472,19 @@ def test_the_admin_merges_two_selected_records_and_reverts(client):
     refused_add = client.post("/admin/nkhr/actor/add/", data)
     assert refused_add.status_code == 200
     assert "stays reserved" in str(refused_add.context["adminform"].form.errors["id"])
-    # The merge record, with its Revert button.
-    merge = MergedRecord.objects.get()
-    page = client.get(f"/admin/nkhr/mergedrecord/{merge.pk}/change/")
-    assert page.status_code == 200 and 'id="revert-merge"' in page.content.decode()
-    reverted = client.post(
-        f"/admin/nkhr/mergedrecord/{merge.pk}/revert/",
-        as_post_data(submitted_fields(page.content.decode(), "revert-merge")),
+    # Not restored as a deleted record: its rows live on in the survivor.
+    restore = client.post(
+        "/admin/deleted-records/restore/", {"model": "nkhr.actor", "id": duplicate.pk}, follow=True
     )
+    assert "revert the merge" in restore.content.decode()
+    # Merged records, with the Revert button.
+    page = client.get("/admin/merged-records/")
+    assert page.status_code == 200 and duplicate.pk in page.content.decode()
+    merge = MergedRecord.objects.get()
+    form = submitted_fields(page.content.decode(), f"revert-merge-{merge.pk}")
+    reverted = client.post("/admin/merged-records/revert/", as_post_data(form))
     assert reverted.status_code == 302
+    assert reverted["Location"].endswith(f"/actor/{duplicate.pk}/change/")
     assert Designation.objects.get().target_id == duplicate.pk
     assert Actor.objects.filter(pk=duplicate.pk).exists()
+    assert "Revert" not in client.get("/admin/merged-records/").content.decode().split("<tbody>")[1]
