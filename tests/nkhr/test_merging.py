@@ -2,6 +2,8 @@
 every reference to B onto A, B's names become A's aliases, B's citations join A's; B's id
 answers 301 and stays reserved; history says so, and a revert gives back what was there."""
 
+import json
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
@@ -64,7 +66,10 @@ def _without_timestamps(value):
             if key not in ("updated", "created")
         }
     if isinstance(value, list):
-        return [_without_timestamps(item) for item in value]
+        # Rows tied on their order's columns (two "companion" relations of one bill) come
+        # in whatever order the database reads them, which moving them back may change.
+        items = [_without_timestamps(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, default=str))
     return value
 
 
@@ -113,6 +118,22 @@ def snapshot(client, records) -> dict:
         if prefix is not None:
             shown[(prefix, pk)] = representation(client, prefix, pk)
     return shown
+
+
+def assert_same(after: dict, before: dict) -> None:
+    """`after == before`, naming the records and fields that differ."""
+    differing = {
+        key: {
+            name: (before[key].get(name), (after[key] or {}).get(name))
+            for name in set(before[key] or {}) | set(after[key] or {})
+            if (before[key] or {}).get(name) != (after[key] or {}).get(name)
+        }
+        if before[key] and after.get(key)
+        else (before[key], after.get(key))
+        for key in before
+        if after.get(key) != before[key]
+    }
+    assert not differing and set(after) == set(before), differing
 
 
 def etag(client, url: str) -> str:
@@ -185,7 +206,7 @@ def test_merging_two_people_moves_positions_designations_and_sponsorships():
     assert designation.pk in [row["id"] for row in found["results"]]
 
     revert_merge(merge, editor)
-    assert snapshot(reader, [survivor, duplicate, *pointing]) == before
+    assert_same(snapshot(reader, [survivor, duplicate, *pointing]), before)
     assert pointing_at(duplicate) == pointing
     assert not Alias.objects.filter(actor=survivor, name="Chong Kyong-taek").exists()
     merge.refresh_from_db()
@@ -225,7 +246,7 @@ def test_merging_people_of_the_paper(paper):
 
     for merge in reversed(merges):
         revert_merge(merge, editor)
-    assert snapshot(reader, [survivor, designated, sponsor, *pointing]) == before
+    assert_same(snapshot(reader, [survivor, designated, sponsor, *pointing]), before)
     found = APIClient().get(f"{API}/actors/", {"search": "Ri Yong Gil"}).json()["results"]
     assert [row["id"] for row in found][:1] == ["ri-yong-gil"]
     assert survivor.pk not in [row["id"] for row in found]
@@ -289,7 +310,7 @@ def test_every_type_merges_with_every_relation_filled_and_reverts(record_type):
     assert response["Location"].endswith(f"/{record_type.prefix}/{survivor.pk}/")
 
     revert_merge(merge, editor)
-    assert snapshot(reader, [survivor, duplicate, *pointing]) == before
+    assert_same(snapshot(reader, [survivor, duplicate, *pointing]), before)
     assert pointing_at(duplicate) == pointing
     # Rows as before (history grew by the merge and its revert; the merge is kept).
     assert record_counts() == {**counts, "nkhr.MergedRecord": 1}
