@@ -370,6 +370,28 @@ def test_the_api_merges_with_if_match_and_the_merged_id_moves_permanently():
 
 
 @pytest.mark.django_db
+def test_a_merged_id_answers_in_the_same_queries_however_many_merges_there_are(
+    django_assert_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    editor = user_in("Editor")
+    survivor = factories.PersonFactory()
+    duplicate = factories.PersonFactory()
+    merge_records(survivor, duplicate, editor)
+    client = APIClient()
+    url = f"{API}/actors/{duplicate.pk}/"
+    client.get(url)  # content types cached outside the count
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 301
+    for _ in range(5):
+        merge_records(survivor, factories.PersonFactory(), editor)
+    with django_assert_num_queries(len(one)):
+        assert client.get(url).status_code == 301
+
+
+@pytest.mark.django_db
 def test_the_public_is_not_sent_to_a_draft():
     editor = user_in("Editor")
     survivor = factories.PersonFactory(publication=Publication.DRAFT)
@@ -493,6 +515,10 @@ def test_the_admin_merges_two_selected_records_and_reverts(client):
     refused_add = client.post("/admin/nkhr/actor/add/", data)
     assert refused_add.status_code == 200
     assert "stays reserved" in str(refused_add.context["adminform"].form.errors["id"])
+    # B's history stays readable, ending in the merge.
+    history = client.get(f"/admin/nkhr/actor/{duplicate.pk}/history/")
+    assert history.status_code == 200
+    assert f"Merged into {survivor.pk}" in history.content.decode()
     # Not restored as a deleted record: its rows live on in the survivor.
     restore = client.post(
         "/admin/deleted-records/restore/", {"model": "nkhr.actor", "id": duplicate.pk}, follow=True
