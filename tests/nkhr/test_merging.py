@@ -535,3 +535,25 @@ def test_the_admin_merges_two_selected_records_and_reverts(client):
     assert Designation.objects.get().target_id == duplicate.pk
     assert Actor.objects.filter(pk=duplicate.pk).exists()
     assert "Revert" not in client.get("/admin/merged-records/").content.decode().split("<tbody>")[1]
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_import_does_not_create_a_record_with_a_merged_id():
+    from nkhr.resources import ActorResource
+    from tests.import_base import row_errors, run_import
+
+    editor = user_in("Editor")
+    source = factories.SourceFactory()
+    survivor = factories.PersonFactory(name="Kim Jong Un")
+    duplicate = factories.PersonFactory(name="Kim Chong-un", id="kim-jong-eun")
+    merge_records(survivor, duplicate, editor)
+    row = {"name": "Another", "kind": "person", "citation_source": source.pk}
+    given = run_import(ActorResource, [{**row, "id": duplicate.pk}], editor, dry_run=True)
+    assert "stays reserved" in str(row_errors(given))
+    # An id made from the name skips it.
+    made = run_import(ActorResource, [{**row, "name": "Kim Jong-eun"}], editor)
+    assert not made.has_validation_errors(), row_errors(made)
+    assert Actor.objects.filter(name="Kim Jong-eun").get().pk == "kim-jong-eun-2"
