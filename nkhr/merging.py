@@ -227,7 +227,8 @@ def check_mergeable(survivor, duplicate) -> None:
         raise ValidationError(
             {
                 "duplicate": _(
-                    "%(duplicate)s is a %(other)s, not a %(kind)s: only records of one kind merge."
+                    "%(duplicate)s is of another type (%(other)s) than %(kind)s: only records of one "
+                    "type merge."
                 )
                 % {
                     "duplicate": duplicate.pk,

@@ -440,6 +440,10 @@ def test_refused_merges_say_why_and_write_nothing():
     response = refused(curator, survivor, body, HTTP_IF_MATCH="*")
     assert response.status_code == 403 and "editors" in response.json()["detail"]
     assert refused(APIClient(), survivor, body, HTTP_IF_MATCH="*").status_code == 401
+    # The service refuses records of two types as well (the route finds no such actor).
+    with pytest.raises(ValidationError) as different:
+        merge_records(survivor, instrument, editor)
+    assert "only records of one type merge" in str(different.value)
     # Different kinds of actor: what points at a person may not point at a ministry.
     ministry = factories.OrganisationFactory(kind=Actor.Kind.MINISTRY)
     response = refused(client, survivor, {"duplicate": ministry.pk}, HTTP_IF_MATCH="*")
