@@ -61,7 +61,8 @@ from nkhr.import_files import ImportTemplatesMixin
 from nkhr.import_limits import ImportLimitsMixin
 from nkhr.import_reports import ImportReportsMixin, ImportResult
 from nkhr.models import Actor, Citation, Instrument, Legislation
-from nkhr.models.base import public_id_slug
+from nkhr.models.base import public_id_slug, reserved_message
+from nkhr.models.merges import MergedRecord
 from nkhr.models.publication import PUBLISH, Publication
 from nkhr.services import TRANSITIONS, may_transition, row_identity, same_row, write_rows
 from nkhr.spreadsheets import FORMATS as SPREADSHEET_SAFE_FORMATS
@@ -665,6 +666,8 @@ class RecordResource(resources.ModelResource):
         self.total_rows = len(dataset)
         self._change_reason = None
         self.ids_taken: set[str] = set()
+        # Ids of merged records (reserved) among the file's: merged id -> survivor's id.
+        self.ids_reserved: dict[str, str] = {}
         self.id_candidates: set[str] = set()
         self.pending_rows: dict[type, list] = {}
         self.pending_count = 0
@@ -693,7 +696,21 @@ class RecordResource(resources.ModelResource):
                 str(value).strip() for value in dataset["id"] if not is_blank(value)
             }
         self.find_free_ids(dataset)
+        self.find_reserved_ids()
         self.index_duplicates(dataset)
+
+    def find_reserved_ids(self):
+        """Which ids of the file (given, or to be made from names) belonged to records
+        merged into others: reserved while the merge stands (`nkhr.merging`), read a
+        thousand a query."""
+        wanted = sorted(self.ids_in_file | self.id_candidates)
+        merges = MergedRecord.objects.standing().of_model(self._meta.model)
+        for start in range(0, len(wanted), ROW_BATCH):
+            chunk = wanted[start : start + ROW_BATCH]
+            self.ids_reserved.update(
+                merges.filter(merged_id__in=chunk).values_list("merged_id", "survivor_id")
+            )
+        self.ids_taken.update(self.ids_reserved)
 
     def index_duplicates(self, dataset):
         """Read the records the file's rows might repeat before the first row, so that a
@@ -881,6 +898,8 @@ class RecordResource(resources.ModelResource):
             else:
                 message = _("duplicate: already recorded as '%(id)s' (give that id to update it)")
             add(self.duplicate_field, message % {"row": row, "id": duplicate})
+        if instance._import_new and str(instance.pk) in self.ids_reserved:
+            add("id", reserved_message(instance.pk, self.ids_reserved[str(instance.pk)]))
         if not self.has_citation(instance):
             add("citations", _("missing citation: give citation_source or citations"))
         user = self.import_user

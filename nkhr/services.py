@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from nkhr.concurrency import lock_record
 from nkhr.history import dependent_rows, is_tracked, links_of_version
-from nkhr.models.base import PublicRecord
+from nkhr.models.base import PublicRecord, reserved_for
 from nkhr.models.publication import PUBLISH, Publication
 
 # --- a record's nested rows (aliases, bill actions, citations …) ----------------------------
@@ -235,6 +235,13 @@ def restore_deleted(model, public_id, user):
 def _restore_record(model, public_id, user):
     if model._base_manager.filter(pk=public_id).exists():
         raise ValidationError(_("%(id)s exists: there is nothing to restore.") % {"id": public_id})
+    survivor = reserved_for(model, public_id)
+    if survivor is not None:
+        # Its rows live on in the survivor: only the revert of the merge moves them back.
+        raise ValidationError(
+            _("%(id)s was merged into %(survivor)s: revert the merge (Merged records) instead.")
+            % {"id": public_id, "survivor": survivor}
+        )
     deletion = latest_version(model, public_id)
     if deletion is None or deletion.history_type != "-":
         raise ValidationError(_("No deleted record %(id)s is known.") % {"id": public_id})

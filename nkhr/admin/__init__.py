@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nkhr.admin import records  # noqa: F401  (registers the core models)
 from nkhr.admin.index import arrange_index
+from nkhr.admin.merging import add_merge_pages
 from nkhr.admin.tokens import add_token_pages
 from nkhr.admin.workflow import add_workflow_pages
 
@@ -22,6 +23,7 @@ admin.site.index_title = _("Records")
 # Django's index with the curation pages above the recent actions.
 admin.site.index_template = "admin/workflow/index.html"
 add_workflow_pages(admin.site)
+add_merge_pages(admin.site)
 # Records first, in the order curators open them; rows inside records off the index.
 arrange_index(admin.site)
 add_token_pages(admin.site)

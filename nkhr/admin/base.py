@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from nkhr.admin.history import HistoryAdminMixin
+from nkhr.admin.merging import MergeAdminMixin
 from nkhr.admin.publication import PublicationAdminMixin
 from nkhr.concurrency import edit_version, lock_record, page_version
 from nkhr.db import distinct_values
@@ -764,7 +765,11 @@ class PendingChangeAdminMixin:
 
 
 class RecordAdmin(
-    PendingChangeAdminMixin, PublicationAdminMixin, ReferencedByMixin, TimeStampedAdmin
+    MergeAdminMixin,
+    PendingChangeAdminMixin,
+    PublicationAdminMixin,
+    ReferencedByMixin,
+    TimeStampedAdmin,
 ):
     """Base ModelAdmin of public records (`PublicRecord`, `CitedRecord`)."""
 

@@ -20,6 +20,7 @@ from nkhr.api.permissions import is_visible
 from nkhr.api.registry import brief, record_url
 from nkhr.dates import PartialDate
 from nkhr.models import Citation, Publication, Source
+from nkhr.models.base import reserved_for, reserved_message
 from nkhr.models.sources import LOCATOR_FIELDS, format_locator, format_locator_sql
 from nkhr.prefetch import related_rows
 from nkhr.registry import references_to
@@ -275,6 +276,10 @@ class RecordSerializer(
             raise serializers.ValidationError("A public id never changes.")
         if self.instance is None and self.Meta.model._base_manager.filter(pk=value).exists():
             raise serializers.ValidationError("A record with this id already exists.")
+        if self.instance is None:
+            survivor = reserved_for(self.Meta.model, value)
+            if survivor is not None:
+                raise serializers.ValidationError(reserved_message(value, survivor))
         return value
 
     def validate(self, attrs):

@@ -15,9 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import OperationalError, connections
 from django.http import Http404
 from django.utils.http import http_date, parse_etags
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
-    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
@@ -36,6 +34,7 @@ from nkhr.api.filtering import (
     facets_of,
     nulls_placed,
 )
+from nkhr.api.merge import IF_MATCH_PARAMETER, MOVED_RESPONSE, RecordMergeMixin
 from nkhr.api.pagination import RecordPagination
 from nkhr.api.parameters import (
     BRIEF,
@@ -54,16 +53,6 @@ from nkhr.pending import needs_review, propose_change
 from nkhr.prefetch import rows
 from nkhr.search import BY_IDS
 
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description=(
-        "The record's ETag as last read (from a GET of the record). A stale one gets 412 and "
-        "changes nothing; `*` writes over whatever version is current."
-    ),
-)
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: messages by field or parameter."),
     # DRF answers 401 (not 403) when nobody is signed in, as token auth names a scheme.
@@ -188,7 +177,9 @@ def representation_etag(data) -> str:
 @extend_schema_view(
     # Their query parameters come from `query_parameters` (`RecordAutoSchema`).
     list=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401]}),
-    retrieve=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]}),
+    retrieve=extend_schema(
+        responses={301: MOVED_RESPONSE, 400: ERRORS[400], 401: ERRORS[401], 404: ERRORS[404]}
+    ),
     create=extend_schema(responses={400: ERRORS[400], 401: ERRORS[401], 403: ERRORS[403]}),
     update=extend_schema(
         parameters=[IF_MATCH_PARAMETER, COMMENT_PARAMETER], responses=CHANGE_RESPONSES
@@ -198,7 +189,7 @@ def representation_etag(data) -> str:
     ),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER], responses=WRITE_ERRORS),
 )
-class RecordViewSet(RecordWorkflowMixin, viewsets.ModelViewSet):
+class RecordViewSet(RecordMergeMixin, RecordWorkflowMixin, viewsets.ModelViewSet):
     """List, read, create, update and delete one kind of record by its public id."""
 
     lookup_value_regex = r"[-a-zA-Z0-9_]+"

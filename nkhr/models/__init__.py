@@ -25,6 +25,7 @@ from nkhr.models.legislation import (
     LegislativeAction,
     Sponsorship,
 )
+from nkhr.models.merges import MergedRecord
 from nkhr.models.pending import PendingChange
 from nkhr.models.publication import Publication, RecordPermission
 from nkhr.models.recommendations import Recommendation
@@ -48,6 +49,7 @@ __all__ = [
     "LegislationRelation",
     "LegislationSection",
     "LegislativeAction",
+    "MergedRecord",
     "PendingChange",
     "PositionHeld",
     "PublicRecord",

@@ -77,7 +77,9 @@ class TimeStampedModel(models.Model):
             update_fields = kwargs.get("update_fields")
             if update_fields is not None and changed is not None:
                 changed = [name for name in changed if name in update_fields]
-            if changed == []:
+            # A save that changes no column writes nothing, unless it is to record a version
+            # of its own (a merge into the record, `nkhr.merging`).
+            if changed == [] and not getattr(self, "_record_version", False):
                 return
             documented = any(f.name in DOCUMENT_FIELDS for f in self._meta.concrete_fields)
             if documented and update_fields is None and changed is not None and not args:
@@ -269,6 +271,13 @@ class PublicRecord(TimeStampedModel):
     def natural_key(self):
         return (self.pk,)
 
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude)
+        if self._state.adding and self.pk and "id" not in (exclude or ()):
+            survivor = reserved_for(type(self), self.pk)
+            if survivor is not None:
+                raise ValidationError({"id": reserved_message(self.pk, survivor)})
+
     def _names_unpublished_links(self, seed: str) -> bool:
         """Whether `seed` holds the id of an unpublished record this one links to."""
         for field in record_links(type(self)):
@@ -300,9 +309,30 @@ class PublicRecord(TimeStampedModel):
         base = self.public_id_base()
         candidate, suffix = base, 2
         manager = type(self)._base_manager
-        while manager.filter(pk=candidate).exists():
+        while manager.filter(pk=candidate).exists() or reserved_for(type(self), candidate):
             candidate, suffix = f"{base}-{suffix}", suffix + 1
         return candidate
+
+
+def reserved_message(public_id, survivor) -> str:
+    return _("The id %(id)s belonged to a record merged into %(survivor)s: it stays reserved.") % {
+        "id": public_id,
+        "survivor": survivor,
+    }
+
+
+def reserved_for(model, public_id) -> str | None:
+    """The survivor's id when `public_id` belonged to a record of `model` merged into
+    another (the id stays reserved while the merge stands, `nkhr.merging`), else None."""
+    from nkhr.models.merges import MergedRecord
+
+    return (
+        MergedRecord.objects.standing()
+        .of_model(model)
+        .filter(merged_id=public_id)
+        .values_list("survivor_id", flat=True)
+        .first()
+    )
 
 
 def record_links(model) -> list[models.Field]:

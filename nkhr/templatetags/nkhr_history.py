@@ -19,6 +19,12 @@ register = template.Library()
 STORED_REASONS = (
     gettext_noop("Reverted to version %(version)s"),
     gettext_noop("import of %(file)s"),
+    # A merge's (`nkhr.merging`): those naming "this record" before the general forms.
+    gettext_noop("Merged %(duplicate)s into this record"),
+    gettext_noop("Reverted the merge of %(duplicate)s into this record"),
+    gettext_noop("Merged into %(survivor)s"),
+    gettext_noop("Merged %(duplicate)s into %(survivor)s"),
+    gettext_noop("Reverted the merge of %(duplicate)s into %(survivor)s"),
 )
 # What `manage.py bootstrap` writes on the first version of the paper's records.
 gettext_noop("Loaded from the paper's fixtures (KINU CO22-19)")
