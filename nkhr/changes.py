@@ -352,7 +352,15 @@ def _field(model, name):
         return None
 
 
+def _unlogged(instance) -> bool:
+    """Saves that log no change: a backup being restored (its change log is in the file) and
+    an import's dry run (rolled back), both marked by simple-history's own switch."""
+    return getattr(instance, "skip_history_when_saving", False)
+
+
 def _saved(sender, instance, created, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _unlogged(instance):
+        return
     if raw:
         # A fixture: record_initial_changes() says "created"; its links, set next, too.
         instance._change_raw = True
@@ -395,7 +403,7 @@ def _brief_changed(instance) -> bool:
 def _deleting(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
     """Before a record goes: who shows it (afterwards their keys to it may be nulled
     without signals)."""
-    if is_record(sender):
+    if is_record(sender) and not _unlogged(instance):
         targets = _Targets()
         targets.add_referring(sender, instance.pk)
         targets.add_linked(instance)
@@ -403,6 +411,8 @@ def _deleting(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
 
 
 def _deleted(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
+    if _unlogged(instance):
+        return
     if is_record(sender):
         before = _stored(instance, "publication")
         if before is models.DEFERRED:
@@ -421,9 +431,9 @@ def _deleted(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs):
 
 def _links_changed(sender, instance, action, model, pk_set, using=DEFAULT_DB_ALIAS, **kwargs):
     """A many-to-many link added or removed (an event's instruments): both ends changed."""
-    if action not in ("post_add", "post_remove", "post_clear") or getattr(
-        instance, "_change_raw", False
-    ):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if getattr(instance, "_change_raw", False) or _unlogged(instance):
         return
     targets = _Targets()
     if is_record(type(instance)):

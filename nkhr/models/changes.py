@@ -62,6 +62,8 @@ class Change(models.Model):
     class Meta:
         verbose_name = _("change")
         verbose_name_plural = _("changes")
+        # Written by the application alone, read through the feed: no one edits it.
+        default_permissions = ()
         constraints = [
             models.UniqueConstraint(fields=["position"], name="change_position_unique"),
             models.UniqueConstraint(

@@ -335,3 +335,52 @@ def test_a_change_committed_late_with_an_earlier_id_still_reaches_the_reader(tra
     assert ids["early"] < ids["late"]
     answer = reader.get(FEED, {"after": answer["cursor"]}).json()
     assert [(event["kind"], event["id"]) for event in answer["results"]] == [("changed", "early")]
+
+
+# --- every path: imports, the bootstrap ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_import_is_one_created_per_record_and_a_dry_run_none(
+    commit, staff_client, tmp_path, django_user_model
+):
+    from tests.import_base import user_in_role
+    from tests.nkhr.test_import_records import run, write_csv
+
+    editor_user = user_in_role(django_user_model, "Editor")
+    from tests.factories import SourceFactory
+
+    with commit():
+        SourceFactory(id="kinu-co22-19")
+    cursor = feed(staff_client, after="latest")["cursor"]
+    path = write_csv(tmp_path / "actors.csv", 5)
+    with commit():
+        run(path, "--resource", "actors", "--dry-run", "--user", editor_user.username)
+    assert feed(staff_client, after=cursor)["results"] == []
+    with commit():
+        run(path, "--resource", "actors", "--user", editor_user.username)
+    found = events(staff_client, after=cursor)
+    actors = [(kind, pk) for kind, record_type, pk in found if record_type == "actors"]
+    assert sorted(actors) == sorted(
+        ("created", pk) for pk in Actor.objects.values_list("pk", flat=True)
+    )
+    assert len(actors) == 5
+
+
+@pytest.mark.django_db
+def test_the_bootstrap_leaves_a_complete_feed(public, monkeypatch):
+    from nkhr.management.commands import bootstrap
+
+    real = bootstrap.call_command
+    # The test database is migrated already; the fixtures are loaded as `make run` loads them.
+    monkeypatch.setattr(
+        bootstrap,
+        "call_command",
+        lambda name, *a, **k: None if name == "migrate" else real(name, *a, **k),
+    )
+    call_command("bootstrap", verbosity=0)
+    ids = {event["id"] for event in feed(public, limit=1000)["results"]}
+    assert "kinu-co22-19" in ids
+    assert Actor.objects.filter(publication=Publication.PUBLISHED).count() == len(
+        [e for e in feed(public, limit=1000, types="actors")["results"]]
+    )
