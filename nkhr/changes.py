@@ -50,11 +50,10 @@ from django.utils import timezone
 from nkhr.history import is_history_model, is_tracked
 from nkhr.models.changes import Change
 from nkhr.models.publication import Publication
+from nkhr.services import RESTORED
 
 # Fields that make a record's brief form (`{id, url, name, kind}`), which other records show.
 BRIEF_FIELDS = frozenset({"name", "title", "kind", "publication"})
-# A restored record's history reason (nkhr/services.py), stored in English.
-RESTORED_REASON = "Restored"
 BATCH = 2000
 
 _local = threading.local()
@@ -372,7 +371,8 @@ def _saved(sender, instance, created, raw=False, using=DEFAULT_DB_ALIAS, **kwarg
             before = ""
         after = instance.publication
         entry = _record_entry(instance, before, after)
-        restored = created and getattr(instance, "_change_reason", None) == RESTORED_REASON
+        # A restore saves the record with its history reason (nkhr/services.py).
+        restored = created and getattr(instance, "_change_reason", None) == RESTORED
         _write(using, [entry] if entry else [], cause=Change.Cause.RESTORED if restored else "")
         brief_changed = created or before != after or _brief_changed(instance)
         if brief_changed:

@@ -9,7 +9,6 @@ sequenced by their commits (nkhr/changes.py)."""
 import json
 import random
 
-import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from rest_framework.test import APIClient
@@ -20,7 +19,7 @@ from nkhr.models import Actor, Publication
 from nkhr.registry import record_types
 
 API = "/api/v1/"
-ROUNDS = 40
+ROUNDS = 60
 
 
 class Mirror:
@@ -31,6 +30,7 @@ class Mirror:
         self.records: dict[str, dict] = {}
         self.cursor = None
         self.pages = 0
+        self.kinds: set[str] = set()
 
     def latest_cursor(self) -> str:
         response = self.client.get(f"{API}changes/", {"after": "latest"})
@@ -56,6 +56,7 @@ class Mirror:
             page = response.json()
             self.pages += 1
             for event in page["results"]:
+                self.kinds.add(event["kind"])
                 latest[event["url"]] = event  # only the last change of a record matters
             self.cursor = page["cursor"]
             url = page["next"]
@@ -205,11 +206,10 @@ def differences(mirror: dict[str, dict], public: dict[str, dict]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_a_mirror_fed_by_the_export_and_the_feed_equals_the_public_view(transactional_db, seed):
+def test_a_mirror_fed_by_the_export_and_the_feed_equals_the_public_view(transactional_db):
     call_command("loaddata", *paper_fixtures(), verbosity=0)
     record_initial_changes()
-    source = Source(random.Random(seed))
+    source = Source(random.Random(1))
     mirror = Mirror()
     # Changes made before the pull (the feed holds them; the pull has them too).
     for _ in range(5):
@@ -223,3 +223,5 @@ def test_a_mirror_fed_by_the_export_and_the_feed_equals_the_public_view(transact
         mirror.sync()
         assert not differences(mirror.records, public_view()), f"round {sync_round}"
     assert mirror.pages > 3
+    # What the public was told, over the rounds: the source's life in full.
+    assert {"created", "changed", "withdrawn", "deleted"} <= mirror.kinds
