@@ -15,11 +15,15 @@ from rest_framework.test import APIClient
 
 from nkhr.api.changes import encode_cursor
 from nkhr.changes import record_initial_changes, record_merged
+from nkhr.management.commands import bootstrap
 from nkhr.management.commands.bootstrap import paper_fixtures
 from nkhr.models import Actor, Change, Publication
+from nkhr.registry import record_types
 from nkhr.services import change_publication, restore_deleted
 from tests.api_base import count_queries
-from tests.factories import AliasFactory, DesignationFactory, PersonFactory
+from tests.factories import AliasFactory, DesignationFactory, PersonFactory, SourceFactory
+from tests.import_base import user_in_role
+from tests.nkhr.test_import_records import run, write_csv
 from tests.nkhr.test_publication_concurrency import editor
 
 FEED = "/api/v1/changes/"
@@ -264,17 +268,11 @@ def test_the_paper_loaded_from_fixtures_starts_the_feed_complete(public):
     assert record_initial_changes() == 0
     published = sum(
         model._base_manager.filter(publication=Publication.PUBLISHED).count()
-        for model in {Actor, *[r.model._meta.concrete_model for r in _types()]}
+        for model in {Actor, *[r.model._meta.concrete_model for r in record_types()]}
     )
     created = feed(public, limit=1000)["results"]
     assert written >= len(created) == published
     assert {event["kind"] for event in created} == {"created"}
-
-
-def _types():
-    from nkhr.registry import record_types
-
-    return record_types()
 
 
 # --- never skipping a late commit (PostgreSQL: SQLite runs one writer at a time) -------------
@@ -344,12 +342,7 @@ def test_a_change_committed_late_with_an_earlier_id_still_reaches_the_reader(tra
 def test_an_import_is_one_created_per_record_and_a_dry_run_none(
     commit, staff_client, tmp_path, django_user_model
 ):
-    from tests.import_base import user_in_role
-    from tests.nkhr.test_import_records import run, write_csv
-
     editor_user = user_in_role(django_user_model, "Editor")
-    from tests.factories import SourceFactory
-
     with commit():
         SourceFactory(id="kinu-co22-19")
     cursor = feed(staff_client, after="latest")["cursor"]
@@ -369,8 +362,6 @@ def test_an_import_is_one_created_per_record_and_a_dry_run_none(
 
 @pytest.mark.django_db
 def test_the_bootstrap_leaves_a_complete_feed(public, monkeypatch):
-    from nkhr.management.commands import bootstrap
-
     real = bootstrap.call_command
     # The test database is migrated already; the fixtures are loaded as `make run` loads them.
     monkeypatch.setattr(
