@@ -19,6 +19,10 @@ class NkhrConfig(AppConfig):
 
         # Every record's search document follows its changes (nkhr/documents.py).
         documents.connect()
+        from nkhr import changes
+
+        # Every change to a record is logged for the change feed (nkhr/changes.py).
+        changes.connect()
         from nkhr.roles import sync_roles_after_migrate
 
         # Runs after the permissions of every app exist (auth connects its own handler first).

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from nkhr.api.changes import ChangesView
 from nkhr.api.dumps import DumpFileView, DumpListView
 from nkhr.api.export import ExportView, FollowTheMoneyExportView
 from nkhr.api.match import MatchView
@@ -30,7 +31,16 @@ class RootView(APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        for name in ("search", "match", "export", "export-ftm", "dumps", "schema", "docs"):
+        for name in (
+            "search",
+            "match",
+            "export",
+            "export-ftm",
+            "dumps",
+            "changes",
+            "schema",
+            "docs",
+        ):
             response.data[name] = reverse(f"api:{name}", request=request)
         if can_view_unpublished(request.user):
             # Changes to published records waiting for review: the staff's to read.
@@ -66,6 +76,8 @@ urlpatterns = [
     ),
     path("dumps/", reads_in_autocommit(DumpListView.as_view()), name="dumps"),
     path("dumps/<str:name>", reads_in_autocommit(DumpFileView.as_view()), name="dump-file"),
+    # The change feed: its reads sequence what has committed (a short write, nkhr/changes.py).
+    path("changes/", reads_in_autocommit(ChangesView.as_view()), name="changes"),
     *pending_urls(),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script from ?script, not inline: the page runs

@@ -9,6 +9,7 @@ from nkhr.models.base import (
     RecordManager,
     TimeStampedModel,
 )
+from nkhr.models.changes import Change, ChangeKind
 from nkhr.models.events import Event, EventParticipant
 from nkhr.models.instruments import (
     Instrument,
@@ -35,6 +36,8 @@ __all__ = [
     "Actor",
     "Alias",
     "Chamber",
+    "Change",
+    "ChangeKind",
     "Citation",
     "CitedRecord",
     "Event",

@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
+from nkhr.changes import record_initial_changes
 from nkhr.history import Channel, record_initial_versions
 from nkhr.models import Source
 
@@ -124,6 +125,9 @@ class Command(BaseCommand):
                 versions = record_initial_versions(
                     Channel.FIXTURE, "Loaded from the paper's fixtures (KINU CO22-19)"
                 )
+                # Fixtures load raw, without the signals that log changes: the feed starts
+                # with a "created" for each record.
+                record_initial_changes()
             self.stdout.write(f"Loaded the paper's fixtures ({versions} first versions).")
         self._ensure_superuser()
 
