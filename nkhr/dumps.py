@@ -66,10 +66,14 @@ HASH_CHUNK = 1 << 20
 
 
 def current_feed_cursor() -> str | None:
-    """The change feed's cursor at this moment: a client that loads this dump and then
-    reads the feed from this cursor misses nothing. The feed fills this in; until it
-    exists there is no cursor, and the manifest says `null`."""
-    return None
+    """The change feed's cursor at this moment (`nkhr.api.changes.current_cursor`): a
+    client that loads a dump read after it and then follows the feed from it misses
+    nothing (a change committed in between is in both, and applying it again is
+    harmless). Taken before the dump's read-only snapshot: it numbers what has committed,
+    a write."""
+    from nkhr.api.changes import current_cursor
+
+    return current_cursor()
 
 
 def dumps_dir() -> Path:
@@ -313,12 +317,12 @@ def _lock(directory: Path):
 
 def _build(directory, keep, if_changed, write, every, now, build_id, building, request):
     try:
+        feed_cursor = current_feed_cursor()
         with _snapshot():
             fingerprint = source_fingerprint()
             previous = _latest_in(directory)
             if if_changed and previous is not None and previous.get("fingerprint") == fingerprint:
                 return BuildResult(None, previous, unchanged=True)
-            feed_cursor = current_feed_cursor()
             building.mkdir()
             total = _public_count(request)
             writers = [

@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from nkhr import documents
+from nkhr import changes, documents
 from nkhr.concurrency import lock_record
 from nkhr.models.base import PublicRecord
 from nkhr.models.merges import MergedRecord
@@ -388,6 +388,8 @@ def _merge(survivor, duplicate, user, comment):
         moves += _add_names(model, survivor, duplicate, moved, user)
         name = str(duplicate)[:500]
         _stamp(duplicate, _reason(MERGED_AWAY, b, a), user)
+        # The change feed says "merged into A" where the delete would say "deleted".
+        changes.record_merged(duplicate, survivor)
         duplicate.delete()
         merge = MergedRecord.objects.create(
             content_type=ContentType.objects.get_for_model(model),

@@ -4,6 +4,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -11,7 +12,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 
 from nkhr.merging import merge_records
 from nkhr.models.base import PUBLIC_ID_MAX_LENGTH, reserved_for
@@ -58,7 +58,8 @@ def survivor_location(view, request, pk):
         return None
     route = f"{request.resolver_match.namespace}:{request.resolver_match.url_name}"
     kwargs = {**view.kwargs, view.lookup_url_kwarg or view.lookup_field: survivor}
-    url = reverse(route, kwargs=kwargs, request=request)
+    # Django's reverse: DRF's would add `?format=` again, which the query below carries.
+    url = request.build_absolute_uri(reverse(route, kwargs=kwargs))
     query = request.META.get("QUERY_STRING")
     return f"{url}?{query}" if query else url
 

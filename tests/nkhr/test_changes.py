@@ -375,3 +375,21 @@ def test_the_bootstrap_leaves_a_complete_feed(public, monkeypatch):
     assert Actor.objects.filter(publication=Publication.PUBLISHED).count() == len(
         [e for e in feed(public, limit=1000, types="actors")["results"]]
     )
+
+
+@pytest.mark.django_db
+def test_a_merge_is_told_as_merged_into_the_survivor(commit, public):
+    # Through the merge service, as the admin and the API merge: the feed says "merged"
+    # with the survivor's id where a plain delete would say "deleted".
+    from nkhr.merging import merge_records
+
+    with commit():
+        PersonFactory(id="twice-spelt")
+        survivor = PersonFactory(id="kept")
+    with commit():
+        merge_records(survivor, Actor.objects.get(pk="twice-spelt"), editor("merging-editor"))
+    told = [event for event in feed(public)["results"] if event["id"] == "twice-spelt"]
+    assert [(event["kind"], event["merged_into"]) for event in told] == [
+        ("created", None),
+        ("merged", "kept"),
+    ]
