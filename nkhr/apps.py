@@ -19,6 +19,8 @@ class NkhrConfig(AppConfig):
 
         # Every record's search document follows its changes (nkhr/documents.py).
         documents.connect()
+        # The cached aggregates (nkhr/stats.py) follow every save and deletion.
+        from nkhr import stats  # noqa: F401
         from nkhr.roles import sync_roles_after_migrate
 
         # Runs after the permissions of every app exist (auth connects its own handler first).

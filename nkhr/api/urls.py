@@ -10,6 +10,7 @@ from nkhr.api.export import ExportView, FollowTheMoneyExportView
 from nkhr.api.match import MatchView
 from nkhr.api.pending import pending_urls
 from nkhr.api.search import SearchView
+from nkhr.api.stats import StatsView
 from nkhr.concurrency import SAFE_METHODS, reads_in_autocommit
 from nkhr.models.publication import can_view_unpublished
 from nkhr.registry import record_types
@@ -29,7 +30,7 @@ class RootView(APIRootView):
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
-        for name in ("search", "match", "export", "export-ftm", "schema", "docs"):
+        for name in ("search", "match", "stats", "export", "export-ftm", "schema", "docs"):
             response.data[name] = reverse(f"api:{name}", request=request)
         if can_view_unpublished(request.user):
             # Changes to published records waiting for review: the staff's to read.
@@ -57,6 +58,7 @@ urlpatterns = [
         reads_in_autocommit(MatchView.as_view(), reading_methods=SAFE_METHODS | {"POST"}),
         name="match",
     ),
+    path("stats/", reads_in_autocommit(StatsView.as_view()), name="stats"),
     path("export/", reads_in_autocommit(ExportView.as_view()), name="export"),
     path(
         "export/ftm/",
