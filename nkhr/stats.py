@@ -17,12 +17,14 @@ A TTL bounds what a process with its own cache (locmem) sees of another's writes
 import uuid
 from collections import defaultdict
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.utils import translation
 
 from nkhr.models.base import PublicRecord, TimeStampedModel
 from nkhr.models.publication import Publication, can_view_unpublished
@@ -74,19 +76,31 @@ def audience_of(user) -> str:
     return ALL if can_view_unpublished(user) else PUBLIC
 
 
-def stats_for(user=None, audience: str | None = None) -> dict:
-    """The aggregates `user` may see (the public's without a user), cached."""
-    audience = audience or audience_of(user)
-    key = f"nkhr:stats:{audience}:{_generation()}"
+def cached(name: str, audience: str, function):
+    """`function()`, cached for `audience` until the next save or deletion of a record or
+    row (or TIMEOUT): for any aggregate over the records (the explorer's too)."""
+    key = f"{name}:{audience}:{_generation()}"
     found = cache.get(key)
     if found is None:
-        found = compute(published_only=audience == PUBLIC)
+        found = function()
         cache.set(key, found, TIMEOUT)
     return found
 
 
+def stats_for(user=None, audience: str | None = None) -> dict:
+    """The aggregates `user` may see (the public's without a user), cached."""
+    audience = audience or audience_of(user)
+    return cached("nkhr:stats", audience, lambda: compute(published_only=audience == PUBLIC))
+
+
 def compute(published_only: bool = True) -> dict:
     """The aggregates, uncached: a few grouped queries per record type."""
+    # Names in the project's language whoever asks first: they are cached for everyone.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _compute(published_only)
+
+
+def _compute(published_only: bool) -> dict:
     types, years, kinds, links = [], [], [], []
     for record_type in record_types():
         model = record_type.model
