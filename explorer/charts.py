@@ -60,16 +60,25 @@ class Chart:
         ]
 
     @property
+    def several(self) -> bool:
+        return len(self.series) > 1
+
+    @property
     def legend(self) -> list[tuple[str, int]]:
         return [(name, number % SERIES_COLOURS) for number, name in enumerate(self.series)]
 
 
-def _nice_max(value: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if value <= step * 4:
-            return step * 4 if value > 4 else max(value, 1)
-    magnitude = 10 ** (len(str(value)) - 1)
-    return ((value // magnitude) + 1) * magnitude
+# Steps between the four grid lines: the smallest whose four steps reach the tallest bar.
+STEPS = (1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 25, 30, 40, 50, 60, 80)
+
+
+def _step(value: int) -> int:
+    scale = 1
+    while True:
+        for step in STEPS:
+            if step * scale * 4 >= value:
+                return step * scale
+        scale *= 100
 
 
 def stacked(key: str, title, description, table: dict[str, dict[int, int]]) -> Chart:
@@ -82,10 +91,11 @@ def stacked(key: str, title, description, table: dict[str, dict[int, int]]) -> C
     chart = Chart(key, str(title), str(description), series, years, rows, [], [], [])
     if not years:
         return chart
-    top = _nice_max(max(chart.totals))
+    step = _step(max(chart.totals))
+    top = step * 4
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / len(years)
-    bar_width = max(slot * 0.7, 1)
+    bar_width = min(max(slot * 0.7, 1), 60)
     for index, year in enumerate(years):
         x = LEFT + index * slot + (slot - bar_width) / 2
         base = 0
@@ -110,9 +120,9 @@ def stacked(key: str, title, description, table: dict[str, dict[int, int]]) -> C
         every = max(1, round(len(years) / 12))
         if index % every == 0:
             chart.year_labels.append((round(LEFT + index * slot + slot / 2, 1), str(year)))
-    for step in range(5):
-        value = round(top * step / 4)
-        chart.ticks.append((round(TOP + plot_height - plot_height * step / 4, 1), value))
+    for tick in range(5):
+        y = TOP + plot_height - plot_height * tick / 4
+        chart.ticks.append((round(y, 1), step * tick))
     return chart
 
 

@@ -204,10 +204,13 @@ class Rows:
     rows: list[list[Value | None]]
 
 
-def rows_of(record) -> list[Rows]:
-    """Each row relation's rows (one query each), as a table of their shown fields."""
+def rows_of(record, listed=()) -> list[Rows]:
+    """Each row relation's rows (one query each), as a table of their shown fields; but
+    not those of `listed` ((model, field) pairs the page shows otherwise)."""
     tables = []
     for relation in row_relations(type(record)):
+        if (relation.related_model, relation.field.name) in listed:
+            continue
         related = relation.related_model
         parent = relation.field.name
         shown = shown_fields(related, exclude={parent})

@@ -12,6 +12,8 @@ from nkhr.models import Actor, PositionHeld, Publication
 from sanctions.models import Designation
 
 PUBLISHED = Publication.PUBLISHED
+# Rows listed here, so not again among the page's rows: (model, field pointing at the actor).
+LISTED = {(PositionHeld, "person")}
 # Bodies above a body shown at most (a ministry's government's state …).
 DEPTH = 4
 SHOWN = 50

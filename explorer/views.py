@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from explorer import charts, timeline
+from explorer import charts, relations, timeline
 from explorer.records import (
     citations_of,
     many_to_many,
@@ -226,7 +226,7 @@ def record(request, prefix, pk):
                 value for value in values_of(obj) if value.text != name_of(obj) or value.link
             ],
             "linked": many_to_many(obj),
-            "rows": rows_of(obj),
+            "rows": rows_of(obj, listed=relations.LISTED),
             "relations": relations_of(obj),
             "references": referenced_by(obj),
             "citations": citations_of(obj),

@@ -127,7 +127,7 @@ def test_charts_are_svg_with_title_description_and_table(client, paper):
     assert html.count("<svg") >= 3
     assert "<title id=" in html and "<desc id=" in html
     assert "Designations per authority per year" in html
-    assert "<table class=\"data\">" in html
+    assert '<table class="data">' in html
 
 
 def test_downloads_link_the_apis_csv_and_json(client, paper):
