@@ -6,6 +6,7 @@ import datetime
 from collections import Counter
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -52,6 +53,18 @@ MATCHED_KIND = {
     "link": _("linked record"),
     "text": _("text"),
 }
+
+
+class AsPublic:
+    """`request` as an anonymous visitor makes it: the explorer shows the public's view
+    to everyone, a signed-in curator included (drafts are for the admin)."""
+
+    def __init__(self, request):
+        self._request = request
+        self.user = AnonymousUser()
+
+    def __getattr__(self, name):
+        return getattr(self._request, name)
 
 
 def public_stats() -> dict:
@@ -134,7 +147,7 @@ def search(request):
     error = _search_error(query)
     hits, facets = [], []
     if compact(query) and not error:
-        found = search_hits(request, query)
+        found = search_hits(AsPublic(request), query)
         counts = Counter(resource for _match, resource, _link in found)
         facets = [
             {

@@ -91,3 +91,12 @@ def test_publication_by_an_editor_shows_the_record(client, db, django_user_model
     change_publication(event, "publish", editor)
     assert "Newly published visit" in html(client, "/")
     assert client.get(f"/events/{event.pk}/").status_code == 200
+
+
+def test_a_signed_in_curator_sees_the_public_explorer(staff_client, db):
+    """Drafts are for the admin: the explorer shows everyone what the public sees."""
+    event = EventFactory(title="Draft hearing on abductions", publication=Publication.DRAFT)
+    found = staff_client.get("/search/", {"q": "Draft hearing on abductions"})
+    assert f"/events/{event.pk}/" not in found.content.decode()
+    assert staff_client.get(f"/events/{event.pk}/").status_code == 404
+    assert "Draft hearing" not in html(staff_client, "/timeline/")
