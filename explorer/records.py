@@ -214,8 +214,12 @@ def rows_of(record, listed=()) -> list[Rows]:
         related = relation.related_model
         parent = relation.field.name
         shown = shown_fields(related, exclude={parent})
-        # A row's name (an alias) first, as it is read.
-        shown.sort(key=lambda f: f.name not in ("name", "title"))
+        # A row's name (an alias) first, then its dates, as it is read; its position in
+        # the list (`order`) is the order shown, not a fact.
+        shown = [f for f in shown if f.name != "order"]
+        shown.sort(
+            key=lambda f: (f.name not in ("name", "title"), not isinstance(f, models.DateField))
+        )
         queryset = published(related._default_manager.filter(**{parent: record.pk}))
         links = [f.name for f in shown if f.is_relation]
         if links:
