@@ -118,8 +118,17 @@ def actor_condition(stream: Stream, actor: str) -> Q:
     return condition
 
 
-def items(kind: str = "", actor: str = "", year: int | None = None) -> list[Item]:
-    """The timeline's items, oldest first; one query per stream shown."""
+def recent(count: int = 8) -> list[Item]:
+    """The `count` latest items, newest first (one query per stream)."""
+    found = items(limit=count, newest=True)
+    return list(reversed(found))[:count]
+
+
+def items(
+    kind: str = "", actor: str = "", year: int | None = None, limit=LIMIT, newest=False
+) -> list[Item]:
+    """The timeline's items, oldest first (the first `limit` of each stream, or the last
+    with `newest`); one query per stream shown."""
     found = []
     for stream in STREAMS:
         if kind and stream.key != kind:
@@ -135,8 +144,9 @@ def items(kind: str = "", actor: str = "", year: int | None = None) -> list[Item
                 queryset = queryset.distinct()
         if year:
             queryset = queryset.filter(**{f"{stream.date}__year": year})
-        queryset = queryset.select_related(*stream.select).order_by(stream.date, "pk")
-        for record in queryset[:LIMIT]:
+        order = (f"-{stream.date}", "-pk") if newest else (stream.date, "pk")
+        queryset = queryset.select_related(*stream.select).order_by(*order)
+        for record in queryset[:limit]:
             shown = getattr(record, stream.parent) if stream.parent else record
             by = getattr(record, stream.select[0], None) if stream.select else None
             if stream.parent:

@@ -123,6 +123,7 @@ def home(request):
                 for row in cached("explorer:latest", PUBLIC, _latest)
             ],
             "activity": activity,
+            "recent": cached("explorer:recent", PUBLIC, timeline.recent),
         },
     )
 
