@@ -30,7 +30,8 @@ def run_explorer(subjects: dict, repeat: int, warmup: int, timed, percentile, co
     from django.core.cache import cache
     from django.test import Client
 
-    client = Client()
+    # The test client names its host "testserver"; production settings allow 127.0.0.1.
+    client = Client(HTTP_HOST="127.0.0.1")
 
     def fetch(path):
         response = client.get(path)

@@ -19,8 +19,9 @@ from nkhr.dates import DatePrecision
 from nkhr.models import Actor, Event, Instrument, LegislativeAction, Publication
 from sanctions.models import DesignationRound
 
-# Items a stream gives at most (per year when the page shows one year).
-LIMIT = 400
+# Items a page shows at most: the latest, unless it shows one year (then each stream's
+# first); the years before are a link away.
+LIMIT = 200
 UN = "un"
 UN_KINDS = (Actor.Kind.UN_BODY, Actor.Kind.UN_OFFICE)
 RESOLUTION_KINDS = (Instrument.Kind.RESOLUTION, Instrument.Kind.DECISION)

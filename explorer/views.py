@@ -261,7 +261,13 @@ def timeline_page(request):
         actor = ""
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and 1000 <= int(year) <= 9999 else None
-    found = timeline.items(kind=kind, actor=actor, year=year)
+    if year:
+        found = timeline.items(kind=kind, actor=actor, year=year)
+    else:
+        # The latest items, oldest of them first.
+        found = timeline.items(kind=kind, actor=actor, newest=True)
+        found = found[-timeline.LIMIT :]
+    years = sorted(per_year(public_stats()["years"], lambda row: "all").get("all", {}))
     return render(
         request,
         "explorer/timeline.html",
@@ -275,6 +281,7 @@ def timeline_page(request):
             "year": year,
             "un": timeline.UN,
             "limit": timeline.LIMIT,
+            "years": years,
             "nav": "timeline",
         },
     )
