@@ -45,7 +45,14 @@ def page_url(model, pk, kind: str | None = None) -> str | None:
     prefix = _prefixes().get(basename)
     if prefix is None:
         return None
-    return reverse("explorer:record", kwargs={"prefix": prefix, "pk": pk})
+    if prefix not in _PATHS:
+        # Reversed once per type: a timeline links hundreds of records.
+        _PATHS[prefix] = reverse("explorer:record", kwargs={"prefix": prefix, "pk": _PK})
+    return _PATHS[prefix].replace(_PK, str(pk))
+
+
+_PK = "public-id-placeholder"
+_PATHS: dict[str, str] = {}
 
 
 def url_of(record) -> str | None:

@@ -9,6 +9,7 @@ Items known to the month or the year are placed in their month or year and marke
 from dataclasses import dataclass, field
 from itertools import groupby
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from explorer.records import is_public, link
 from mechanisms.models import Mechanism, Report
 from nkhr.dates import DatePrecision
 from nkhr.models import Actor, Event, Instrument, LegislativeAction, Publication
+from nkhr.models.base import DOCUMENT_FIELDS, PublicRecord
 from sanctions.models import DesignationRound
 
 # Items a page shows at most: the latest, unless it shows one year (then each stream's
@@ -147,6 +149,10 @@ def items(
             queryset = queryset.filter(**{f"{stream.date}__year": year})
         order = (f"-{stream.date}", "-pk") if newest else (stream.date, "pk")
         queryset = queryset.select_related(*stream.select).order_by(*order)
+        if issubclass(stream.model, PublicRecord):
+            # The search document is not shown, and is the largest part of a row.
+            queryset = queryset.defer(*DOCUMENT_FIELDS)
+        kinds = _kind_labels(stream.model)
         for record in queryset[:limit]:
             shown = getattr(record, stream.parent) if stream.parent else record
             by = getattr(record, stream.select[0], None) if stream.select else None
@@ -157,7 +163,7 @@ def items(
                     date=partial_date(record.partial_date(stream.date)),
                     stream=stream,
                     link=link(shown),
-                    kind=_kind_text(record, stream),
+                    kind=kinds.get(getattr(record, "kind", None), ""),
                     by=link(by) if by is not None and is_public(by) else None,
                 )
             )
@@ -170,8 +176,14 @@ def _precision_order(item: Item) -> int:
     return {DatePrecision.YEAR: 0, DatePrecision.MONTH: 1}.get(item.date.precision, 2)
 
 
-def _kind_text(record, stream: Stream) -> str:
-    return str(record.get_kind_display()) if hasattr(record, "get_kind_display") else ""
+def _kind_labels(model) -> dict:
+    """Each kind's label, in the reader's language, looked up once a page: Django's
+    `get_kind_display()` hashes every lazy label of the choices on each call."""
+    try:
+        field = model._meta.get_field("kind")
+    except FieldDoesNotExist:
+        return {}
+    return {value: str(label) for value, label in field.flatchoices}
 
 
 @dataclass
