@@ -261,7 +261,8 @@ def referenced_by(record) -> list[Section]:
         pointing = ref.pointing_model
         queryset = published(pointing._default_manager.filter(**{ref.field: record.pk}))
         select = [*ref.select_related, *([ref.show] if ref.show else [])]
-        select += [f.name for f in related_fields(pointing) if f.name not in select]
+        if not ref.show and _has_field(pointing, "authority") and "authority" not in select:
+            select.append("authority")  # named beside each link (`_detail`)
         queryset = queryset.select_related(*select)
         shown_model = pointing._meta.get_field(ref.show).related_model if ref.show else None
         if shown_model is not None and _has_field(shown_model, "publication"):
