@@ -40,7 +40,7 @@ from nkhr.matching import Query, best_match, parse
 from nkhr.models import Actor
 from nkhr.models.publication import can_view_unpublished
 from nkhr.registry import record_type_for, references_to
-from nkhr.search import document_query, searching_as
+from nkhr.search import document_query, searching_as, sharing_candidate_ids
 
 # A name alone is weighed a little below certainty, so that an agreeing date or country
 # can raise even an exact name; what a date or a country that agrees or disagrees adds.
@@ -198,7 +198,12 @@ def _candidate_rows(entity: Entity, user, similar: bool) -> list[dict]:
     conditions = [
         condition
         for name in entity.names
-        if (condition := filterset.ranked_candidates(name, CANDIDATES, similar=similar)) is not None
+        if (
+            condition := filterset.ranked_candidates(
+                name, CANDIDATES, similar=similar, enough=SCORED
+            )
+        )
+        is not None
     ]
     if not conditions:
         return []
@@ -299,7 +304,7 @@ def screen(entities: dict[str, Entity], request, threshold: float, limit: int) -
     hidden = can_view_unpublished(user)
     reading = Reading(request)
     best = {}
-    with searching_as(user):
+    with searching_as(user), sharing_candidate_ids():
         for key, entity in entities.items():
             best[key] = candidates(entity, user, hidden)
     shown_ids = [found.row["pk"] for found_list in best.values() for found in found_list[:limit]]

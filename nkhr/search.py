@@ -32,7 +32,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
-from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table, in_list
+from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table, in_list, key_list
+from nkhr.documents import has_document
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.names import name_forms
 from nkhr.text import compact
@@ -715,14 +716,42 @@ class DocumentQuery:
         keys = document_keys(term)
         if not keys:
             return None
+        # In part, only as typed (and compact): a reordered name is found whole or word by
+        # word below, and each rotation looked for in part would cost a trigram scan of
+        # its own for what a stored key, written in one order, rarely holds.
+        typed = dict.fromkeys(key for key in (*name_forms(term, most=0), compact(term)) if key)
         parts = [
-            self._part([_document_pattern(key) for key in keys], every=False, cap=cap),
-            self._part([SEPARATOR + key + SEPARATOR for key in keys], every=False, cap=None),
+            self._part([_document_pattern(key) for key in typed], every=False, cap=cap),
+            self.whole(keys),
         ]
         words = _word_patterns(parse(term).keys)
         if len(words) > 1:
             parts.append(self._part(words, every=True, cap=cap))
         return self._union(parts)
+
+    def whole(self, keys: Sequence[str]) -> tuple[str, list]:
+        """Ids whose document holds one of `keys` whole: on PostgreSQL one lookup in the
+        index of whole keys (`nkhr.db.key_list_index`), on SQLite the keys between
+        separators, narrowed by the FTS5 trigram table."""
+        if self.sqlite:
+            return self._part([SEPARATOR + key + SEPARATOR for key in keys], every=False, cap=None)
+        overlaps = " OR ".join(
+            f"{key_list(connection.ops.quote_name(column))} && %s::text[]"
+            for column in self.columns
+        )
+        return f"SELECT {self.pk} FROM {self.table} WHERE {overlaps}", [list(keys)] * len(
+            self.columns
+        )
+
+    def fetch(self, sql: str, params: list, published: bool = False) -> list:
+        """The ids `sql` selects (of published records only, with `published`), each once."""
+        if published:
+            column = connection.ops.quote_name("publication")
+            sql = f"SELECT {self.pk} FROM {self.table} WHERE {self.pk} IN ({sql}) AND {column} = %s"
+            params = [*params, Publication.PUBLISHED.value]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(dict.fromkeys(row[0] for row in cursor.fetchall()))
 
     def similar_ids(self, term: str, cap: int) -> tuple[str, list] | None:
         """At most `cap` records holding a key like the term's (a typo)."""
@@ -778,22 +807,94 @@ def document_query(model) -> DocumentQuery:
 
 
 def ranked_candidates(
-    model, term: str, paths, text_paths=(), cap: int = 500, similar: bool = False
+    model,
+    term: str,
+    spec: SearchSpec,
+    cap: int = 500,
+    similar: bool = False,
+    enough: int | None = None,
 ) -> models.Q | None:
     """The candidates a ranked search scores (`nkhr.api.search`, `/match`): every record
     whose document holds the term's key whole, at most `cap` of those holding it in part,
     of those holding each of its words, and of those whose text contains it; with
     `similar`, instead, at most `cap` whose keys are like the term's (typos: asked for when
-    the first found nothing close). None when the term has nothing to search for."""
+    the first found nothing close). None when the term has nothing to search for.
+
+    With `enough`: when at least that many records the searcher may see hold the term's
+    key whole, they alone are the candidates. A search scores that many at most, the
+    closest first, and a whole name outscores any part of one, so the others could never
+    be shown; looking for them is most of a common name's cost.
+
+    A type that has no names of its own, only those of the records it links to (a
+    designation goes by its target's), is found through those records' documents: the
+    records its links point at, then its own rows by the link's index. Its own documents
+    hold the same keys, but looking there would repeat the linked type's search over a
+    table as large (a million designations beside a million actors)."""
     if not compact(term):
         return None
-    conditions = []
-    if list(paths):
-        query = document_query(model)
-        found = query.similar_ids(term, cap) if similar else query.ids(term, cap)
-        if found is not None:
-            conditions.append(models.Q(pk__in=RawSQL(*found)))
-    if text_paths and not similar:
-        text = [(path, "icontains", term.strip()) for path in text_paths]
-        conditions.append(models.Q(pk__in=_union(_branches(model, text, cap))))
-    return reduce(operator.or_, conditions) if conditions else None
+    branches = []
+    own = spec.names or spec.aliases or spec.keys
+    if own or spec.links:
+        for searched, link in [(model, "pk")] if own else _linked_documents(model, spec):
+            ids = candidate_ids(searched, term, cap, similar, enough)
+            if ids is not None:
+                rows = model._base_manager.filter(in_list(link, ids))
+                branches.append(rows.order_by().values("pk"))
+    if spec.text and not similar:
+        text = [(path, "icontains", term.strip()) for path in spec.text]
+        branches += _branches(model, text, cap)
+    # One `IN (… UNION ALL …)`, never an OR of two: PostgreSQL answers an OR of subqueries
+    # by reading the whole table (a million designations) and testing each row.
+    return _in_any(model, branches)
+
+
+def _linked_documents(model, spec: SearchSpec) -> list[tuple[type, str]]:
+    """(linked model, link) for each of the spec's links whose records carry documents;
+    `(model, "pk")` (its own documents) when one does not."""
+    found = []
+    for link in spec.links:
+        field = model._meta.get_field(link) if "__" not in link else None
+        if field is None or not has_document(field.related_model):
+            return [(model, "pk")]
+        found.append((field.related_model, link))
+    return found
+
+
+# Inside `sharing_candidates()`, or for one ranked search: the candidate ids of a (model,
+# term, …) read so far. A cross-resource search asks for the actors of "Kim" three times
+# (as actors, as designations' targets, as recommendations' authors).
+_candidate_ids: ContextVar[dict | None] = ContextVar("nkhr_candidate_ids", default=None)
+
+
+@contextmanager
+def sharing_candidate_ids():
+    """Within it, `candidate_ids()` reads each (model, term, …) once."""
+    token = _candidate_ids.set({})
+    try:
+        yield
+    finally:
+        _candidate_ids.reset(token)
+
+
+def candidate_ids(model, term: str, cap: int, similar: bool, enough: int | None) -> list | None:
+    """The ids of `model`'s records a ranked search of `term` scores (`ranked_candidates`),
+    read from their documents, of those the searcher may see when they only see published
+    records. None when the term has no key to look for."""
+    cache = _candidate_ids.get()
+    published = _published_links_only.get() and _has_publication(model)
+    cache_key = (model, term, cap, similar, enough, published)
+    if cache is not None and cache_key in cache:
+        return cache[cache_key]
+    query = document_query(model)
+    ids = None
+    if similar:
+        found = query.similar_ids(term, cap)
+        ids = None if found is None else query.fetch(*found, published=published)
+    elif keys := document_keys(term):
+        if enough is not None:
+            ids = query.fetch(*query.whole(keys), published=published)
+        if ids is None or len(ids) < enough:
+            ids = query.fetch(*query.ids(term, cap), published=published)
+    if cache is not None:
+        cache[cache_key] = ids
+    return ids

@@ -146,11 +146,12 @@ class RecordFilterSet(django_filters.FilterSet):
         return key_condition(cls._meta.model, value, spec.key_paths(), spec.text, candidates)
 
     @classmethod
-    def ranked_candidates(cls, value: str, cap: int, similar: bool = False) -> Q | None:
+    def ranked_candidates(
+        cls, value: str, cap: int, similar: bool = False, enough: int | None = None
+    ) -> Q | None:
         """The records a ranked search scores (`nkhr.search.ranked_candidates`)."""
-        spec = cls.search_spec
         return ranked_candidates(
-            cls._meta.model, value, spec.key_paths(), spec.text, cap=cap, similar=similar
+            cls._meta.model, value, cls.search_spec, cap=cap, similar=similar, enough=enough
         )
 
     @classmethod

@@ -18,7 +18,7 @@ from nkhr.api.registry import is_covered_by_concrete_route
 from nkhr.api.viewsets import ERRORS
 from nkhr.matching import Match, Query, best_match, parse
 from nkhr.models.publication import can_view_unpublished
-from nkhr.search import document_query, searching_as
+from nkhr.search import document_query, searching_as, sharing_candidate_ids
 from nkhr.text import compact
 
 PER_KIND_LIMIT = 25
@@ -187,7 +187,9 @@ class SearchView(APIView):
         for resource, viewset in searched:
             filterset_class = viewset.filterset_class
             matches = viewset.queryset.visible_to(self.request.user)
-            condition = filterset_class.ranked_candidates(query, CANDIDATES, similar=similar)
+            condition = filterset_class.ranked_candidates(
+                query, CANDIDATES, similar=similar, enough=SCORED
+            )
             if condition is None:
                 continue
             # The closest keys first, so that an exact "Kim" is among the scored candidates
@@ -213,7 +215,7 @@ def search_hits(request, query: str, wanted: str | None = None) -> list:
     searched = view._searched(wanted)
     parsed = parse(query)
     hidden = can_view_unpublished(request.user)
-    with searching_as(request.user):
+    with searching_as(request.user), sharing_candidate_ids():
         hits = view._hits(searched, query, parsed, hidden, reading, similar=False)
         if not hits or hits[0][0].score < SIMILAR_BELOW:
             hits = merged(hits, view._hits(searched, query, parsed, hidden, reading, similar=True))

@@ -159,3 +159,27 @@ def test_the_search_consults_the_fts_tables_the_database_has():
     have = fts_indexed(connection)
     for table, column, _, _ in searched_columns():
         assert (table, column) in have, (table, column)
+
+
+@pytest.mark.django_db
+def test_every_document_looked_up_by_whole_keys_has_their_index_on_postgresql():
+    """A type found by its own names has a GIN index of its documents' whole keys
+    (`nkhr.db.key_list_index`): a name equal to the query is one lookup there."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the whole-key index is PostgreSQL's; SQLite reads the FTS5 tables")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+        )
+        definitions = cursor.fetchall()
+    missing = []
+    for filterset in record_filtersets():
+        spec, model = filterset.search_spec, filterset._meta.model
+        if not (spec.names or spec.aliases or spec.keys):
+            continue  # found through the records it links to (a designation's target)
+        for path, _ in spec.key_paths():
+            table, column = column_of(model, path)
+            expression = f"string_to_array({column}, '|'::text)"
+            if not any(t == table and expression in d for t, d in definitions):
+                missing.append(f"{table}.{column} (searched by {filterset.__qualname__})")
+    assert sorted(set(missing)) == []
