@@ -21,7 +21,8 @@
 4. admin: the designations changelist unfiltered, filtered and searched, the actors
    changelist searched and the designation form's target autocomplete, as a curator;
 5. search document upkeep: a person with aliases and designations saved through the ORM
-   with the document signal connected and disconnected (`upkeep`);
+   with the document signal connected and disconnected (`upkeep`); the explorer's page
+   types as a visitor (`bench/explorer.py`);
 6. HTTP: gunicorn (2 sync workers) on 127.0.0.1 and 16 client threads for `--duration`
    seconds on the designations list and an actor's detail: requests/s, p50, p99, errors;
 7. search quality: precision at 1 and recall at 5 of `/api/v1/search/` over labelled
@@ -1023,6 +1024,10 @@ def report(results: dict) -> str:
         parts += report_admin(results["admin"])
     if "upkeep" in results:
         parts += report_upkeep(results["upkeep"])
+    if "explorer" in results:
+        from bench.explorer import report_explorer
+
+        parts += report_explorer(results["explorer"], table)
     if "http" in results:
         parts += report_http(results["http"])
     if "search_quality" in results:
@@ -1143,7 +1148,7 @@ def report_http(http: list) -> list[str]:
     ]
 
 
-SECTIONS = ("api", "exports", "dumps", "admin", "upkeep", "http", "search_quality")
+SECTIONS = ("api", "exports", "dumps", "admin", "upkeep", "explorer", "http", "search_quality")
 
 
 def main(argv=None) -> int:
@@ -1222,6 +1227,14 @@ def main(argv=None) -> int:
         print("Document upkeep …", flush=True)
         results["upkeep"] = run_upkeep(subjects, repeat, warmup)
         lap("upkeep")
+    if "explorer" in args.only:
+        print("Explorer …", flush=True)
+        from bench.explorer import run_explorer
+
+        results["explorer"] = run_explorer(
+            subjects, max(3, repeat // 2), warmup, timed, percentile, count_queries
+        )
+        lap("explorer")
     if "http" in args.only:
         print(f"HTTP ({duration:g} s per target) …", flush=True)
         from django.db import connection

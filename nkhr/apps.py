@@ -23,6 +23,8 @@ class NkhrConfig(AppConfig):
 
         # Every change to a record is logged for the change feed (nkhr/changes.py).
         changes.connect()
+        # The cached aggregates (nkhr/stats.py) follow every save and deletion.
+        from nkhr import stats  # noqa: F401
         from nkhr.roles import sync_roles_after_migrate
 
         # Runs after the permissions of every app exist (auth connects its own handler first).

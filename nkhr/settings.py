@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_countries",
     "django_filters",
     "rest_framework",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "mechanisms",
     "sanctions",
     "grants",
+    "explorer",  # the public website at /
     "seeding",  # manage.py seed_synthetic, for the benchmarks
 ]
 
@@ -79,6 +81,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "nkhr.urls"
+# The public website served at `/` (explorer/): its URLconf, or "" to send `/` to the admin.
+PUBLIC_SITE_URLCONF = "explorer.urls"
 WSGI_APPLICATION = "nkhr.wsgi.application"
 
 TEMPLATES = [

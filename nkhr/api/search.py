@@ -159,18 +159,8 @@ class SearchView(APIView):
             raise serializers.ValidationError({"q": [f"At most {MAX_QUERY_LENGTH} characters."]})
         if wanted and wanted not in known:
             raise serializers.ValidationError({"type": [f"Unknown type; one of {sorted(known)}."]})
-        reading = Reading(request)
-        searched = self._searched(wanted)
-        parsed = parse(query)
-        hidden = can_view_unpublished(request.user)
-        with searching_as(request.user), sharing_candidate_ids():
-            hits = self._hits(searched, query, parsed, hidden, reading, similar=False)
-            if not hits or hits[0][0].score < SIMILAR_BELOW:
-                hits = merged(
-                    hits, self._hits(searched, query, parsed, hidden, reading, similar=True)
-                )
         results = []
-        for match, resource, link in hits[:MAX_RESULTS]:
+        for match, resource, link in search_hits(request, query, wanted):
             hit = {"resource": resource, **link, "score": match.score}
             if explain:
                 hit["matched"] = match.explain()
@@ -210,3 +200,20 @@ class SearchView(APIView):
             hits += [(match, resource, links[pk]) for pk, match in best if pk in links]
         hits.sort(key=_hit_order)
         return hits
+
+
+def search_hits(request, query: str, wanted: str | None = None) -> list:
+    """`(match, resource, brief link)` of the best hits of `query` (checked as `SearchView`
+    checks it) for `request`'s user, best first: what `/api/v1/search/` answers, for every
+    reader of the same engine (the public explorer too)."""
+    view = SearchView()
+    view.request = request
+    reading = Reading(request)
+    searched = view._searched(wanted)
+    parsed = parse(query)
+    hidden = can_view_unpublished(request.user)
+    with searching_as(request.user), sharing_candidate_ids():
+        hits = view._hits(searched, query, parsed, hidden, reading, similar=False)
+        if not hits or hits[0][0].score < SIMILAR_BELOW:
+            hits = merged(hits, view._hits(searched, query, parsed, hidden, reading, similar=True))
+    return hits[:MAX_RESULTS]

@@ -12,6 +12,7 @@ from nkhr.api.export import ExportView, FollowTheMoneyExportView
 from nkhr.api.match import MatchView
 from nkhr.api.pending import pending_urls
 from nkhr.api.search import SearchView
+from nkhr.api.stats import StatsView
 from nkhr.concurrency import SAFE_METHODS, reads_in_autocommit
 from nkhr.models.publication import can_view_unpublished
 from nkhr.registry import record_types
@@ -34,6 +35,7 @@ class RootView(APIRootView):
         for name in (
             "search",
             "match",
+            "stats",
             "export",
             "export-ftm",
             "dumps",
@@ -68,6 +70,7 @@ urlpatterns = [
         reads_in_autocommit(MatchView.as_view(), reading_methods=SAFE_METHODS | {"POST"}),
         name="match",
     ),
+    path("stats/", reads_in_autocommit(StatsView.as_view()), name="stats"),
     path("export/", reads_in_autocommit(ExportView.as_view()), name="export"),
     path(
         "export/ftm/",

@@ -1,0 +1,102 @@
+"""`/api/v1/stats/` and nkhr/stats.py: counts of published records for the public, of all
+for the staff, cached and renewed when a record is saved or deleted."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+
+from mechanisms.models import Report
+from nkhr.dates import DatePrecision
+from nkhr.models import Publication
+from nkhr.stats import counts_by_type, date_field, stats_for
+from sanctions.models import Designation
+from tests.api_base import analyst_client
+from tests.factories import DesignationFactory, OrganisationFactory, ReportFactory, TreatyFactory
+
+URL = "/api/v1/stats/"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    # The test database is emptied without signals between tests; the cache is not.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def authority_counts(data, prefix="designations"):
+    return {
+        (row["id"], row["year"]): row["count"]
+        for row in data["links"]
+        if row["type"] == prefix and row["field"] == "authority"
+    }
+
+
+def test_the_paper_counted_by_type_year_and_authority(client, paper):
+    data = client.get(URL).json()
+    counts = counts_by_type(data)
+    assert counts["designation-rounds"] == 9
+    assert counts["designations"] == Designation.objects.published().count()
+    assert {"type", "name", "count"} <= set(data["types"][0])
+    rounds = {
+        row["year"]: row["count"] for row in data["years"] if row["type"] == "designation-rounds"
+    }
+    # The 2016-2018 total is undated; its six occasions are dated.
+    assert rounds[2016] == 2 and rounds[2017] == 3 and rounds[2018] == 1
+    assert any(row["type"] == "instruments" for row in data["kinds"])
+
+
+def test_the_public_counts_published_records_only(client, db):
+    authority = OrganisationFactory(id="treasury")
+    DesignationFactory.create_batch(2, authority=authority, regime__adopted_by=authority)
+    DesignationFactory(authority=authority, publication=Publication.DRAFT)
+    hidden = OrganisationFactory(id="hidden-authority", publication=Publication.WITHDRAWN)
+    DesignationFactory(authority=hidden, regime__adopted_by=authority)
+
+    public = client.get(URL).json()
+    assert counts_by_type(public)["designations"] == 3
+    # The withdrawn authority is not named, nor counted as one.
+    assert authority_counts(public) == {("treasury", 2021): 2}
+    assert "hidden-authority" not in str(public)
+
+    staff = analyst_client().get(URL).json()
+    assert counts_by_type(staff)["designations"] == 4
+    assert authority_counts(staff) == {("treasury", 2021): 3, ("hidden-authority", 2021): 1}
+
+
+def test_a_publication_or_withdrawal_renews_the_counts(client, db):
+    designation = DesignationFactory()
+    assert counts_by_type(client.get(URL).json())["designations"] == 1
+    designation.publication = Publication.WITHDRAWN
+    designation.save()
+    assert counts_by_type(client.get(URL).json())["designations"] == 0
+    designation.publication = Publication.PUBLISHED
+    designation.save()
+    assert counts_by_type(client.get(URL).json())["designations"] == 1
+    designation.delete()
+    assert counts_by_type(client.get(URL).json())["designations"] == 0
+
+
+def test_cached_between_changes(db, django_assert_num_queries):
+    DesignationFactory()
+    stats_for()
+    with django_assert_num_queries(0):
+        stats_for()
+
+
+def test_state_party_reports_per_treaty(client, db):
+    treaty = TreatyFactory(id="iccpr")
+    ReportFactory.create_batch(
+        2,
+        treaty=treaty,
+        kind=Report.Kind.STATE_PARTY_REPORT,
+        date=datetime.date(2019, 1, 1),
+        date_precision=DatePrecision.YEAR,
+    )
+    rows = [row for row in client.get(URL).json()["links"] if row["field"] == "treaty"]
+    assert [(row["id"], row["year"], row["count"]) for row in rows] == [("iccpr", 2019, 2)]
+
+
+def test_the_date_each_type_is_counted_by():
+    assert date_field(Designation) == "listed"
