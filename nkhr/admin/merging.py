@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from nkhr.admin.pages import add_site_pages
 from nkhr.merging import may_merge, merge_records, preview, revert_merge
 from nkhr.models.base import reserved_for
 from nkhr.models.merges import MergedRecord
@@ -184,19 +185,10 @@ def _history_url(merge) -> str | None:
 def add_merge_pages(site) -> None:
     """Serve the merged records (`admin:merged_records`) and their revert
     (`admin:revert_merge`) under `site`, leaving the site itself as it is."""
-    site_urls = site.get_urls
-
-    def page(view):
-        def bound(request):
-            return view(request, site)
-
-        return site.admin_view(bound)
-
-    def get_urls():
-        return [
-            path("merged-records/", page(merged_records_view), name="merged_records"),
-            path("merged-records/revert/", page(revert_view), name="revert_merge"),
-            *site_urls(),
-        ]
-
-    site.get_urls = get_urls
+    add_site_pages(
+        site,
+        [
+            ("merged-records/", merged_records_view, "merged_records"),
+            ("merged-records/revert/", revert_view, "revert_merge"),
+        ],
+    )

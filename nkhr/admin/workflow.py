@@ -22,7 +22,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from django.views.decorators.http import require_POST
 
 from nkhr.admin.base import admin_change_url, proxy_for_kind
 from nkhr.admin.history import EMPTY, WORD_DIFF_FROM, user_name, word_diff
+from nkhr.admin.pages import add_site_pages
 from nkhr.history import related_field_names, version_label
 from nkhr.models.pending import PendingChange
 from nkhr.models.publication import PUBLISH, Publication
@@ -425,22 +426,12 @@ def restore_view(request, site):
 
 
 def add_workflow_pages(site) -> None:
-    """Serve the review queue and the deleted records under `site` (call before its URLs
-    are read, as `nkhr.admin` does when the admin is discovered)."""
-    site_urls = site.get_urls
-
-    def page(view):
-        def bound(request):
-            return view(request, site)
-
-        return site.admin_view(bound)
-
-    def get_urls():
-        return [
-            path("review-queue/", page(review_queue_view), name="review_queue"),
-            path("deleted-records/", page(deleted_records_view), name="deleted_records"),
-            path("deleted-records/restore/", page(restore_view), name="restore_deleted"),
-            *site_urls(),
-        ]
-
-    site.get_urls = get_urls
+    """Serve the review queue and the deleted records under `site`."""
+    add_site_pages(
+        site,
+        [
+            ("review-queue/", review_queue_view, "review_queue"),
+            ("deleted-records/", deleted_records_view, "deleted_records"),
+            ("deleted-records/restore/", restore_view, "restore_deleted"),
+        ],
+    )
