@@ -431,12 +431,13 @@ def actor_floor(person: str):
 
 
 def search_floor(query: str):
-    """The search's own WHERE clauses, one `.values()` query per resource searched."""
+    """The search's own candidates and order, one `.values()` query per resource searched."""
     import orjson
+    from django.contrib.auth.models import AnonymousUser
 
     from nkhr.api.registry import is_covered_by_concrete_route
-    from nkhr.api.search import CANDIDATES, PER_KIND_LIMIT, SearchView
-    from nkhr.search import sharing_candidates
+    from nkhr.api.search import CANDIDATES, PER_KIND_LIMIT, SCORED, SearchView
+    from nkhr.search import document_query, searching_as, sharing_candidate_ids
 
     def floor():
         hits = []
@@ -445,17 +446,21 @@ def search_floor(query: str):
             for _resource, viewset in SearchView.resources
             if not is_covered_by_concrete_route(viewset.queryset.model)
         ]
-        linked = set().union(*(viewset.filterset_class.linked_models() for viewset in searched))
-        # The search's own shape: a linked model's candidates read once, as it does.
-        with sharing_candidates(linked):
+        # The search's own shape: as the public, a term's candidates read once per model.
+        with searching_as(AnonymousUser()), sharing_candidate_ids():
             for viewset in searched:
                 model, filterset = viewset.queryset.model, viewset.filterset_class
-                queryset = model._default_manager.published()
                 fields = {f.name for f in model._meta.fields}
                 # What the hit is called: its name or title (a designation, its target's).
                 name = next((f for f in ("name", "title") if f in fields), "target__name")
-                condition = filterset.search_condition(query, candidates=CANDIDATES)
-                matches = queryset.filter(condition).order_by(filterset.search_rank(query), "pk")
+                condition = filterset.ranked_candidates(query, CANDIDATES, enough=SCORED)
+                if condition is None:
+                    continue
+                matches = (
+                    model._default_manager.published()
+                    .filter(condition)
+                    .order_by(document_query(model).rank(query), "pk")
+                )
                 hits += list(matches.values("pk", name)[:PER_KIND_LIMIT])
         return orjson.dumps(hits)
 

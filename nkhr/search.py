@@ -160,13 +160,6 @@ def page_and_one_more(rows, offset: int, size: int) -> tuple[list, int, bool]:
 # Lookups whose pattern is "contains": the ones an FTS5 trigram table can narrow down.
 _CONTAINS_LOOKUPS = {"contains", "icontains"}
 
-# Inside `sharing_candidates()`: the models shared, and the capped candidate ids read so far
-# by (model, specs, cap).
-_shared_candidates: ContextVar[tuple[set, dict] | None] = ContextVar(
-    "shared_candidates", default=None
-)
-
-
 _published_links_only: ContextVar[bool] = ContextVar("nkhr_published_links_only", default=False)
 
 
@@ -201,29 +194,13 @@ def _has_publication(model) -> bool:
     return any(field.name == "publication" for field in model._meta.concrete_fields)
 
 
-@contextmanager
-def sharing_candidates(shared_models: Iterable):
-    """Within it, the capped candidates of these models for the same specs are read once,
-    then reused as a list of ids. The cross-resource search looks for actors by name, then
-    for designations by their target's name: the same trigram scans of names and aliases,
-    which cost most of either query."""
-    token = _shared_candidates.set((set(shared_models), {}))
-    try:
-        yield
-    finally:
-        _shared_candidates.reset(token)
-
-
-def linked_models(model, links: Iterable[str]) -> set:
-    """The models at the end of `links` (a spec's to-one relation paths, a designation's
-    "target"): the ones whose candidates a search of `model` can share."""
-    linked = set()
-    for link in links:
-        current = model
-        for name in link.split("__"):
-            current = current._meta.get_field(name).related_model
-        linked.add(current)
-    return linked
+def _visible_ids(model, ids: models.QuerySet) -> models.QuerySet:
+    """The ids of `model`'s records among `ids` that a linked record may be matched through
+    (inside `searching_as()` for the public: published ones only)."""
+    if not (_published_links_only.get() and _has_publication(model)):
+        return ids
+    published = model._base_manager.filter(pk__in=ids, publication=Publication.PUBLISHED)
+    return published.order_by().values("pk")
 
 
 def _column_condition(model, name: str, lookup: str, value, cap: int | None = None) -> models.Q:
@@ -309,32 +286,11 @@ def _branches(model, specs: Iterable[Spec], cap: int | None = None) -> list[mode
         branches.append(_capped(model, ids, cap))
     branches += [_owner_ids(field, related_specs, cap) for field, related_specs in reverse.items()]
     for field, related_specs in through.items():
-        related_ids = _union(_candidate_branches(field.related_model, related_specs, cap))
-        if _visible_link(model, field.name):
-            related_ids = (
-                field.related_model._base_manager.filter(
-                    pk__in=related_ids, publication=Publication.PUBLISHED
-                )
-                .order_by()
-                .values("pk")
-            )
+        related = _union(_branches(field.related_model, related_specs, cap))
+        related_ids = _visible_ids(field.related_model, related)
         matching = model._base_manager.filter(**{f"{field.attname}__in": related_ids})
         branches.append(_capped(model, matching.order_by().values("pk"), cap))
     return branches
-
-
-def _candidate_branches(model, specs: Sequence[Spec], cap: int | None) -> list[models.QuerySet]:
-    """`_branches`, or inside `sharing_candidates()` (with a cap) one branch of the ids
-    they gave, read the first time these specs are searched on this model."""
-    sharing = _shared_candidates.get()
-    if sharing is None or cap is None or model not in sharing[0]:
-        return _branches(model, specs, cap)
-    shared, key = sharing[1], (model, tuple(specs), cap)
-    if key not in shared:
-        rows = _union(_branches(model, specs, cap))
-        # Each id once: a name and an alias of one actor both match.
-        shared[key] = list(dict.fromkeys(next(iter(row.values())) for row in rows))
-    return [model._base_manager.filter(in_list("pk", shared[key])).order_by().values("pk")]
 
 
 def _union(branches: Sequence[models.QuerySet]) -> models.QuerySet:
@@ -385,7 +341,7 @@ def key_condition(
         return None
     paths = list(paths)
     specs = _term_specs(term, paths, text_paths)
-    branches = _candidate_branches(model, specs, candidates)
+    branches = _branches(model, specs, candidates)
     if candidates is not None:
         branches += _exact_key_branches(model, term, paths)
     return _in_any(model, branches)
@@ -600,20 +556,18 @@ def _words_by_ids(model, specs, word_specs, cap: int | None) -> list[models.Quer
     if len(word_specs) == 1:
         return _branches(model, specs + word_specs[0], cap)
     branches = _branches(model, specs, cap)
+    if not word_specs:
+        return branches
+    # When every word is short, they are all read alone: nothing else would find the rows.
     indexed = [one_word for one_word in word_specs if not all(map(_unindexed, one_word))]
-    if word_specs and indexed:
-        every_word = model._base_manager.all()
-        for one_word in indexed:
+    indexed = indexed or word_specs
+    every_word = model._base_manager.all()
+    for one_word in word_specs:
+        if one_word in indexed:
             every_word = every_word.filter(pk__in=_union(_branches(model, one_word, cap)))
-        for one_word in word_specs:
-            if one_word not in indexed:
-                every_word = every_word.filter(_tested_per_row(model, one_word))
-        branches.append(_capped(model, every_word.order_by().values("pk"), cap))
-    elif word_specs:
-        every_word = model._base_manager.all()
-        for one_word in word_specs:
-            every_word = every_word.filter(pk__in=_union(_branches(model, one_word, cap)))
-        branches.append(_capped(model, every_word.order_by().values("pk"), cap))
+        else:
+            every_word = every_word.filter(_tested_per_row(model, one_word))
+    branches.append(_capped(model, every_word.order_by().values("pk"), cap))
     return branches
 
 
@@ -676,10 +630,8 @@ def _every_word_in_documents(model, term: str, key_paths) -> models.Q | None:
             words = every_word_condition(linked, term)
             if words is None:
                 continue
-            ids = linked._base_manager.filter(words)
-            if _published_links_only.get() and _has_publication(linked):
-                ids = ids.filter(publication=Publication.PUBLISHED)
-            condition = models.Q(**{f"{owner}__in": ids.order_by().values("pk")})
+            ids = _visible_ids(linked, linked._base_manager.filter(words).values("pk"))
+            condition = models.Q(**{f"{owner}__in": ids})
         if condition is not None:
             conditions.append(condition)
     return reduce(operator.or_, conditions) if conditions else None
@@ -904,7 +856,7 @@ def _linked_documents(model, spec: SearchSpec) -> list[tuple[type, str]]:
     return found
 
 
-# Inside `sharing_candidates()`, or for one ranked search: the candidate ids of a (model,
+# Inside `sharing_candidate_ids()`, one ranked search: the candidate ids of a (model,
 # term, …) read so far. A cross-resource search asks for the actors of "Kim" three times
 # (as actors, as designations' targets, as recommendations' authors).
 _candidate_ids: ContextVar[dict | None] = ContextVar("nkhr_candidate_ids", default=None)

@@ -31,9 +31,6 @@ from nkhr.search import (
     BY_ROWS,
     COMMON_ROWS,
     SearchSpec,
-    key_condition,
-    key_rank,
-    linked_models,
     list_search_condition,
     ranked_candidates,
     searching_as,
@@ -155,11 +152,6 @@ class RecordFilterSet(django_filters.FilterSet):
     # The search's parts depend on the class alone: the cross-resource search uses them
     # without building a filter set per resource (which copies every filter).
     @classmethod
-    def search_condition(cls, value: str, candidates: int | None = None) -> Q | None:
-        spec = cls.search_spec
-        return key_condition(cls._meta.model, value, spec.key_paths(), spec.text, candidates)
-
-    @classmethod
     def ranked_candidates(
         cls, value: str, cap: int, similar: bool = False, enough: int | None = None
     ) -> Q | None:
@@ -167,17 +159,6 @@ class RecordFilterSet(django_filters.FilterSet):
         return ranked_candidates(
             cls._meta.model, value, cls.search_spec, cap=cap, similar=similar, enough=enough
         )
-
-    @classmethod
-    def linked_models(cls) -> set:
-        """Models searched through a link (a designation's target), whose candidates a
-        cross-resource search reads once (`nkhr.search.sharing_candidates`)."""
-        return linked_models(cls._meta.model, cls.search_spec.links)
-
-    @classmethod
-    def search_rank(cls, value: str):
-        """An expression ordering exact, then prefix matches of the record's own keys first."""
-        return key_rank(cls._meta.model, value, cls.search_spec.key_paths())
 
 
 class StrictFilterBackend(DjangoFilterBackend):

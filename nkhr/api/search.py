@@ -26,7 +26,7 @@ PER_KIND_LIMIT = 25
 # Rows each searched column contributes before ranking: a few top hits per kind are shown,
 # exact names always among them (`nkhr.search.ranked_candidates`).
 CANDIDATES = 500
-# Candidates of a kind scored, the closest keys first (`search_rank`).
+# Candidates of a kind scored, the closest keys first (`DocumentQuery.rank`).
 SCORED = 200
 MAX_RESULTS = 100
 # Below this best score, nothing matched a whole word: keys like the query's (typos) are
