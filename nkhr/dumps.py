@@ -158,7 +158,7 @@ def _write_lines(out, lines: Iterator[bytes], count: Callable[[int], None]) -> i
     return written
 
 
-def write_json_lines(path: Path, request, progress: Progress) -> Written:
+def write_json_lines(path: Path, request, progress: Progress, expected: dict[str, int]) -> Written:
     result = Written(path.name)
     with _gzip_file(path) as out:
         for resource, viewset in resources():
@@ -168,7 +168,7 @@ def write_json_lines(path: Path, request, progress: Progress) -> Written:
 
             sql = dumps_sql.lines_for(resource, viewset, connection, site_root())
             if sql is not None:
-                records = _checked(sql.copy_to(out, connection, count), request, resource, viewset)
+                records = _checked(sql.copy_to(out, connection, count), expected, resource)
             else:
                 rows = export_rows(request, [(resource, viewset)])
                 records = _write_lines(out, (json_line(row) for row in rows), count)
@@ -177,16 +177,18 @@ def write_json_lines(path: Path, request, progress: Progress) -> Written:
     return result
 
 
-def _checked(records: int, request, resource: str, viewset) -> int:
-    """The database wrote a line per record the public may see, or the build fails: it
-    must show what the reader shows, never a partial dump."""
-    expected = viewset.queryset.visible_to(request.user).count()
-    if records != expected:
-        raise RuntimeError(f"{resource}: the database wrote {records} lines for {expected} records")
+def _checked(records: int, expected: dict[str, int], resource: str) -> int:
+    """The database wrote a line per record the public may see (`expected`, counted once
+    per build in its snapshot), or the build fails: it must show what the reader shows,
+    never a partial dump."""
+    if records != expected[resource]:
+        raise RuntimeError(
+            f"{resource}: the database wrote {records} lines for {expected[resource]} records"
+        )
     return records
 
 
-def write_csv_zip(path: Path, request, progress: Progress) -> Written:
+def write_csv_zip(path: Path, request, progress: Progress, expected: dict[str, int]) -> Written:
     result = Written(path.name)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for resource, viewset in resources():
@@ -197,9 +199,7 @@ def write_csv_zip(path: Path, request, progress: Progress) -> Written:
             sql = dumps_sql.lines_for(resource, viewset, connection, site_root())
             with archive.open(f"{resource}.csv", "w", force_zip64=True) as member:
                 if sql is not None:
-                    records = _checked(
-                        sql.csv_to(member, connection, count), request, resource, viewset
-                    )
+                    records = _checked(sql.csv_to(member, connection, count), expected, resource)
                 else:
                     records = _python_csv(
                         member, export_rows(request, [(resource, viewset)]), count
@@ -262,10 +262,12 @@ def latest() -> tuple[dict, Path] | None:
     return None
 
 
-def _public_count(request) -> int:
-    return sum(
-        viewset.queryset.visible_to(request.user).count() for _resource, viewset in resources()
-    )
+def _public_counts(request) -> dict[str, int]:
+    """Per resource, the records the public may see."""
+    return {
+        resource: viewset.queryset.visible_to(request.user).count()
+        for resource, viewset in resources()
+    }
 
 
 @dataclass
@@ -324,10 +326,19 @@ def _build(directory, keep, if_changed, write, every, now, build_id, building, r
             if if_changed and previous is not None and previous.get("fingerprint") == fingerprint:
                 return BuildResult(None, previous, unchanged=True)
             building.mkdir()
-            total = _public_count(request)
+            expected = _public_counts(request)
+            total = sum(expected.values())
             writers = [
-                (JSON_LINES, "records", lambda p, progress: write_json_lines(p, request, progress)),
-                (CSV_ZIP, "records", lambda p, progress: write_csv_zip(p, request, progress)),
+                (
+                    JSON_LINES,
+                    "records",
+                    lambda p, progress: write_json_lines(p, request, progress, expected),
+                ),
+                (
+                    CSV_ZIP,
+                    "records",
+                    lambda p, progress: write_csv_zip(p, request, progress, expected),
+                ),
                 # Entities are not records: the count of records only says when it ends.
                 (FTM, "records (entities)", write_ftm),
             ]

@@ -33,7 +33,7 @@ from rest_framework.settings import api_settings
 
 from nkhr import registry
 from nkhr.api.fields import PartialDateSerializerField, RecordRelatedField
-from nkhr.api.reading import AS_STORED, _is_plain_iso_datetime, has_column
+from nkhr.api.reading import AS_STORED, _is_plain_iso_datetime, has_column, publication_hops
 from nkhr.api.registry import record_path
 from nkhr.api.renderers import BRIEF_KEYS
 from nkhr.models.publication import Publication
@@ -175,15 +175,7 @@ class Tables:
 def link_publications(tables: Tables, path: str) -> list[str]:
     """The publication columns of the records `path` passes through (as the reader's
     `link_publications`): a value read through a hidden record is hidden."""
-    found, model, parts = [], tables.model, path.split("__")
-    for index, name in enumerate(parts[:-1]):
-        field = model._meta.get_field(name)
-        if not field.is_relation:
-            break
-        model = field.related_model
-        if has_column(model, "publication"):
-            found.append(tables.column("__".join([*parts[: index + 1], "publication"])))
-    return found
+    return [tables.column(f"{hop}__publication") for hop in publication_hops(tables.model, path)]
 
 
 def record_url(model, pk: str, kind: str | None, root: str) -> str:

@@ -152,6 +152,12 @@ def link_publications(model, path: str, columns: "Columns", prefix: str = "") ->
     passes through on its way to its column: a value read through a link is shown only
     where every linked record on the way may be seen (a designation's `target_kind` is
     hidden with its draft target)."""
+    return [columns.add(f"{prefix}{hop}__publication") for hop in publication_hops(model, path)]
+
+
+def publication_hops(model, path: str) -> list[str]:
+    """The links of `path` (from `model`, `__`-separated) to records with a publication
+    column, each as the path of that record."""
     found, current, parts = [], model, path.split("__")
     for index, name in enumerate(parts[:-1]):
         field = current._meta.get_field(name)
@@ -159,8 +165,7 @@ def link_publications(model, path: str, columns: "Columns", prefix: str = "") ->
             break
         current = field.related_model
         if has_column(current, "publication"):
-            hop = "__".join(parts[: index + 1])
-            found.append(columns.add(f"{prefix}{hop}__publication"))
+            found.append("__".join(parts[: index + 1]))
     return found
 
 
