@@ -19,6 +19,7 @@ from nkhr.models import Citation
 from nkhr.models.base import PublicRecord, TimeStampedModel
 from nkhr.models.publication import Publication
 from nkhr.registry import record_types, references_to
+from nkhr.stats import has_field
 
 # Records shown under each heading of a page before "and N more".
 SHOWN = 50
@@ -66,13 +67,9 @@ def is_public(record) -> bool:
 
 def published(queryset):
     """`queryset` without what the public may not see: its own unpublished records."""
-    if _has_field(queryset.model, "publication"):
+    if has_field(queryset.model, "publication"):
         queryset = queryset.filter(publication=Publication.PUBLISHED)
     return queryset
-
-
-def _has_field(model, name: str) -> bool:
-    return any(f.name == name for f in model._meta.concrete_fields)
 
 
 @dataclass
@@ -106,7 +103,7 @@ class Value:
 
 
 def _is_precision(model, f) -> bool:
-    return f.name.endswith("_precision") and _has_field(model, f.name.removesuffix("_precision"))
+    return f.name.endswith("_precision") and has_field(model, f.name.removesuffix("_precision"))
 
 
 def shown_fields(model, exclude=()) -> list[models.Field]:
@@ -138,7 +135,7 @@ def values_of(record, exclude=()) -> list[Value]:
         value = getattr(record, f.attname)
         if value in (None, ""):
             continue
-        if isinstance(f, models.DateField) and _has_field(model, f"{f.name}_precision"):
+        if isinstance(f, models.DateField) and has_field(model, f"{f.name}_precision"):
             found.append(Value(label, date=partial_date(record.partial_date(f.name))))
         elif f.choices:
             found.append(Value(label, text=str(getattr(record, f"get_{f.name}_display")())))
@@ -261,11 +258,11 @@ def referenced_by(record) -> list[Section]:
         pointing = ref.pointing_model
         queryset = published(pointing._default_manager.filter(**{ref.field: record.pk}))
         select = [*ref.select_related, *([ref.show] if ref.show else [])]
-        if not ref.show and _has_field(pointing, "authority") and "authority" not in select:
+        if not ref.show and has_field(pointing, "authority") and "authority" not in select:
             select.append("authority")  # named beside each link (`_detail`)
         queryset = queryset.select_related(*select)
         shown_model = pointing._meta.get_field(ref.show).related_model if ref.show else None
-        if shown_model is not None and _has_field(shown_model, "publication"):
+        if shown_model is not None and has_field(shown_model, "publication"):
             # A sponsorship of a draft bill: the bill is what would be shown.
             queryset = queryset.filter(**{f"{ref.show}__publication": Publication.PUBLISHED})
         rows = list(queryset[: SHOWN + 1])
@@ -287,11 +284,11 @@ def _detail(record) -> str:
     """A few words beside a link: the record's first date, and who made it (authority)."""
     parts = []
     for name in ("authority",):
-        target = getattr(record, name, None) if _has_field(type(record), name) else None
+        target = getattr(record, name, None) if has_field(type(record), name) else None
         if target is not None and is_public(target):
             parts.append(name_of(target))
     for f in type(record)._meta.concrete_fields:
-        if isinstance(f, models.DateField) and _has_field(type(record), f"{f.name}_precision"):
+        if isinstance(f, models.DateField) and has_field(type(record), f"{f.name}_precision"):
             date = record.partial_date(f.name)
             if date is not None:
                 parts.append(str(partial_date(date)))

@@ -106,7 +106,7 @@ def _compute(published_only: bool) -> dict:
         model = record_type.model
         records = model._default_manager.all()
         if published_only:
-            records = records.filter(publication=Publication.PUBLISHED)
+            records = records.published()
         types.append(
             {
                 "type": record_type.prefix,
