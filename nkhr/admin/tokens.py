@@ -12,10 +12,12 @@ inactive users), and deleting the user deletes it.
 from django.contrib import messages
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
+
+from nkhr.admin.pages import add_site_pages
 
 CREATE, REVOKE = "create", "revoke"
 
@@ -49,12 +51,4 @@ def my_token_view(request, site):
 
 def add_token_pages(site) -> None:
     """Serve "My API token" under `site` (call before its URLs are read)."""
-    site_urls = site.get_urls
-
-    def view(request):
-        return my_token_view(request, site)
-
-    def get_urls():
-        return [path("my-api-token/", site.admin_view(view), name="my_api_token"), *site_urls()]
-
-    site.get_urls = get_urls
+    add_site_pages(site, [("my-api-token/", my_token_view, "my_api_token")])
