@@ -12,7 +12,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from nkhr import changes
-from nkhr.api.pagination import MAX_LIMIT
+from nkhr.api.parameters import FORMAT, MAX_LIMIT, Invalid, Parameter, as_integer, check
 from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.viewsets import ERRORS
 from nkhr.models.changes import TOMBSTONES, ChangeKind, kind_of, public_kind_of
@@ -21,7 +21,6 @@ from nkhr.registry import record_types
 
 DEFAULT_LIMIT = 100
 CURSOR_PREFIX = "c1:"
-PARAMETERS = {"after", "types", "limit", "format"}
 # `?after=latest`: no changes, the cursor where the feed stands now.
 LATEST = "latest"
 
@@ -171,37 +170,31 @@ class ChangesView(APIView):
         return Response({"next": next_url, "cursor": encode_cursor(cursor), "results": results})
 
     def _parameters(self, request):
-        params = request.query_params
-        unknown = sorted(set(params) - PARAMETERS)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: ["Unknown query parameter."] for name in unknown}
-            )
-        after = 0
-        if params.get("after") == LATEST:
-            after = None
-        elif "after" in params:
-            try:
-                after = decode_cursor(params["after"])
-            except ValueError as exc:
-                raise serializers.ValidationError(
-                    {"after": ["Not a cursor of this feed: use one it gave you."]}
-                ) from exc
-        types = []
-        if "types" in params:
-            known = changes.resources()
-            types = [name.strip() for name in params["types"].split(",") if name.strip()]
-            wrong = [name for name in types if name not in known]
-            if wrong or not types:
-                raise serializers.ValidationError(
-                    {"types": [f"Unknown type {', '.join(wrong) or '(none)'}; one of {known}."]}
-                )
-        limit = DEFAULT_LIMIT
-        if "limit" in params:
-            value = params["limit"]
-            if not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-                raise serializers.ValidationError(
-                    {"limit": [f"A whole number from 1 to {MAX_LIMIT}."]}
-                )
-            limit = int(value)
-        return after, types, limit
+        values = check(request, PARAMETERS)
+        return values.get("after", 0), values.get("types", []), values.get("limit", DEFAULT_LIMIT)
+
+
+def _read_after(value: str) -> int | None:
+    if value == LATEST:
+        return None
+    try:
+        return decode_cursor(value)
+    except ValueError as exc:
+        raise Invalid("Not a cursor of this feed: use one it gave you.") from exc
+
+
+def _read_types(value: str) -> list[str]:
+    known = changes.resources()
+    types = [name.strip() for name in value.split(",") if name.strip()]
+    wrong = [name for name in types if name not in known]
+    if wrong or not types:
+        raise Invalid(f"Unknown type {', '.join(wrong) or '(none)'}; one of {known}.")
+    return types
+
+
+PARAMETERS = (
+    FORMAT,
+    Parameter("after", _read_after),
+    Parameter("types", _read_types),
+    Parameter("limit", as_integer(1, MAX_LIMIT)),
+)

@@ -131,11 +131,6 @@ def check(request, parameters: Iterable[Parameter]) -> dict[str, Any]:
     return values
 
 
-def read_flag(request, name: str) -> bool:
-    """A boolean parameter (absent: false), or a 400 naming it."""
-    return bool(check_one(request, Parameter(name, as_flag), default=False))
-
-
 def check_one(request, parameter: Parameter, default=None):
     values = request.query_params.getlist(parameter.name)
     if not values:
