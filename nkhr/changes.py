@@ -216,11 +216,24 @@ class _Targets:
     def add_referring(self, model, pk) -> None:
         """The records that show record `pk` of `model`: those pointing at it, and those
         whose rows point at it."""
-        for related, name in _referring(model):
-            queryset = related._base_manager.filter(**{name: pk})
+        # Unordered: a type's default ordering joins and sorts rows only collected.
+        referring = [
+            (related, name, related._base_manager.filter(**{name: pk}).order_by())
+            for related, name in _referring(model)
+        ]
+        # The records pointing at it, of every type, in one statement (tagged by type).
+        records = [
+            (related, queryset) for related, _name, queryset in referring if is_record(related)
+        ]
+        tagged = [
+            queryset.annotate(feed_type=models.Value(index)).values_list("feed_type", "pk")
+            for index, (_related, queryset) in enumerate(records)
+        ]
+        if tagged:
+            for index, found in tagged[0].union(*tagged[1:], all=True):
+                self.add(records[index][0], found)
+        for related, name, queryset in referring:
             if is_record(related):
-                for found in queryset.values_list("pk", flat=True):
-                    self.add(related, found)
                 continue
             keys, generic = _links(related)
             owners = [field for field in keys if field.name != name and _owns(field)]
