@@ -18,6 +18,7 @@ from nkhr.api.registry import basename_for, record_name
 from nkhr.models import Citation
 from nkhr.models.base import PublicRecord, TimeStampedModel
 from nkhr.models.publication import Publication
+from nkhr.models.rows import NameRow
 from nkhr.registry import record_types, references_to
 from nkhr.stats import has_field
 
@@ -323,6 +324,41 @@ def citations_of(record) -> list[CitationLine]:
         )
         for citation in citations
     ]
+
+
+@dataclass
+class Wording:
+    """A source's own wording of a record's name, where it differs from the record's."""
+
+    name: str
+    source: Link | None
+    locator: str
+
+
+def official_name(record) -> str:
+    """The name a record goes by officially: a law's short title, else its name."""
+    return getattr(record, "short_title", "") or name_of(record)
+
+
+def wordings_of(record) -> list[Wording]:
+    """How sources write the record's name (its names kept "as written in a source"), so
+    that the page shows the paper's wording beside the official one: one query per kind of
+    name row (an actor's aliases, a law's names)."""
+    official = official_name(record)
+    found = []
+    for relation in row_relations(type(record)):
+        related = relation.related_model
+        if not issubclass(related, NameRow):
+            continue
+        rows = published(
+            related._default_manager.filter(
+                **{relation.field.name: record.pk, "kind": NameRow.Kind.AS_CITED}
+            )
+        ).select_related("source")
+        found += [
+            Wording(row.name, link(row.source), row.locator) for row in rows if row.name != official
+        ]
+    return found
 
 
 def page_queryset(model):

@@ -3,7 +3,7 @@ API's search engine and the cached aggregates (nkhr/stats.py), as the public: a 
 is not published is never shown, named, linked or counted."""
 
 import datetime
-from collections import Counter
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
@@ -13,11 +13,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from explorer import charts, relations, timeline
+from explorer import charts, facets, relations, timeline
 from explorer.records import (
     citations_of,
     many_to_many,
     name_of,
+    official_name,
     page_queryset,
     page_url,
     record_type_by_prefix,
@@ -25,6 +26,7 @@ from explorer.records import (
     rows_of,
     url_of,
     values_of,
+    wordings_of,
 )
 from explorer.relations import relations_of
 from mechanisms.models import Mechanism, Report
@@ -138,31 +140,35 @@ def _search_error(query: str) -> str:
     return ""
 
 
+def _search_url(query: str, chosen: dict[str, str], **changed) -> str:
+    """The search page's query string: `query` with the `chosen` narrowing, `changed`."""
+    params = {"q": query, **chosen, **changed}
+    return "?" + urlencode({name: value for name, value in params.items() if value})
+
+
 @require_safe
 def search(request):
     query = request.GET.get("q", "").strip()
-    wanted = request.GET.get("type", "")
     known = {record_type.prefix: record_type for record_type in record_types()}
-    if wanted not in known:
-        wanted = ""
+    chosen = {name: request.GET.get(name, "").strip() for name in facets.DIMENSIONS}
+    if chosen["type"] not in known:
+        chosen["type"] = ""
     error = _search_error(query)
-    hits, facets = [], []
+    hits, dimensions = [], []
     if compact(query) and not error:
-        found = search_hits(AsPublic(request), query)
-        counts = Counter(resource for _match, resource, _link in found)
-        facets = [
-            {
-                "prefix": prefix,
-                "name": known[prefix].model._meta.verbose_name_plural,
-                "count": count,
-            }
-            for prefix, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        found = [
+            {"match": match, "resource": resource, "id": brief["id"], "brief": brief}
+            for match, resource, brief in search_hits(AsPublic(request), query)
         ]
-        for match, resource, brief in found:
-            if wanted and resource != wanted:
-                continue
-            explained = match.explain()
-            model = known[resource].model
+        shown, dimensions = facets.narrow(found, known, chosen)
+        for dimension in dimensions:
+            dimension.clear = _search_url(query, chosen, **{dimension.name: ""})
+            for entry in dimension.values:
+                entry["url"] = _search_url(query, chosen, **{dimension.name: entry["value"]})
+        for hit in shown:
+            explained = hit["match"].explain()
+            brief = hit["brief"]
+            model = known[hit["resource"]].model
             hits.append(
                 {
                     "url": page_url(model, brief["id"], brief.get("kind")),
@@ -180,9 +186,11 @@ def search(request):
         "explorer/search.html",
         {
             "query": query,
-            "wanted": wanted,
+            "chosen": chosen,
+            "narrowed": any(chosen.values()),
+            "clear_all": _search_url(query, {}),
             "hits": hits,
-            "facets": facets,
+            "dimensions": dimensions,
             "error": error,
             "searched": bool(compact(query)),
             "nav": "search",
@@ -234,6 +242,8 @@ def record(request, prefix, pk):
             "record_type": record_type,
             "type_name": model._meta.verbose_name,
             "name": name_of(obj),
+            "official_name": official_name(obj),
+            "wordings": wordings_of(obj),
             "canonical": canonical,
             # The heading names it already.
             "values": [

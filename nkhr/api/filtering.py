@@ -242,7 +242,7 @@ class Facet:
         value = ExtractYear(self.path) if self.kind == "year" else F(self.path)
         label_column = None
         if self.kind == "link":
-            label = _label_column(_final_field(model, self.path).related_model)
+            label = label_column(_final_field(model, self.path).related_model)
             label_column = f"{self.path}__{label}" if label else None
         # A value read through (or of) a record the reader may not see is no value to them,
         # as the list shows it.
@@ -336,7 +336,8 @@ def _has_field(model, name: str) -> bool:
     return True
 
 
-def _label_column(model) -> str | None:
+def label_column(model) -> str | None:
+    """The column that names a record of `model` in a list: its name, else its title."""
     for name in ("name", "title"):
         if _has_field(model, name):
             return name

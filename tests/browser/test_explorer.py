@@ -1,4 +1,5 @@
 """The public explorer, as a visitor uses it in Chromium: search in the Korean interface,
+a search narrowed by authority, the paper's wording of a law's name beside the official one,
 a designation round's totals, a citation followed to its source, the timeline narrowed to
 the UN, the language switched, a CSV downloaded, a record withdrawn by an editor gone from
 every page; and every page type checked with axe-core (no serious or critical violation)
@@ -23,8 +24,10 @@ SIX_MONTHS = ("March 2016", "July 6, 2016", "Jan. 11, 2017", "August 2017", "Oct
 PAGE_TYPES = {
     "home": "/",
     "search": "/search/?q=Chong+Gyong+Thaek",
+    "search-narrowed": "/search/?q=Kim&type=designations",
     "record-person": PERSON,
     "record-round": ROUND,
+    "record-law": "/legislation/us-114-hr-757/",
     "list": "/actors/",
     "timeline": "/timeline/",
     "charts": "/charts/",
@@ -61,6 +64,32 @@ def test_korean_search_reaches_the_persons_page(page, paper, shot):
     switch_language(page, "en")
     expect(page).to_have_url(PERSON)
     expect(page.locator("#cite")).to_have_text("Cite this record")
+
+
+def test_search_narrowed_by_authority_then_cleared(page, paper, shot):
+    page.goto("/search/?q=Jong+Kyong+Thaek")
+    hits = page.locator(".hits > li")
+    expect(hits).to_have_count(2)
+    facets = page.get_by_role("navigation", name="Narrow the results")
+    facets.get_by_role("list", name="Authority").get_by_role("link", name="European Union").click()
+    expect(page).to_have_url("/search/?q=Jong+Kyong+Thaek&authority=european-union")
+    expect(hits).to_have_count(1)
+    expect(hits.first).to_contain_text("designation")
+    expect(facets.get_by_role("link", name="European Union")).to_have_attribute(
+        "aria-current", "true"
+    )
+    shot(page, "narrowed")
+    facets.get_by_role("link", name="Clear every choice").click()
+    expect(hits).to_have_count(2)
+
+
+def test_the_papers_wording_beside_the_official_name(page, paper):
+    page.goto("/legislation/us-114-hr-757/")
+    wordings = page.locator("dl.wordings")
+    expect(wordings).to_contain_text("North Korea Sanctions and Policy Enhancement Act of 2016")
+    expect(wordings).to_contain_text("“North Korea Sanctions and Policy Enforcement Act of 2016”")
+    wordings.get_by_role("link").first.click()
+    expect(page).to_have_url(re.compile(r"/sources/[\w-]+/$"))
 
 
 def test_a_designation_round_shows_its_totals_and_six_occasions(page, paper, shot):

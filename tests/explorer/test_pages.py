@@ -87,7 +87,7 @@ def test_search_finds_a_romanization_and_says_why(client, paper):
     page = text(response)
     assert 'href="/actors/jong-kyong-thaek/"' in response.content.decode()
     assert "Matched “Jong Kyong Thaek” (name): the same name, however written." in page
-    assert "Narrow by type" in page
+    assert "Narrow the results" in page
 
 
 def test_search_facets_narrow_by_type(client, paper):
@@ -154,3 +154,17 @@ def test_the_korean_explorer(client, paper):
 def test_sitemap_lists_public_records(client, paper):
     xml = client.get("/sitemap-actors.xml").content.decode()
     assert "/actors/jong-kyong-thaek/" in xml
+
+
+def test_the_papers_wording_is_shown_beside_the_official_name(client, paper):
+    page = text(client.get(PERSON))
+    assert "Official name Jong Kyong Thaek" in page
+    assert "section 2.b.(1) “Chong Gyong Thaek”" in page
+    # A law's official name is its short title; the paper calls it "Enforcement" Act.
+    page = text(client.get("/legislation/us-114-hr-757/"))
+    assert "Official name North Korea Sanctions and Policy Enhancement Act of 2016" in page
+    assert "“North Korea Sanctions and Policy Enforcement Act of 2016”" in page
+
+
+def test_a_record_the_paper_names_as_it_is_officially_shows_no_wording(client, paper):
+    assert "Official name" not in text(client.get(ROUND))

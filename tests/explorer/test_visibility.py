@@ -100,3 +100,18 @@ def test_a_signed_in_curator_sees_the_public_explorer(staff_client, db):
     assert f"/events/{event.pk}/" not in found.content.decode()
     assert staff_client.get(f"/events/{event.pk}/").status_code == 404
     assert "Draft hearing" not in html(staff_client, "/timeline/")
+
+
+def test_a_wording_from_a_hidden_source_does_not_name_the_source(client, paper):
+    from django.utils.html import escape
+
+    from nkhr.models import Source
+
+    paper_source = Source.objects.get(pk="kinu-co22-19")
+    title = escape(paper_source.title)
+    assert title in html(client, f"/actors/{PERSON}/")
+    paper_source.publication = Publication.DRAFT
+    paper_source.save()
+    page = html(client, f"/actors/{PERSON}/")
+    assert title not in page
+    assert "As written in a source, section 2.b.(1)" in page
