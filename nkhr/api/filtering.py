@@ -240,14 +240,14 @@ class Facet:
         # Rows repeated by a to-many filter are counted once.
         count = Count("pk", distinct=bool(queryset.query.distinct))
         value = ExtractYear(self.path) if self.kind == "year" else F(self.path)
-        label_column = None
+        labelled_by = None
         if self.kind == "link":
             label = label_column(_final_field(model, self.path).related_model)
-            label_column = f"{self.path}__{label}" if label else None
+            labelled_by = f"{self.path}__{label}" if label else None
         # A value read through (or of) a record the reader may not see is no value to them,
         # as the list shows it.
         shown_by = _publication_columns(model, self.path, self.kind == "link")
-        columns = ["facet_value", *([label_column] if label_column else []), *shown_by]
+        columns = ["facet_value", *([labelled_by] if labelled_by else []), *shown_by]
         rows = (
             queryset.order_by()
             .annotate(facet_value=value)
@@ -265,8 +265,8 @@ class Facet:
                 value = None
             if value is None:
                 label = None
-            elif label_column:
-                label = row[label_column] or value
+            elif labelled_by:
+                label = row[labelled_by] or value
             elif choices is not None:
                 label = choices.get(value, value)
             else:
