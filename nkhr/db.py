@@ -11,6 +11,7 @@ search asks the database which FTS5 tables exist (`fts_indexed`), so that it con
 tables that do.
 """
 
+import contextlib
 import functools
 
 from django.db import connections, migrations, models
@@ -92,6 +93,31 @@ def distinct_values(model, field_name: str) -> list:
     with connections[model._base_manager.db].cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
+
+
+@contextlib.contextmanager
+def serial_plans(using: str = "default"):
+    """Within it, on PostgreSQL, statements are planned without parallel workers. A ranked
+    search runs tens of small index lookups whose rows the planner cannot estimate (a key
+    held by no record is guessed to be held by 2% of them); it then starts workers, whose
+    start costs 7 ms, twenty times the lookup. Inside a transaction the setting ends with
+    it (`SET LOCAL`, so a failed transaction needs no reset); in autocommit (the API's
+    reads) it is reset when the block ends. On SQLite it changes nothing."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    in_transaction = connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SET {'LOCAL ' if in_transaction else ''}max_parallel_workers_per_gather = 0"
+        )
+    try:
+        yield
+    finally:
+        if not in_transaction:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def trigram_index(table: str, column: str) -> PostgresOnlySQL:

@@ -171,7 +171,17 @@ def _similar(query: Query, keys: tuple[str, ...]) -> float:
 
 
 def match_name(query: Query, name: str, kind: str) -> tuple[float, str] | None:
-    """The score (before the kind's weight) and the way `name` matches the query, or None."""
+    """The score (before the kind's weight) and the way `name` matches the query, or None.
+
+    Remembered by the query's text (every `Query` is `parse(text)`): a search scores the
+    same names many times over, a target's names in each of its designations' documents
+    and a common name in many records'."""
+    return _match_name(query.text, name, kind)
+
+
+@lru_cache(maxsize=16384)
+def _match_name(text: str, name: str, kind: str) -> tuple[float, str] | None:
+    query = parse(text)
     if kind == Kind.KEY or kind == Kind.ABBREVIATION:
         key = compact(name) if kind == Kind.KEY else name
         if not query.compact or not key:

@@ -177,7 +177,10 @@ class KeySearchMixin:
         return queryset, False
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        if getattr(request, "search_shape", None) == BY_ROWS and not self.list_editable:
+        # An autocomplete only asks whether there is more (it shows no count): counting
+        # would repeat its search over every match.
+        by_rows = getattr(request, "search_shape", None) == BY_ROWS
+        if (by_rows or _is_autocomplete(request)) and not self.list_editable:
             # Changelists page with `p`, autocomplete with `page`.
             number = request.GET.get(PAGE_VAR) or request.GET.get("page") or 1
             return LookaheadPaginator(

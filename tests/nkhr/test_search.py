@@ -507,6 +507,59 @@ def test_autocomplete_of_a_common_term_reads_a_few_candidates_and_every_exact_na
     assert all("Kim" in name for name in names)
 
 
+@pytest.mark.django_db
+def test_autocomplete_pages_without_counting_and_says_when_there_is_more(staff_client):
+    for number in range(25):
+        factories.PersonFactory(name=f"Ri Chol {number:02}")
+    with CaptureQueriesContext(connection) as captured:
+        first = staff_client.get("/admin/autocomplete/", {**AUTOCOMPLETE, "term": "ri chol"})
+    assert not any("COUNT(" in item["sql"].upper() for item in captured.captured_queries)
+    assert len(first.json()["results"]) == 20 and first.json()["pagination"] == {"more": True}
+    second = staff_client.get(
+        "/admin/autocomplete/", {**AUTOCOMPLETE, "term": "ri chol", "page": 2}
+    ).json()
+    assert len(second["results"]) == 5 and second["pagination"] == {"more": False}
+    shown = [row["text"] for row in first.json()["results"] + second["results"]]
+    assert sorted(shown) == [f"Ri Chol {number:02}" for number in range(25)]
+
+
+@pytest.mark.django_db
+def test_autocomplete_of_any_term_reads_a_few_candidates_and_every_exact_name(
+    staff_client, monkeypatch
+):
+    # Not only a common term: a full name's every-word match is capped as well, and the
+    # name itself is still offered first.
+    monkeypatch.setattr(base_admin, "AUTOCOMPLETE_CANDIDATES", 2)
+    for number in range(6):
+        factories.PersonFactory(name=f"Kim Ryong Su Il {number}")
+    factories.PersonFactory(name="Kim Ryong Su")
+    names = autocomplete_names(staff_client, "Kim Ryong Su")
+    assert names[0] == "Kim Ryong Su"
+    assert len(names) < 7
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_serial_plans_hold_within_the_block_and_are_reset_after():
+    from django.db import transaction
+
+    from nkhr.db import serial_plans
+
+    def workers():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            return cursor.fetchone()[0]
+
+    before = workers()
+    with serial_plans():  # autocommit, as the API's reads
+        assert workers() == "0"
+    assert workers() == before
+    with transaction.atomic(), serial_plans():
+        assert workers() == "0"
+    # `SET LOCAL` ended with the transaction.
+    assert workers() == before
+
+
 @postgres_only
 @pytest.mark.django_db
 @pytest.mark.parametrize(("query", "join_order_kept"), [({}, True), ({"search": "Ri Su"}, False)])
