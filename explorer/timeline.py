@@ -111,14 +111,16 @@ class Item:
 
 
 def actor_condition(stream: Stream, actor: str) -> Q:
-    """Items of `stream` by `actor` (a public id), or by any UN body (`un`)."""
-    condition = Q()
-    for path in stream.actors:
-        if actor == UN:
-            condition |= Q(**{f"{path}__kind__in": UN_KINDS})
-        else:
-            condition |= Q(**{path: actor})
-    return condition
+    """Items of `stream` by `actor` (a public id), or by any UN body (`un`): the ids each
+    of the stream's actor paths gives, as one `IN (… UNION ALL …)`. Joined as an OR, the
+    paths through a bill's legislature and sponsors made PostgreSQL join and deduplicate
+    every bill action (200 ms at a million records)."""
+    actors = Actor.objects.filter(kind__in=UN_KINDS).values("pk") if actor == UN else [actor]
+    manager = stream.model._default_manager
+    first, *rest = [
+        manager.filter(**{f"{path}__in": actors}).order_by().values("pk") for path in stream.actors
+    ]
+    return Q(pk__in=first.union(*rest, all=True) if rest else first)
 
 
 def recent(count: int = 8) -> list[Item]:
@@ -143,8 +145,6 @@ def items(
         queryset = queryset.filter(**{f"{prefix}publication": Publication.PUBLISHED})
         if actor:
             queryset = queryset.filter(actor_condition(stream, actor))
-            if any("__" in path or path == "participants" for path in stream.actors):
-                queryset = queryset.distinct()
         if year:
             queryset = queryset.filter(**{f"{stream.date}__year": year})
         order = (f"-{stream.date}", "-pk") if newest else (stream.date, "pk")

@@ -213,6 +213,9 @@ class LegislativeAction(SourcedRow):
         ordering = ["legislation", "order"]
         verbose_name = _("legislative action")
         verbose_name_plural = _("legislative actions")
+        # The timeline reads the latest actions of every bill (or a year's): without it,
+        # half a million actions are sorted for each page (220 ms at a million records).
+        indexes = [models.Index(fields=["date", "id"], name="legislativeaction_date_order")]
         constraints = [
             *partial_date_constraints("date"),
             models.UniqueConstraint(
