@@ -44,7 +44,7 @@ def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     assert results["seed"]["seeded"]
     assert results["seed"]["scale"] == 200
     scenarios = results["api"]["scenarios"]
-    assert len(scenarios) == 14
+    assert len(scenarios) == 15
     assert all(row["p50_ms"] > 0 and row["queries"] > 0 for row in scenarios)
     assert results["api"]["variant_found"]
     assert results["api"]["person_rank"]["full_name"] is not None

@@ -128,7 +128,8 @@ def test_a_record_without_a_value_is_counted_under_null():
 def test_one_query_per_facet_however_many_records():
     client = APIClient()
     DesignationFactory()
-    url = f"{DESIGNATIONS}?limit=1"
+    # Under a filter (every record passes it): an unfiltered list's facets are cached.
+    url = f"{DESIGNATIONS}?limit=1&updated_since=2000-01-01T00:00:00Z"
     plain = count_queries(client, url)
     three = "&facets=authority,listed_year,target_kind"
     with_facets = count_queries(client, url + three)
@@ -188,3 +189,35 @@ def test_a_value_read_through_an_unpublished_record_is_no_value_to_the_public():
     assert sorted(str(row["target_kind"]) for row in listed) == ["None", "person"]
     staff = facets(analyst_client(), DESIGNATIONS, "target_kind")["target_kind"]
     assert {(e["value"], e["count"]) for e in staff} == {("person", 2)}
+
+
+def test_unfiltered_counts_are_kept_until_a_record_changes(paper):
+    """An unfiltered list's facets come from the cached aggregates; a new designation
+    (or a withdrawn one) shows in the next answer, and each audience keeps its own."""
+    client = APIClient()
+    before = facets(client, DESIGNATIONS, "authority")["authority"]
+    again = count_queries(client, f"{DESIGNATIONS}?facets=authority&limit=1")
+    filtered = count_queries(client, f"{DESIGNATIONS}?facets=authority&limit=1&listed_after=2000")
+    assert again < filtered  # kept: no grouped query
+    authority = Actor.objects.get(pk=before[0]["value"])
+    added = DesignationFactory(authority=authority, publication=Publication.PUBLISHED)
+    after = {
+        entry["value"]: entry["count"]
+        for entry in facets(client, DESIGNATIONS, "authority")["authority"]
+    }
+    assert after[authority.pk] == before[0]["count"] + 1
+    added.publication = Publication.WITHDRAWN
+    added.save()
+    latest = {
+        entry["value"]: entry["count"]
+        for entry in facets(client, DESIGNATIONS, "authority")["authority"]
+    }
+    assert latest[authority.pk] == before[0]["count"]
+    # A draft is counted for an analyst, never for the public.
+    DesignationFactory(authority=authority, publication=Publication.DRAFT)
+    public = {
+        e["value"]: e["count"] for e in facets(client, DESIGNATIONS, "authority")["authority"]
+    }
+    staff = facets(analyst_client(), DESIGNATIONS, "authority")["authority"]
+    assert public[authority.pk] == before[0]["count"]
+    assert {e["value"]: e["count"] for e in staff}[authority.pk] == before[0]["count"] + 2
