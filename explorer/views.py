@@ -33,7 +33,15 @@ from mechanisms.models import Mechanism, Report
 from nkhr.api.search import MAX_QUERY_LENGTH, search_hits
 from nkhr.models import Actor, Instrument
 from nkhr.registry import record_types
-from nkhr.stats import PUBLIC, cached, counts_by_type, per_year, stats_for
+from nkhr.stats import (
+    PUBLIC,
+    STATS,
+    cached,
+    cached_only,
+    counts_by_type,
+    per_year,
+    stats_for,
+)
 from nkhr.text import compact
 
 PAGE_SIZE = 50
@@ -206,9 +214,12 @@ def record_list(request, prefix):
         raise Http404
     model = record_type.model
     paginator = Paginator(page_queryset(model).order_by(*_ordering(model)), PAGE_SIZE)
-    # The type's published records, as the cached aggregates count them (`nkhr.stats`):
-    # counting a million designations again for each page cost 170 ms.
-    paginator.count = counts_by_type(public_stats())[prefix]
+    # The type's published records as the cached aggregates count them (`nkhr.stats`):
+    # counting a million designations for each page cost 170 ms. Not computed here when
+    # missing: all of them take seconds at that size, the page's own count less.
+    stats = cached_only(STATS, PUBLIC)
+    if stats is not None:
+        paginator.count = counts_by_type(stats)[prefix]
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

@@ -39,7 +39,6 @@ from nkhr.db import (
     fts_table,
     in_list,
     key_list,
-    serial_plans,
 )
 from nkhr.documents import has_document
 from nkhr.models.publication import Publication, can_view_unpublished
@@ -893,13 +892,10 @@ _candidate_ids: ContextVar[dict | None] = ContextVar("nkhr_candidate_ids", defau
 
 @contextmanager
 def sharing_candidate_ids():
-    """Within it, `candidate_ids()` reads each (model, term, …) once, and statements are
-    planned without parallel workers (`nkhr.db.serial_plans`): one ranked search or
-    screening batch runs tens of index lookups."""
+    """Within it, `candidate_ids()` reads each (model, term, …) once."""
     token = _candidate_ids.set({})
     try:
-        with serial_plans():
-            yield
+        yield
     finally:
         _candidate_ids.reset(token)
 

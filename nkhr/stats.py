@@ -31,6 +31,8 @@ from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.registry import record_types
 
 GENERATION_KEY = "nkhr:stats:generation"
+# The name the aggregates are cached under (`cached`).
+STATS = "nkhr:stats"
 TIMEOUT = 300
 # The links counted per linked record and year, where a type has them.
 LINKS = ("authority", "treaty")
@@ -87,10 +89,16 @@ def cached(name: str, audience: str, function):
     return found
 
 
+def cached_only(name: str, audience: str):
+    """What `cached(name, audience, …)` holds now, or None: for a reader that would rather
+    count a little itself than compute every aggregate for the first visitor after a save."""
+    return cache.get(f"{name}:{audience}:{_generation()}")
+
+
 def stats_for(user=None, audience: str | None = None) -> dict:
     """The aggregates `user` may see (the public's without a user), cached."""
     audience = audience or audience_of(user)
-    return cached("nkhr:stats", audience, lambda: compute(published_only=audience == PUBLIC))
+    return cached(STATS, audience, lambda: compute(published_only=audience == PUBLIC))
 
 
 def compute(published_only: bool = True) -> dict:

@@ -17,6 +17,7 @@ from nkhr.api.permissions import ReadOnlyViewPermission
 from nkhr.api.reading import BriefLink, Columns, Reading
 from nkhr.api.registry import is_covered_by_concrete_route
 from nkhr.api.viewsets import ERRORS
+from nkhr.db import serial_plans
 from nkhr.matching import Match, Query, best_match, parse
 from nkhr.models.publication import can_view_unpublished
 from nkhr.search import document_query, searching_as, sharing_candidate_ids
@@ -212,7 +213,10 @@ def search_hits(request, query: str, wanted: str | None = None) -> list:
     searched = view._searched(wanted)
     parsed = parse(query)
     hidden = can_view_unpublished(request.user)
-    with searching_as(request.user), sharing_candidate_ids():
+    # Tens of small index lookups, one per kind and term: planned without parallel
+    # workers, whose start cost more than most of them (`nkhr.db.serial_plans`). Screening
+    # (`/match`) keeps them: its trigram scans of a million names gain from them.
+    with searching_as(request.user), sharing_candidate_ids(), serial_plans():
         hits = view._hits(searched, query, parsed, hidden, reading, similar=False)
         if not hits or hits[0][0].score < SIMILAR_BELOW:
             hits = merged(hits, view._hits(searched, query, parsed, hidden, reading, similar=True))
