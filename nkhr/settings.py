@@ -18,7 +18,11 @@ from nkhr.registry import EnumNames
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The checkout's `.env` (what `make run` writes), or another file named by `ENV_FILE`; an
+# empty `ENV_FILE` reads none, so that only the environment counts (a service, a test).
+_env_file = env.str("ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file, overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")

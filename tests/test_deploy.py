@@ -26,10 +26,11 @@ def documented_environment() -> dict[str, str]:
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """`manage.py ARGS` in a fresh process whose environment is `env` and a PATH only."""
+    """`manage.py ARGS` in a fresh process whose environment is `env` and a PATH only (not
+    the checkout's `.env`, which `make run` writes with a SECRET_KEY)."""
     return subprocess.run(
         [sys.executable, "manage.py", *args],
-        env={"PATH": os.environ["PATH"], **env},
+        env={"PATH": os.environ["PATH"], "ENV_FILE": "", **env},
         cwd=ROOT,
         capture_output=True,
         text=True,
