@@ -126,12 +126,19 @@ def _compute(published_only: bool) -> dict:
         if dated is None:
             continue
         with_year = records.filter(**{f"{dated}__isnull": False}).annotate(year=ExtractYear(dated))
-        for row in with_year.values("year").annotate(count=Count("pk")).order_by("year"):
-            years.append({"type": record_type.prefix, **row})
         if has_field(model, "kind"):
+            # The years are summed from the kinds: one grouped read of the table, not two
+            # (each is a few hundred milliseconds at a million records).
             grouped = with_year.values("year", "kind").annotate(count=Count("pk"))
+            per_year_total: dict = {}
             for row in grouped.order_by("year", "kind"):
                 kinds.append({"type": record_type.prefix, **row})
+                per_year_total[row["year"]] = per_year_total.get(row["year"], 0) + row["count"]
+            for year, count in sorted(per_year_total.items()):
+                years.append({"type": record_type.prefix, "year": year, "count": count})
+        else:
+            for row in with_year.values("year").annotate(count=Count("pk")).order_by("year"):
+                years.append({"type": record_type.prefix, **row})
         for link in LINKS:
             if has_field(model, link):
                 links += _link_counts(record_type.prefix, model, with_year, link, published_only)
