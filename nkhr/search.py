@@ -32,14 +32,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 from django.utils.text import smart_split, unescape_string_literal
 
-from nkhr.db import (
-    FTS_MIN_LENGTH,
-    fts_indexed,
-    fts_phrase,
-    fts_table,
-    in_list,
-    key_list,
-)
+from nkhr.db import FTS_MIN_LENGTH, fts_indexed, fts_phrase, fts_table, in_list, key_list
 from nkhr.documents import has_document
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.names import name_forms
@@ -543,7 +536,7 @@ def admin_search_condition(
     common = candidates is None and common_rows is not None and is_common(model, every, common_rows)
     # The term's words anywhere in the record's document (names in any order, apart).
     all_words = _every_word_in_documents(model, term, key_paths)
-    if common and candidates is None:
+    if common:
         condition = _admin_condition_per_row(model, specs, word_specs)
         if all_words is None:
             return condition, True
