@@ -347,6 +347,15 @@ def key_condition(
     return _in_any(model, branches)
 
 
+def _holding_keys(columns: Sequence[str], keys: Sequence[str]) -> tuple[str, list]:
+    """The condition (PostgreSQL) that a document column holds one of `keys` whole, read
+    from the index of whole keys (`nkhr.db.key_list_index`), and its parameters."""
+    overlaps = " OR ".join(
+        f"{key_list(connection.ops.quote_name(column))} && %s::text[]" for column in columns
+    )
+    return overlaps, [list(keys)] * len(columns)
+
+
 def _exact_key_branches(model, term: str, paths) -> list[models.QuerySet]:
     """The rows whose own key equals the term's: kept whole beside capped candidates. On
     PostgreSQL a document's whole keys come from their own index (`DocumentQuery.whole`),
@@ -359,10 +368,8 @@ def _exact_key_branches(model, term: str, paths) -> list[models.QuerySet]:
     columns = list(dict.fromkeys(path for path, _lookup, _value in documents))
     # A condition on the rows themselves: as `pk IN (…)` PostgreSQL would join the table
     # to itself, and hash-join a million rows when it misjudges how many keys match.
-    overlaps = " OR ".join(
-        f"{key_list(connection.ops.quote_name(column))} && %s::text[]" for column in columns
-    )
-    holds = RawSQL(f"({overlaps})", [keys] * len(columns), output_field=models.BooleanField())
+    overlaps, params = _holding_keys(columns, keys)
+    holds = RawSQL(f"({overlaps})", params, output_field=models.BooleanField())
     whole = model._base_manager.filter(holds).order_by().values("pk")
     others = [spec for spec in specs if not _is_document(spec[0])]
     return [whole, *(_branches(model, others) if others else [])]
@@ -752,13 +759,8 @@ class DocumentQuery:
         separators, narrowed by the FTS5 trigram table."""
         if self.sqlite:
             return self._part([SEPARATOR + key + SEPARATOR for key in keys], every=False, cap=None)
-        overlaps = " OR ".join(
-            f"{key_list(connection.ops.quote_name(column))} && %s::text[]"
-            for column in self.columns
-        )
-        return f"SELECT {self.pk} FROM {self.table} WHERE {overlaps}", [list(keys)] * len(
-            self.columns
-        )
+        overlaps, params = _holding_keys(self.columns, keys)
+        return f"SELECT {self.pk} FROM {self.table} WHERE {overlaps}", params
 
     def fetch(self, sql: str, params: list, published: bool = False) -> list:
         """The ids `sql` selects (of published records only, with `published`), each once."""

@@ -78,10 +78,14 @@ def audience_of(user) -> str:
     return ALL if can_view_unpublished(user) else PUBLIC
 
 
+def _key(name: str, audience: str) -> str:
+    return f"{name}:{audience}:{_generation()}"
+
+
 def cached(name: str, audience: str, function):
     """`function()`, cached for `audience` until the next save or deletion of a record or
     row (or TIMEOUT): for any aggregate over the records (the explorer's too)."""
-    key = f"{name}:{audience}:{_generation()}"
+    key = _key(name, audience)
     found = cache.get(key)
     if found is None:
         found = function()
@@ -92,7 +96,7 @@ def cached(name: str, audience: str, function):
 def cached_only(name: str, audience: str):
     """What `cached(name, audience, …)` holds now, or None: for a reader that would rather
     count a little itself than compute every aggregate for the first visitor after a save."""
-    return cache.get(f"{name}:{audience}:{_generation()}")
+    return cache.get(_key(name, audience))
 
 
 def stats_for(user=None, audience: str | None = None) -> dict:

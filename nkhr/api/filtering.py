@@ -161,15 +161,20 @@ class RecordFilterSet(django_filters.FilterSet):
         )
 
 
+def filters_given(request, filterset_class) -> bool:
+    """Whether `request` names one of `filterset_class`'s filters (else the list is whole)."""
+    if filterset_class is None:
+        return False
+    return bool(set(request.query_params) & set(filterset_class.base_filters))
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter, read only when a filter is given. Unknown parameters never reach it:
     the view refuses them first (`nkhr.api.parameters`)."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not set(request.query_params) & set(
-            filterset_class.base_filters
-        ):
+        if not filters_given(request, filterset_class):
             # Nothing to filter by: building the filter set (it copies every filter and
             # binds a form) would cost more than the page's query.
             return queryset

@@ -32,6 +32,7 @@ from nkhr.api.filtering import (
     NullsLastOrderingFilter,
     StrictFilterBackend,
     facets_of,
+    filters_given,
     nulls_placed,
 )
 from nkhr.api.merge import IF_MATCH_PARAMETER, MOVED_RESPONSE, RecordMergeMixin
@@ -312,8 +313,7 @@ class RecordViewSet(RecordMergeMixin, RecordWorkflowMixin, viewsets.ModelViewSet
         every reader of an audience until a record changes: kept with the cached
         aggregates (`nkhr.stats.cached`), since counting a million designations by
         authority, regime, kind and year takes two seconds."""
-        filters = set(self.filterset_class.base_filters) if self.filterset_class else set()
-        if filters & set(self.request.query_params):
+        if filters_given(self.request, self.filterset_class):
             return facet.counts(records, self.request)
         return cached(
             f"nkhr:facets:{self.basename}:{facet.name}",
