@@ -19,6 +19,12 @@ Scores of one kind sit above the next (exact 0.9 to 1, all words 0.65 to 0.9, pa
 similar 0.3 to 0.6), then multiplied by the weight of the name's kind: a record's own name
 before an alias, both before the name of a record it links to, text last. So an exact
 alias outranks a partial name, and a person outranks the designations of that person.
+
+Within exact, the name spelt as the query is (letter for letter, in any order of its
+words, spaces and punctuation aside) scores 1 and another spelling of the same key a
+little less, by the edits between the two (`spelling`): the folds that let "Ri Yong Gil"
+find "Lee Yong-gil" also make "Ri Ryong Il" a key's equal, and among a million people
+hundreds share a key.
 """
 
 from dataclasses import dataclass
@@ -26,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from nkhr.names import full_form, name_forms, split_name, token_key, token_keys
+from nkhr.names import full_form, name_forms, romanize_hangul, split_name, token_key, token_keys
 from nkhr.text import compact
 
 
@@ -62,6 +68,7 @@ class Query:
     forms: tuple[str, ...]
     full: str  # every word's key run together, titles and initials too, as written
     compact: str
+    written: tuple[str, ...]  # its words as spelt, run together (`written_forms`)
 
     @property
     def joined(self) -> str:
@@ -78,6 +85,44 @@ def parse(text: str) -> Query:
         forms=name_forms(text),
         full=full_form(text),
         compact=compact(text),
+        written=written_forms(text, rotated=False),
+    )
+
+
+# Names of more words than this are compared as written in their own order only.
+ROTATED_WORDS = 6
+
+
+@lru_cache(maxsize=65536)
+def written_forms(text: str, rotated: bool = True) -> tuple[str, ...]:
+    """`text`'s words as spelt (lower case, marks and punctuation dropped, titles and
+    initials left out) run together; with `rotated`, in every rotation of their order.
+    Hangul is spelt the ways the two Koreas romanize it."""
+    words = split_name(text).words
+    spellings = {
+        tuple(compact(romanize_hangul(word, north=north, voiced=voiced)) for word in words)
+        for north, voiced in ((False, False), (True, False), (True, True))
+    }
+    forms: list[str] = []
+    for spelt in sorted(spellings):
+        turns = len(spelt) if rotated and len(spelt) <= ROTATED_WORDS else 1
+        for start in range(turns):
+            form = "".join(spelt[start:] + spelt[:start])
+            if form and form not in forms:
+                forms.append(form)
+    return tuple(forms)
+
+
+def spelling(query: Query, name: str) -> float:
+    """How near the query is to `name` as spelt: 1 letter for letter (in some rotation of
+    the name's words), less by the edits between the nearest spellings."""
+    return max(
+        (
+            Levenshtein.normalized_similarity(mine, theirs)
+            for mine in query.written
+            for theirs in written_forms(name)
+        ),
+        default=0.0,
     )
 
 
@@ -202,14 +247,18 @@ def _match_name(text: str, name: str, kind: str) -> tuple[float, str] | None:
     if joined in query.forms or (full and full == query.full):
         # Titles and initials the name has and the query gives differently lower it.
         conflict = any(key not in optional for key in query.optional) and bool(optional)
-        return (0.93 if conflict else 0.95) + 0.05 * coverage, "exact"
+        # Another spelling of the key keeps at least half of what coverage adds.
+        as_spelt = 0.5 + 0.5 * spelling(query, name)
+        return (0.93 if conflict else 0.95) + 0.05 * coverage * as_spelt, "exact"
     if _word_match(query, keys):
         return 0.65 + 0.25 * coverage, "all words"
     if any(len(form) >= 3 and form in joined for form in query.forms):
         return 0.5 + 0.3 * coverage, "part"
     closeness = max(_similar(query, keys), _similar_whole(query, joined, full))
     if closeness:
-        return 0.3 + 0.3 * closeness * max(coverage, 0.5), "similar"
+        # Closeness is of keys, which a typo's namesakes of other spellings share.
+        as_spelt = 0.9 + 0.1 * spelling(query, name)
+        return 0.3 + 0.3 * closeness * max(coverage, 0.5) * as_spelt, "similar"
     return None
 
 

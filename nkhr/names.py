@@ -49,6 +49,19 @@ _FINALS = (
     "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t",
 )  # fmt: skip
 
+# The North's romanization (as its lists write it, without marks): ㅈ j, ㅌ th, ㅓ o,
+# ㅡ u; "정경택" is "jongkyongthaek" where the South writes "jeonggyeongtaek".
+_INITIALS_NORTH = (
+    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh",
+    "th", "ph", "h",
+)  # fmt: skip
+_MEDIALS_NORTH = (
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo",
+    "we", "wi", "yu", "u", "ui", "i",
+)  # fmt: skip
+
+_VOICED = {"k": "g", "t": "d", "p": "b"}
+
 # Two-syllable Korean surnames; any other Hangul name's surname is its first syllable.
 _TWO_SYLLABLE_SURNAMES = frozenset({"남궁", "독고", "동방", "사공", "서문", "선우", "제갈", "황보"})
 
@@ -57,16 +70,22 @@ def is_hangul(text: str) -> bool:
     return any(_HANGUL_FIRST <= ord(ch) <= _HANGUL_LAST for ch in text)
 
 
-def romanize_hangul(text: str) -> str:
+def romanize_hangul(text: str, north: bool = False, voiced: bool = False) -> str:
     """`text` with every Hangul syllable written in Latin letters (Revised Romanization,
-    syllable by syllable); other characters kept."""
+    or with `north` the North's spelling, syllable by syllable); other characters kept.
+    With `voiced`, the North's ㄱ ㄷ ㅂ after a word's first syllable are g d b, as its
+    lists often write a given name ("Yong Gil" for 영길, but "Kyong Thaek" for 경택)."""
+    initials, medials = (_INITIALS_NORTH, _MEDIALS_NORTH) if north else (_INITIALS, _MEDIALS)
     out = []
-    for ch in text:
+    for position, ch in enumerate(text):
         code = ord(ch) - _HANGUL_FIRST
         if 0 <= code <= _HANGUL_LAST - _HANGUL_FIRST:
             initial, rest = divmod(code, 21 * 28)
             medial, final = divmod(rest, 28)
-            out.append(_INITIALS[initial] + _MEDIALS[medial] + _FINALS[final])
+            start = initials[initial]
+            if voiced and position and not text[position - 1].isspace():
+                start = _VOICED.get(start, start)
+            out.append(start + medials[medial] + _FINALS[final])
         else:
             out.append(ch)
     return "".join(out)

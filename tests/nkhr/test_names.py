@@ -78,6 +78,15 @@ def test_hangul_is_romanized_syllable_by_syllable():
     assert romanize_hangul("닭 abc") == "dak abc"
 
 
+def test_hangul_is_also_spelt_as_the_north_writes_it():
+    assert romanize_hangul("정경택", north=True) == "jongkyongthaek"
+    assert romanize_hangul("리영길", north=True) == "riyongkil"
+    assert romanize_hangul("최룡해", north=True) == "choeryonghae"
+    # Voiced after a word's first syllable, as lists write a given name.
+    assert romanize_hangul("리 영길", north=True, voiced=True) == "ri yonggil"
+    assert romanize_hangul("김정은", north=True, voiced=True) == "kimjongun"
+
+
 def test_a_hangul_name_splits_into_surname_and_given_name():
     assert split_hangul_name("정경택") == ["정", "경택"]
     assert split_hangul_name("남궁민") == ["남궁", "민"]

@@ -98,3 +98,50 @@ def test_hangul_finds_a_latin_only_record_and_back():
     assert [hit["id"] for hit in search("김영철")][:1] == [latin.pk]
     assert [hit["id"] for hit in search("Ri Son Gwon")][:1] == [hangul.pk]
     assert [hit["id"] for hit in search("Lee Son-gwon")][:1] == [hangul.pk]
+
+
+# Names one key stands for: the folds that find "Ri Yong Gil" for "Lee Yong-gil" make
+# "Ri Ryong Il" and "Ri Yong Kil" its equals, and a million people hold hundreds of them.
+NAMESAKES = ["Ri Ryong Il", "Ri Ryong Kil", "Ri Yong Il", "Ri Yong Kil", "Ri Yong Gil"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Ri Yong Gil", "Ri Yong Gil"),
+        ("RI, Yong-gil", "Ri Yong Gil"),
+        ("Yi Yong Gil", "Ri Yong Gil"),
+        ("Ri Yong Il", "Ri Yong Il"),
+        ("Ri Ryong Kil", "Ri Ryong Kil"),
+        ("Ri Yng Gil", "Ri Yong Gil"),  # a typo: the nearest spelling, not the first namesake
+    ],
+)
+def test_among_namesakes_of_one_key_the_name_spelt_as_typed_is_first(typed, meant):
+    from tests import factories
+
+    # Created in an order that puts the meant one last among equals.
+    people = {name: factories.PersonFactory(name=name) for name in NAMESAKES}
+    hits = search(typed, type="actors", explain="1")
+    assert hits[0]["id"] == people[meant].pk, [(hit["name"], hit["score"]) for hit in hits]
+    if hits[0]["matched"]["how"] == "exact":
+        # The other spellings of the key are still found, just below it.
+        assert {hit["id"] for hit in hits} >= {person.pk for person in people.values()}
+        assert all(0.9 < hit["score"] < hits[0]["score"] for hit in hits[1:])
+
+
+def test_the_north_korean_spelling_of_a_hangul_name_matches_it_letter_for_letter():
+    from nkhr.matching import spelling
+
+    assert spelling(parse("정경택"), "Jong Kyong Thaek") == 1.0
+    assert spelling(parse("리영길"), "Ri Yong Gil") == 1.0
+    assert spelling(parse("Thaek Jong Kyong"), "Jong Kyong Thaek") == 1.0
+    assert spelling(parse("Jong Kyongthaek"), "Jong Kyong-thaek") == 1.0
+    assert 0.8 < spelling(parse("Jong Kyong Taek"), "Jong Kyong Thaek") < 1.0
+    # Both of the North's spellings of 리영길, before a namesake of another.
+    assert spelling(parse("리영길"), "Ri Yong Kil") == 1.0
+    assert spelling(parse("리영길"), "Ri Ryong Il") < 0.9
+    exact = best_match(parse("Ri Yong Gil"), [["Ri Yong Gil", "name", Kind.NAME, "", "", False]])
+    other = best_match(parse("Ri Yong Gil"), [["Ri Ryong Il", "name", Kind.NAME, "", "", False]])
+    assert exact.how == other.how == "exact"
+    assert 0.9 < other.score < exact.score == 1.0
