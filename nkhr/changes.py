@@ -45,6 +45,7 @@ from django.db.models.signals import (
     pre_delete,
     pre_save,
 )
+from django.dispatch import Signal
 from django.utils import timezone
 
 from nkhr.history import is_history_model, is_tracked
@@ -296,12 +297,31 @@ def _committed(using, token) -> None:
         sequence(using)
 
 
+# Sent with every write to the feed: `public` when a record the public sees (published
+# before or after) changed, which is when the public's cached aggregates go stale.
+written = Signal()
+
+
+def tracks(instance, raw: bool = False) -> bool:
+    """Whether saving or deleting `instance` is written to the feed (and `written` says
+    whether the public saw it): a record or a row of one, not a fixture's raw load, a
+    restore or an import's dry run."""
+    model = type(instance)
+    return not raw and not _unlogged(instance) and (is_record(model) or _is_row(model))
+
+
 def _write(using, entries, cause: str = "", merged_into: str = "") -> None:
     """Upsert a row per (resource, id, state before, state after) of `entries` for this
     transaction: a record already changed in it keeps its state before and takes the new
     state after."""
     if not entries:
         return
+    published = Publication.PUBLISHED
+    written.send(
+        sender=Change,
+        using=using,
+        public=any(published in (before, after) for _resource, _pk, before, after in entries),
+    )
     token, now = _token(using), timezone.now()
     rows = {}
     for resource, pk, before, after in entries:

@@ -8,10 +8,15 @@ and year (designations per authority, state-party reports per treaty).
 
 Computed for one of two audiences: the public (published records only, and only links to
 published records, so a withdrawn authority's name is not given away by its count) or the
-staff (everything). Each is cached with Django's cache under a generation number that every
-save or deletion of a record or row bumps once its transaction commits: a reader that
-computed from the old rows stores them under the old generation, which nobody reads again.
-A TTL bounds what a process with its own cache (locmem) sees of another's writes.
+staff (everything). Each is cached with Django's cache under a generation of its audience,
+bumped by a save or deletion again once its transaction commits: a reader that computed
+from the old rows stores them under the old generation, which nobody reads again. The
+staff's generation moves with every change; the public's only with a change the public
+sees (the change feed's `written` says so: a record published before or after, or a row
+of one), so curators editing drafts all day do not make the next visitor of the explorer
+wait for every aggregate. A change the feed does not follow (a fixture loaded, a restore)
+bumps both. A TTL bounds what a process with its own cache (locmem) sees of another's
+writes.
 """
 
 import uuid
@@ -26,6 +31,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 
+from nkhr import changes
 from nkhr.models.base import PublicRecord, TimeStampedModel
 from nkhr.models.publication import Publication, can_view_unpublished
 from nkhr.registry import record_types
@@ -59,19 +65,20 @@ def record_label(model, pk, values: dict) -> str:
     return str(pk)
 
 
-def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
+def _generation(audience: str) -> str:
+    key = f"{GENERATION_KEY}:{audience}"
+    generation = cache.get(key)
     if generation is None:
         generation = uuid.uuid4().hex
         # add(): two processes starting at once agree on one generation.
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY, generation)
+        cache.add(key, generation, None)
+        generation = cache.get(key, generation)
     return generation
 
 
-def invalidate() -> None:
-    """Start a new generation: every cached aggregate is stale."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def invalidate(audiences: tuple[str, ...] = (PUBLIC, ALL)) -> None:
+    """Start a new generation for `audiences`: their cached aggregates are stale."""
+    cache.set_many({f"{GENERATION_KEY}:{audience}": uuid.uuid4().hex for audience in audiences})
 
 
 def audience_of(user) -> str:
@@ -79,7 +86,7 @@ def audience_of(user) -> str:
 
 
 def _key(name: str, audience: str) -> str:
-    return f"{name}:{audience}:{_generation()}"
+    return f"{name}:{audience}:{_generation(audience)}"
 
 
 def cached(name: str, audience: str, function):
@@ -187,26 +194,39 @@ def per_year(rows, key) -> dict:
     return dict(table)
 
 
-def _changed() -> None:
-    invalidate()
+def _changed(audiences: tuple[str, ...], using: str | None = None) -> None:
+    invalidate(audiences)
     # And again once the change is visible to others: a reader that read the rows in
     # between stored them under the generation ended here.
-    transaction.on_commit(invalidate)
+    transaction.on_commit(lambda: invalidate(audiences), using=using)
+
+
+def _audiences(instance, raw: bool) -> tuple[str, ...]:
+    """Whose aggregates a save or deletion of `instance` makes stale here: the staff's,
+    and the public's too unless the change feed follows it (and says, `_feed_written`)."""
+    return (ALL,) if changes.tracks(instance, raw) else (PUBLIC, ALL)
 
 
 @receiver(post_save, dispatch_uid="nkhr_stats_saved")
-def _saved(sender, instance, **kwargs):
+def _saved(sender, instance, raw=False, using=None, **kwargs):
     if isinstance(instance, TimeStampedModel):
-        _changed()
+        _changed(_audiences(instance, raw), using)
 
 
 @receiver(post_delete, dispatch_uid="nkhr_stats_deleted")
-def _deleted(sender, instance, **kwargs):
+def _deleted(sender, instance, using=None, **kwargs):
     if isinstance(instance, TimeStampedModel):
-        _changed()
+        _changed(_audiences(instance, False), using)
 
 
 @receiver(m2m_changed, dispatch_uid="nkhr_stats_m2m")
-def _linked(sender, instance, action, **kwargs):
+def _linked(sender, instance, action, using=None, **kwargs):
     if action.startswith("post_") and isinstance(instance, TimeStampedModel):
-        _changed()
+        raw = getattr(instance, "_change_raw", False)
+        _changed(_audiences(instance, raw), using)
+
+
+@receiver(changes.written, dispatch_uid="nkhr_stats_feed_written")
+def _feed_written(sender, public, using=None, **kwargs):
+    if public:
+        _changed((PUBLIC,), using)

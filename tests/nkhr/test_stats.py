@@ -2,6 +2,7 @@
 for the staff, cached and renewed when a record is saved or deleted."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -83,6 +84,46 @@ def test_cached_between_changes(db, django_assert_num_queries):
     stats_for()
     with django_assert_num_queries(0):
         stats_for()
+
+
+def queries_run(function) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return len(captured)
+
+
+def test_a_draft_edited_leaves_the_publics_counts_cached_not_the_staffs(client, db):
+    from django.core.management import call_command
+
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import AliasFactory, PersonFactory
+
+    analyst = get_user_model().objects.create_superuser("editor")
+    draft = PersonFactory(publication=Publication.DRAFT)
+    published = PersonFactory()
+    stats_for(), stats_for(analyst)
+    # Curators edit drafts all day: the public's aggregates stay as they are.
+    draft.description = "Edited"
+    draft.save()
+    AliasFactory(actor=draft, name="Draft alias")
+    assert queries_run(stats_for) == 0
+    assert queries_run(lambda: stats_for(analyst)) > 0
+    # The draft published: a change the public sees.
+    draft.publication = Publication.PUBLISHED
+    draft.save()
+    assert counts_by_type(client.get(URL).json())["actors"] == 2
+    # A row of a published record.
+    AliasFactory(actor=published, name="Published alias")
+    assert queries_run(stats_for) > 0
+    # A change the feed does not follow (a fixture loaded raw) renews both.
+    fixture = Path(__file__).parents[2] / "fixtures" / "sources.json"
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert queries_run(stats_for) > 0
+    assert queries_run(lambda: stats_for(analyst)) > 0
 
 
 def test_state_party_reports_per_treaty(client, db):
