@@ -164,8 +164,6 @@ def public_ids(db, keep_test_connection) -> dict[str, str]:
         "recommendations": RecommendationFactory(),
     }
     ids = {resource: record.pk for resource, record in records.items()}
-    # A bulk dump of them, so /dumps/ lists one and its files are served.
-    ids["dumps"] = dumps.build(write=lambda line: None).manifest["files"][0]["name"]
     # A curator's change to a published record, waiting for an editor.
     proposer = User.objects.create_user("proposer")
     ids["pending-changes"] = str(
@@ -205,6 +203,10 @@ def strategy_for(operation, public_ids: dict[str, str]):
 @pytest.mark.parametrize("label", LABELS)
 def test_operation_conforms_to_the_schema(label, client, public_ids):
     operation = served_operation(label)
+    if resource_of(operation) == "dumps":
+        # A bulk dump of the records, so /dumps/ lists one and its files are served (built
+        # for these operations alone: it is half of the records' setup).
+        public_ids["dumps"] = dumps.build(write=lambda line: None).manifest["files"][0]["name"]
     headers = client_headers(client)
     statuses = []
     reads = operation.method.upper() == "GET" or (

@@ -6,23 +6,16 @@ import json
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from followthemoney import model as ftm_model
 from rest_framework.test import APIClient
 
 from nkhr.api.urls import RESOURCES
-from nkhr.management.commands.bootstrap import paper_fixtures
 from nkhr.models import Actor, PositionHeld
 from sanctions.models import Designation
 from tests.factories import AliasFactory, DesignationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paper():
-    call_command("loaddata", *paper_fixtures(), verbosity=0)
 
 
 def _lines(response) -> list[dict]:

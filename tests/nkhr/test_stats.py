@@ -96,9 +96,8 @@ def queries_run(function) -> int:
 
 
 def test_a_draft_edited_leaves_the_publics_counts_cached_not_the_staffs(client, db):
-    from django.core.management import call_command
-
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
 
     from tests.factories import AliasFactory, PersonFactory
 
