@@ -64,6 +64,28 @@ class InList(models.Lookup):
         return f"{lhs} IN ({placeholders})", [*lhs_params, *self.rhs]
 
 
+class InSet(InList):
+    """`in_set("field", […])`: as `in_list`, but on PostgreSQL `IN (SELECT unnest(array))`,
+    a join the planner starts from, knowing how many values there are. Given `= ANY(array)`
+    on a page ordered by name with a linked record joined, it walked the name index past
+    360,000 actors to meet 100 of 2,368 ids (0.8 s, against 16 ms from the ids)."""
+
+    lookup_name = "in_set"
+
+    def as_sql(self, compiler, connection):
+        if connection.vendor != "postgresql":
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # Typed: an empty list is an array of unknown type to PostgreSQL.
+        array_type = f"{self.lhs.output_field.cast_db_type(connection)}[]"
+        return f"{lhs} IN (SELECT unnest(%s::{array_type}))", [*lhs_params, self.rhs]
+
+
+def in_set(name: str, values) -> InSet:
+    """The condition `name` is one of `values`, a set to start a query from (`InSet`)."""
+    return InSet(models.F(name), values)
+
+
 def in_list(name: str, values) -> InList:
     """The condition `name` is one of `values`, for `filter()`: `name` as `F()` takes it (a
     field, a link, a path through links). Used as an expression, not registered as a

@@ -1,11 +1,12 @@
-"""`nkhr.db`: the `in_list()` condition, a list of values without per-value preparation."""
+"""`nkhr.db`: the `in_list()` and `in_set()` conditions, a list of values without per-value
+preparation."""
 
 import pytest
 from django.core.exceptions import FieldError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nkhr.db import in_list
+from nkhr.db import in_list, in_set
 from nkhr.models import Actor, Alias, Citation
 from tests import factories
 
@@ -20,6 +21,17 @@ def test_in_list_matches_the_listed_primary_keys(people):
     wanted = [people[0].pk, people[2].pk, "no-such-actor"]
     assert set(Actor.objects.filter(in_list("pk", wanted))) == {people[0], people[2]}
     assert list(Actor.objects.filter(in_list("pk", []))) == []
+
+
+@pytest.mark.django_db
+def test_in_set_matches_as_in_list_does_and_takes_an_empty_list(people):
+    wanted = [people[0].pk, people[2].pk, "no-such-actor"]
+    ordered = Actor.objects.select_related("parent").order_by("name", "pk")
+    assert list(ordered.filter(in_set("pk", wanted))) == [people[0], people[2]]
+    assert list(ordered.filter(in_set("pk", []))) == []
+    assert ordered.filter(in_set("pk", wanted)).count() == 2
+    alias = factories.AliasFactory(actor=people[1], name="Another name")
+    assert list(Alias.objects.filter(in_set("pk", [alias.pk]))) == [alias]
 
 
 @pytest.mark.django_db

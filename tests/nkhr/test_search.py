@@ -185,8 +185,13 @@ def test_postgres_search_uses_the_trigram_indexes(people):
 def test_postgres_admin_search_uses_the_trigram_indexes(people, staff_client):
     with CaptureQueriesContext(connection) as captured:
         staff_client.get(admin_url(Designation, "changelist"), {"q": "Kim"})
-    page = next(q["sql"] for q in captured.captured_queries if is_page_query(q["sql"]))
-    plan = explain(page)
+    # The search is read once, for the page and its count (`nkhr.search.read_once`).
+    searched = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if is_page_query(q["sql"]) and "search_keys" in q["sql"]
+    )
+    plan = explain(searched)
     # (At this size a column inside another index, as the designation's id, the alias's
     # name or the actor's name in its list-order index, may be read from that index instead.)
     # The target's names are read from its document (no alias is read), not from the
@@ -197,6 +202,26 @@ def test_postgres_admin_search_uses_the_trigram_indexes(people, staff_client):
         ("sanctions_designation_reference_utrgm",),
     ):
         assert any(index in plan for index in indexes), plan
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [Actor, Designation])
+def test_a_changelist_search_runs_once_for_its_page_and_count(people, staff_client, model):
+    key = name_forms("Jong Kyong Thaek")[0]
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(admin_url(model, "changelist"), {"q": "Jong Kyong Thaek"})
+    assert response.status_code == 200
+    assert "1 result" in response.content.decode()
+    table = model._meta.db_table
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(f'SELECT "{table}')]
+    counts = [
+        q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"] and table in q["sql"]
+    ]
+    # One read finds the ids; the page and the count look them up, not searching again.
+    assert [sql for sql in reads if key in sql] != []
+    page = [sql for sql in reads if "ORDER BY" in sql]
+    assert page and counts
+    assert all(key not in sql for sql in page + counts), page + counts
 
 
 # --- SQLite: the FTS5 trigram tables are used and stay in step ---------------------------------
