@@ -215,11 +215,14 @@ def record_list(request, prefix):
     model = record_type.model
     paginator = Paginator(page_queryset(model).order_by(*_ordering(model)), PAGE_SIZE)
     # The type's published records as the cached aggregates count them (`nkhr.stats`):
-    # counting a million designations for each page cost 170 ms. Not computed here when
-    # missing: all of them take seconds at that size, the page's own count less.
+    # counting a million designations for each page cost 170 ms. When they are not cached
+    # (all of them take seconds at that size), the page's own count, cached the same way
+    # until the next change the public sees.
     stats = cached_only(STATS, PUBLIC)
     if stats is not None:
         paginator.count = counts_by_type(stats)[prefix]
+    else:
+        paginator.count = cached(f"explorer:count:{prefix}", PUBLIC, paginator.object_list.count)
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,

@@ -67,3 +67,29 @@ def test_home_and_charts_read_cached_aggregates(client, paper, url):
         client.get(url)
     # Only the request's transaction (ATOMIC_REQUESTS, a savepoint inside the test's).
     assert not [q["sql"] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_list_counts_its_records_once_until_the_public_sees_a_change(client, paper):
+    from django.core.cache import cache
+
+    from nkhr.models import Publication
+
+    # (The factory's linked records and sources are published: made before the first count.)
+    draft = DesignationFactory(publication=Publication.DRAFT)
+    cache.clear()  # no aggregates cached: the list counts its own records
+
+    def counted() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/designations/")
+        assert response.status_code == 200
+        return [q["sql"] for q in captured if "COUNT(" in q["sql"]]
+
+    assert len(counted()) == 1
+    assert counted() == []
+    # A draft edited changes nothing the public sees; its publication does.
+    draft.reference = "Edited"
+    draft.save()
+    assert counted() == []
+    draft.publication = Publication.PUBLISHED
+    draft.save()
+    assert len(counted()) == 1
