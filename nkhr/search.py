@@ -152,11 +152,13 @@ COMMON_ROWS = 2_000
 READ_ONCE_IDS = 5_000
 
 
-def read_once(model, condition: models.Q):
+def read_once(model, condition: models.Q | None):
     """`condition` (a search's `pk IN (…)`, `BY_IDS`) as the ids it finds, read now, when
     there are at most `READ_ONCE_IDS`: a list's page and its count each run the search's
     scans again otherwise (160 ms each for "Kim Ryong su" among a million actors), where
     looking up a few thousand ids is a few milliseconds. More ids: the condition as it is."""
+    if condition is None:
+        return None
     ids = model._base_manager.filter(condition).order_by().values_list("pk", flat=True)
     found = list(dict.fromkeys(ids[: READ_ONCE_IDS + 1]))
     if len(found) > READ_ONCE_IDS:
@@ -414,13 +416,14 @@ def list_search_condition(
 ) -> tuple[models.Q | None, bool]:
     """`key_condition` for a list read in its own order, and whether rows are tested one
     by one: a term matching at least `common_rows` rows in some searched column is (see
-    `admin_search_condition`)."""
+    `admin_search_condition`). Any other term's ids are read at once (`read_once`): the
+    list's page and its count both look them up."""
     if not compact(term):
         return None, False
     specs = _term_specs(term, paths, text_paths)
     if common_rows is not None and is_common(model, specs, common_rows):
         return _tested_per_row(model, specs), True
-    return _in_any(model, _branches(model, specs)), False
+    return read_once(model, _in_any(model, _branches(model, specs))), False
 
 
 def _search_field_lookup(field_name: str) -> tuple[str, str]:
@@ -541,7 +544,8 @@ def admin_search_condition(
     Also whether rows are tested one by one: with `common_rows`, a term matching at least
     that many rows in some column is searched by testing each row in the listing's order
     (a page of "Kim" is found among the first few hundred designations), any other by the
-    ids matching each column, from its index. Both find the same rows.
+    ids matching each column, from its index, read at once (`read_once`). Both find the
+    same rows.
 
     With `candidates` (an autocomplete, ranked by closeness), each column gives at most
     that many rows, and every row whose own key equals the term's key is added, as in
@@ -576,7 +580,9 @@ def admin_search_condition(
         branches.append(_capped(model, ids, cap))
     # One `IN (… UNION ALL …)`: an OR of two `IN`s makes PostgreSQL walk the listing's order
     # testing every row against both (360,000 actors before the first "Kim …").
-    return _in_any(model, branches), False
+    condition = _in_any(model, branches)
+    # A changelist's page and its count both read the ids; an autocomplete does not count.
+    return (condition if cap is not None else read_once(model, condition)), False
 
 
 def _admin_condition_per_row(model, specs, word_specs) -> models.Q | None:

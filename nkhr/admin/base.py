@@ -56,7 +56,6 @@ from nkhr.search import (
     admin_search_condition,
     key_rank,
     page_and_one_more,
-    read_once,
 )
 
 TIMESTAMP_FIELDS = ("created", "updated")
@@ -167,9 +166,6 @@ class KeySearchMixin:
         if condition is None:
             return queryset, False
         request.search_shape = BY_ROWS if tested_per_row else BY_IDS
-        if not tested_per_row and not autocomplete:
-            # The page and its count both read them (an autocomplete does not count).
-            condition = read_once(self.model, condition)
         # Filtering the incoming queryset keeps the changelist's other filters in force; the
         # condition repeats no row (`pk IN (…)`, or to-many relations tested per row).
         queryset = queryset.filter(condition)

@@ -33,7 +33,6 @@ from nkhr.search import (
     SearchSpec,
     list_search_condition,
     ranked_candidates,
-    read_once,
     searching_as,
 )
 
@@ -148,9 +147,6 @@ class RecordFilterSet(django_filters.FilterSet):
         if condition is not None and self.request is not None:
             # A common term's page is read with one row more, not counted (pagination).
             self.request.search_shape = BY_ROWS if tested_per_row else BY_IDS
-        if condition is not None and not tested_per_row:
-            # The page and its count both read them.
-            condition = read_once(self._meta.model, condition)
         return queryset if condition is None else queryset.filter(condition)
 
     # The search's parts depend on the class alone: the cross-resource search uses them
