@@ -19,7 +19,7 @@ CSV with a quote and delimiter no JSON text holds, and COPY writes them as they 
 """
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import orjson
@@ -53,6 +53,9 @@ JSON_AS_STORED = (
 _PLACEHOLDER = "\x00"
 # Python's csv writes rows ending so (the excel dialect).
 CRLF = "\r\n"
+LF = "\n"
+# Names of the cursors lines are read through: one per reading, in one session.
+_CURSORS = itertools.count()
 FETCH_ROWS = 2000
 
 
@@ -95,7 +98,8 @@ def json_object(pairs: list[tuple[str, str]], sort_keys: bool = False) -> str:
 
 def quoted(text: str) -> str:
     """The JSON text of a nullable text needing no escapes (dates, times)."""
-    return f"CASE WHEN ({text}) IS NULL THEN 'null' ELSE '\"' || ({text}) || '\"' END"
+    # NULL joined to text is NULL: the text is computed once.
+    return f"COALESCE('\"' || ({text}) || '\"', 'null')"
 
 
 def iso_datetime(column: str) -> str:
@@ -512,8 +516,10 @@ def fenced(columns: list[str], source: str, alias: str) -> str:
 class SqlLines:
     """The statements of one resource's lines: JSON Lines and CSV rows."""
 
-    def __init__(self, resource: str, viewset, connection, root: str):
+    def __init__(self, resource: str, viewset, connection, root: str, since=None):
         self.model = viewset.queryset.model
+        # Only records changed since then (`/export/?updated_since=`).
+        self.since = since
         if self.model._meta.proxy or not has_column(self.model, "publication"):
             # A proxy's list is a filtered one; this builds whole tables.
             raise Unbuildable(f"{resource}: not a table of its own")
@@ -529,6 +535,8 @@ class SqlLines:
         self.header = [name for name, _ in values]
         line = json_object([(name, value.json) for name, value in values])
         self.sql = self._select(line, tables)
+        # Read through a cursor, a line carries its own line break (COPY adds it).
+        self.lines_sql = self._select(f"{line} || {literal(LF)}", tables)
         # CSV: nested JSON with its keys sorted, as `flatten_cell` writes it.
         csv = LineCompiler(self.quote, root, sort_keys=True)
         tables = Tables(self.model, next(csv.names), self.quote, csv.names)
@@ -552,10 +560,14 @@ class SqlLines:
 
     def _select(self, line: str, tables: Tables) -> str:
         # The joins are read after the line: compiling it adds those it needs.
+        where = f"{tables.column('publication')} = {literal(PUBLISHED)}"
+        if self.since is not None:
+            if not has_column(self.model, "updated"):
+                raise Unbuildable(f"{self.resource}: no time of change")
+            where += f" AND {tables.column('updated')} >= {literal(self.since.isoformat())}"
         return (
             f"SELECT {line} FROM {tables.table()} {tables.sql()} "
-            f"WHERE {tables.column('publication')} = {literal(PUBLISHED)} "
-            f"ORDER BY {tables.column('pk')}"
+            f"WHERE {where} ORDER BY {tables.column('pk')}"
         )
 
     def copy_to(self, out, connection, count: Callable[[int], None]) -> int:
@@ -568,25 +580,37 @@ class SqlLines:
 
     def csv_to(self, out, connection, count: Callable[[int], None]) -> int:
         """Write the CSV (a header, then a row per record; nothing at all for none) into
-        `out` (a binary file), fetched a block at a time through a cursor (COPY would
-        quote the line breaks a CSV row holds); the number of rows. Inside a transaction."""
+        `out` (a binary file); the number of rows. Inside a transaction."""
         rows = 0
+        for block, lines in self.blocks(connection, csv=True):
+            out.write(block)
+            rows += lines
+            count(lines)
+        return rows
+
+    def blocks(self, connection, csv: bool = False) -> Iterator[tuple[bytes, int]]:
+        """(bytes, records) a block at a time: the JSON lines, or with `csv` the CSV's
+        header and rows (nothing at all for no record), fetched through a cursor (COPY
+        would quote the line breaks a CSV row holds, and cannot be read as a stream
+        here). Inside a transaction."""
+        sql = self.csv_sql if csv else self.lines_sql
+        name = f"nkhr_lines_{next(_CURSORS)}"
+        first = True
         with connection.cursor() as cursor:
-            cursor.execute(f"DECLARE nkhr_dump_csv NO SCROLL CURSOR FOR {self.csv_sql}")
+            cursor.execute(f"DECLARE {name} NO SCROLL CURSOR FOR {sql}")
             try:
                 while True:
-                    cursor.execute(f"FETCH {FETCH_ROWS} FROM nkhr_dump_csv")
+                    cursor.execute(f"FETCH {FETCH_ROWS} FROM {name}")
                     block = cursor.fetchall()
                     if not block:
                         break
-                    if not rows:
-                        out.write(header_line(self.header))
-                    out.write("".join(line for (line,) in block).encode())
-                    rows += len(block)
-                    count(len(block))
+                    data = "".join(line for (line,) in block).encode()
+                    if csv and first:
+                        data = header_line(self.header) + data
+                    first = False
+                    yield data, len(block)
             finally:
-                cursor.execute("CLOSE nkhr_dump_csv")
-        return rows
+                cursor.execute(f"CLOSE {name}")
 
 
 def header_line(names: list[str]) -> bytes:
@@ -614,13 +638,14 @@ class _Counting:
             self.pending = 0
 
 
-def lines_for(resource: str, viewset, connection, root: str) -> SqlLines | None:
-    """The database's lines of a resource, or None where Python reads it (not PostgreSQL
-    with psycopg2's COPY, or a field the compiler does not know)."""
+def lines_for(resource: str, viewset, connection, root: str, since=None) -> SqlLines | None:
+    """The database's lines of a resource's published records (`since`: changed since
+    then), or None where Python reads it (not PostgreSQL with psycopg2's COPY, or a field
+    the compiler does not know)."""
     if connection.vendor != "postgresql" or not settings.DUMPS_SQL:
         return None
     try:
-        lines = SqlLines(resource, viewset, connection, root)
+        lines = SqlLines(resource, viewset, connection, root, since)
     except (Unbuildable, FieldDoesNotExist):
         return None
     with connection.cursor() as cursor:

@@ -13,6 +13,8 @@ each partial date (`<date>_year`).
 
 import datetime
 import functools
+import hashlib
+import json
 from dataclasses import dataclass
 
 import django_filters
@@ -166,6 +168,21 @@ def filters_given(request, filterset_class) -> bool:
     if filterset_class is None:
         return False
     return bool(set(request.query_params) & set(filterset_class.base_filters))
+
+
+def filters_key(request, filterset_class) -> str:
+    """The filters `request` gives, as a short key ('' for none): equal keys, equal lists.
+    A filter's values are taken in any order and repeats count once, as the filter reads
+    them."""
+    if filterset_class is None:
+        return ""
+    given = sorted(
+        (name, sorted(set(request.query_params.getlist(name))))
+        for name in set(request.query_params) & set(filterset_class.base_filters)
+    )
+    if not given:
+        return ""
+    return hashlib.sha256(json.dumps(given).encode()).hexdigest()[:32]
 
 
 class StrictFilterBackend(DjangoFilterBackend):

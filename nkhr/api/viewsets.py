@@ -32,7 +32,7 @@ from nkhr.api.filtering import (
     NullsLastOrderingFilter,
     StrictFilterBackend,
     facets_of,
-    filters_given,
+    filters_key,
     nulls_placed,
 )
 from nkhr.api.merge import IF_MATCH_PARAMETER, MOVED_RESPONSE, RecordMergeMixin
@@ -309,14 +309,18 @@ class RecordViewSet(RecordMergeMixin, RecordWorkflowMixin, viewsets.ModelViewSet
         return response
 
     def facet_counts(self, facet, records):
-        """`facet`'s counts of `records`. Of a list under no filter they are the same for
-        every reader of an audience until a record changes: kept with the cached
-        aggregates (`nkhr.stats.cached`), since counting a million designations by
-        authority, regime, kind and year takes two seconds."""
-        if filters_given(self.request, self.filterset_class):
-            return facet.counts(records, self.request)
+        """`facet`'s counts of `records`, kept with the cached aggregates
+        (`nkhr.stats.cached`) for the list and the filters given, until a change the
+        reader's audience can see: counting a million designations by authority, regime,
+        kind and year takes two seconds, and a dashboard or an analyst's overview asks
+        for the same counts again and again (as a search engine's request cache keeps
+        aggregations)."""
+        name = f"nkhr:facets:{self.basename}:{facet.name}"
+        given = filters_key(self.request, self.filterset_class)
+        if given:
+            name = f"{name}:{given}"
         return cached(
-            f"nkhr:facets:{self.basename}:{facet.name}",
+            name,
             audience_of(self.request.user),
             lambda: facet.counts(records, self.request),
         )

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from nkhr import dumps, dumps_sql
@@ -56,10 +57,14 @@ def _sql_lines(resource: str) -> bytes:
     return _built(resource)[0]
 
 
-def _export(resource: str, **params) -> bytes:
-    response = APIClient().get("/api/v1/export/", {"resource": resource, **params})
-    assert response.status_code == 200
-    return b"".join(response.streaming_content)
+def _export(resource: str | None = None, client=None, sql: bool = False, **params) -> bytes:
+    """The export's bytes; by default as the Python reader writes them (`sql`: as the
+    public's export streams them, from the database's lines)."""
+    query = {"resource": resource, **params} if resource else params
+    with override_settings(DUMPS_SQL=sql):
+        response = (client or APIClient()).get("/api/v1/export/", query)
+        assert response.status_code == 200
+        return b"".join(response.streaming_content)
 
 
 def _assert_every_line_equal(built_resources=("designations",)):
@@ -195,3 +200,38 @@ def test_a_resource_it_cannot_build_is_left_to_python(db):
     )
     with override_settings(DUMPS_SQL=False):
         assert dumps_sql.lines_for("designations", viewsets["designations"], connection, "") is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"resource": "designations"},
+        {"resource": "designations", "format": "csv"},
+        {"resource": "actors", "updated_since": "2000-01-01T00:00:00Z"},
+        {},
+    ],
+)
+def test_the_publics_export_streams_the_database_lines(every_field, params):
+    with CaptureQueriesContext(connection) as queries:
+        streamed = _export(sql=True, **params)
+    assert any("DECLARE nkhr_lines_" in query["sql"] for query in queries.captured_queries)
+    assert streamed == _export(**params)
+    assert b"Hidden Person" not in streamed
+
+
+def test_the_publics_export_since_a_time_holds_only_what_changed_since(every_field):
+    Designation.objects.filter(pk="no-round").update(
+        updated=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+    )
+    since = {"resource": "designations", "updated_since": "2029-12-31T23:00:00+00:00"}
+    streamed = _export(sql=True, **since)
+    assert [line[:22] for line in streamed.splitlines()] == [b'{"resource":"designati']
+    assert b'"id":"no-round"' in streamed
+    assert streamed == _export(**since)
+
+
+def test_a_staff_export_is_read_by_python_with_the_drafts(every_field, staff_client):
+    with CaptureQueriesContext(connection) as queries:
+        streamed = _export("designations", client=staff_client, sql=True)
+    assert not any("DECLARE nkhr_lines_" in query["sql"] for query in queries.captured_queries)
+    assert b'"id":"a-draft"' in streamed
