@@ -165,24 +165,27 @@ class RecordFilterSet(django_filters.FilterSet):
 
 def filters_given(request, filterset_class) -> bool:
     """Whether `request` names one of `filterset_class`'s filters (else the list is whole)."""
-    if filterset_class is None:
-        return False
-    return bool(set(request.query_params) & set(filterset_class.base_filters))
+    return bool(_given(request, filterset_class))
 
 
 def filters_key(request, filterset_class) -> str:
     """The filters `request` gives, as a short key ('' for none): equal keys, equal lists.
     A filter's values are taken in any order and repeats count once, as the filter reads
     them."""
-    if filterset_class is None:
-        return ""
     given = sorted(
         (name, sorted(set(request.query_params.getlist(name))))
-        for name in set(request.query_params) & set(filterset_class.base_filters)
+        for name in _given(request, filterset_class)
     )
     if not given:
         return ""
     return hashlib.sha256(json.dumps(given).encode()).hexdigest()[:32]
+
+
+def _given(request, filterset_class) -> set[str]:
+    """The names of `filterset_class`'s filters that `request` gives."""
+    if filterset_class is None:
+        return set()
+    return set(request.query_params) & set(filterset_class.base_filters)
 
 
 class StrictFilterBackend(DjangoFilterBackend):
