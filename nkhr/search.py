@@ -713,6 +713,10 @@ def _like(pattern: str) -> str:
     return f"%{escaped}%"
 
 
+# Rows a document part may read to recheck words the trigram index cannot look for.
+RECHECKED = 1000
+
+
 class DocumentQuery:
     """The SQL finding a model's records by their documents' keys: written out, not built
     with the ORM, because a cross-resource search asks it of every kind of record for
@@ -733,6 +737,17 @@ class DocumentQuery:
 
     def _part(self, patterns: Sequence[str], every: bool, cap: int | None):
         """Ids whose document holds any (or, with `every`, all) of `patterns`."""
+        indexed = [pattern for pattern in patterns if len(pattern) >= 3]
+        if every and cap is not None and 0 < len(indexed) < len(patterns):
+            # Words too short for a trigram are rechecked on the rows the longer ones give,
+            # at most RECHECKED of them. Asked of the index, they find nothing in FTS5 and
+            # everything in a GIN index: a common word ("kum", in 54,000 names) then had
+            # every row it is in read from the table to keep any `cap` of them.
+            given, given_params = self._part(indexed, every=True, cap=RECHECKED)
+            read = given.replace(f"SELECT {self.pk} ", f"SELECT {self.columns_sql} ", 1)
+            condition, params = self._condition(patterns, " AND ")
+            sql = f"SELECT {self.pk} FROM ({read}) AS given WHERE {condition} LIMIT {int(cap)}"
+            return sql, [*given_params, *params]
         joiner = " AND " if every else " OR "
         sql_parts, params = [], []
         for column in self.columns:
@@ -753,6 +768,24 @@ class DocumentQuery:
         where = " OR ".join(sql_parts)
         limit = f" LIMIT {int(cap)}" if cap is not None else ""
         return f"SELECT {self.pk} FROM {self.table} WHERE {where}{limit}", params
+
+    @property
+    def columns_sql(self) -> str:
+        """The id and the document columns, for a query that reads them again."""
+        return ", ".join([self.pk, *map(connection.ops.quote_name, self.columns)])
+
+    def _condition(self, patterns: Sequence[str], joiner: str) -> tuple[str, list]:
+        """The documents holding `patterns` (joined by `joiner`) in one of the columns,
+        without the FTS5 tables' narrowing: a condition on rows already read."""
+        likes = [
+            "("
+            + joiner.join(
+                [f"{connection.ops.quote_name(column)} LIKE %s{_escape()}"] * len(patterns)
+            )
+            + ")"
+            for column in self.columns
+        ]
+        return " OR ".join(likes), [_like(p) for _ in self.columns for p in patterns]
 
     def ids(self, term: str, cap: int) -> tuple[str, list] | None:
         """Every record holding the term's key whole, at most `cap` holding one of its keys

@@ -148,7 +148,16 @@ def model_to_dict_all(obj) -> dict:
 
 
 def count_versions() -> int:
-    return sum(model.history.count() for model in tracked_models())
+    """Every history version of every tracked model, in one statement (a page is checked
+    twice per record, over forty history tables)."""
+    table = connection.ops.quote_name
+    counts = " + ".join(
+        f"(SELECT COUNT(*) FROM {table(model.history.model._meta.db_table)})"
+        for model in tracked_models()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts}")
+        return cursor.fetchone()[0]
 
 
 def assert_saves_unchanged(client, model_admin, record, user):

@@ -597,3 +597,38 @@ def test_a_list_searched_by_ids_lets_postgres_start_from_the_ids(people, query, 
     assert response.status_code == 200 and response.json()["results"]
     sqls = [item["sql"] for item in captured.captured_queries]
     assert any("join_collapse_limit" in sql for sql in sqls) == join_order_kept
+
+
+@pytest.mark.django_db
+def test_words_apart_with_a_short_word_are_found_and_read_at_most_the_budget(monkeypatch):
+    from nkhr import search
+
+    # "Yu Kum Ho": "yu" and "ho" are too short for a trigram, so only "kum" is looked up
+    # in the index (GIN or FTS5); the rows it gives are rechecked for the others.
+    apart = {factories.PersonFactory(name=f"Yu Il Kum Ho {n}").pk for n in range(3)}
+    for n in range(6):
+        factories.PersonFactory(name=f"Pak Kum Sun {n}")
+    query = search.document_query(Actor)
+    sql, params = query._part(["yu", "kum", "ho"], every=True, cap=50)
+    assert set(query.fetch(sql, params)) == apart
+
+    # Nine rows hold "kum": at most the budget of them is read to be rechecked.
+    monkeypatch.setattr(search, "RECHECKED", 4)
+    sql, params = query._part(["yu", "kum", "ho"], every=True, cap=50)
+    assert set(query.fetch(sql, params)) <= apart
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0][0]["Plan"]
+        assert _rows_read(plan, Actor._meta.db_table) <= 4
+
+
+def _rows_read(plan: dict, table: str) -> int:
+    """Rows the plan's scans of `table` read: those they gave and those they rejected."""
+    read = 0
+    if plan.get("Relation Name") == table:
+        read += plan["Actual Rows"] + sum(
+            plan.get(removed, 0)
+            for removed in ("Rows Removed by Filter", "Rows Removed by Index Recheck")
+        )
+    return read + sum(_rows_read(child, table) for child in plan.get("Plans", []))
