@@ -52,7 +52,7 @@ serve: install .env
 
 test: install-dev
 	scripts/system-packages $(if $(filter install,$(SYSTEM_PACKAGES)),--install) test
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

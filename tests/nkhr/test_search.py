@@ -632,3 +632,14 @@ def _rows_read(plan: dict, table: str) -> int:
             for removed in ("Rows Removed by Filter", "Rows Removed by Index Recheck")
         )
     return read + sum(_rows_read(child, table) for child in plan.get("Plans", []))
+
+
+def test_the_readme_states_the_limits_of_what_is_scored():
+    from pathlib import Path
+
+    from nkhr import screening, search
+
+    readme = " ".join(Path(__file__).resolve().parents[2].joinpath("README.md").read_text().split())
+    assert f"at most {search_api.CANDIDATES} of those holding it in part" in readme
+    assert f"({screening.CANDIDATES} per name for `/match/`)" in readme
+    assert f"among at most {search.RECHECKED:,} records holding the longer words" in readme
