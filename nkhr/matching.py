@@ -10,7 +10,8 @@ of a record it links to (a designation goes by its target's names), or a passage
   ("Thaek Jong Kyong", "JONG, Kyong-thaek"), spelt any of the ways `nkhr.names` folds
   together (romanizations, the initial-sound rule, Hangul), titles and initials left out;
 * **all words**: every word of the query is a word of the name (the last may be the start
-  of one, as a name is typed), weighted by how much of the name the query covers;
+  of one, as a name is typed, and then counts half), weighted by how much of the name the
+  query covers;
 * **part**: the query's words, run together, are part of the name's ("Kyongthaek");
 * **similar**: every word of the query is within one or two edits of a word of the name
   (a typo), weighted by how close.
@@ -181,8 +182,13 @@ def _coverage(query: Query, joined: str, optional: tuple[str, ...]) -> float:
     return min(1.0, covered / whole) if whole else 0.0
 
 
-def _word_match(query: Query, keys: tuple[str, ...]) -> bool:
-    """Every query word is a word of the name; the last may be the start of one."""
+# How a query's words are in a name (`_word_match`): all whole, or the last only begun.
+WHOLE, STARTED = "whole", "started"
+
+
+def _word_match(query: Query, keys: tuple[str, ...]) -> str | None:
+    """`WHOLE` when every query word is a word of the name, `STARTED` when the last is only
+    the start of one (as a name is typed), else None."""
     remaining = list(keys)
     for position, word in enumerate(query.keys):
         if word in remaining:
@@ -191,9 +197,9 @@ def _word_match(query: Query, keys: tuple[str, ...]) -> bool:
         last = position == len(query.keys) - 1
         starting = [key for key in remaining if last and key.startswith(word)]
         if not starting:
-            return False
-        remaining.remove(starting[0])
-    return True
+            return None
+        return STARTED
+    return WHOLE
 
 
 def _similar(query: Query, keys: tuple[str, ...]) -> float:
@@ -250,8 +256,10 @@ def _match_name(text: str, name: str, kind: str) -> tuple[float, str] | None:
         # Another spelling of the key keeps at least half of what coverage adds.
         as_spelt = 0.5 + 0.5 * spelling(query, name)
         return (0.93 if conflict else 0.95) + 0.05 * coverage * as_spelt, "exact"
-    if _word_match(query, keys):
-        return 0.65 + 0.25 * coverage, "all words"
+    if words := _word_match(query, keys):
+        # A word typed in part counts for half: "Ri" is the surname of "Ri Yong Gil" more
+        # surely than the start of "ICCPR".
+        return 0.65 + 0.25 * coverage * (0.5 if words == STARTED else 1), "all words"
     if any(len(form) >= 3 and form in joined for form in query.forms):
         return 0.5 + 0.3 * coverage, "part"
     closeness = max(_similar(query, keys), _similar_whole(query, joined, full))

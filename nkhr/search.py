@@ -129,12 +129,14 @@ def _is_document(path: str) -> bool:
     return path.rpartition("__")[2] in DOCUMENT_PATHS
 
 
-def _document_pattern(key: str) -> str:
-    """What a document's keys must contain for `key`: the key itself, or for a key too
-    short for a trigram index ("ab") the start of a name (`|ab`) or a whole one (`|k|`)."""
+def _document_pattern(key: str, typed: str = "") -> str:
+    """What a document's keys must contain for `key` (of the term `typed`): the key itself,
+    or for a key too short for a trigram index ("ab") the start of a name (`|ab`), or for
+    a single letter typed alone a whole one (`|k|`). A surname the folds shorten to one
+    letter ("Ri", "Lee", "Yi": `i`) is the start of a name, as two letters typed are."""
     if len(key) >= 3:
         return key
-    if len(key) == 2:
+    if len(key) == 2 or len(compact(typed)) >= 2:
         return SEPARATOR + key
     return SEPARATOR + key + SEPARATOR
 
@@ -331,7 +333,7 @@ def _key_specs(term: str, paths: Iterable[tuple[str, KeyFunction]]) -> list[Spec
     for path, make_key in paths:
         for key in _keys(make_key, term):
             if key:
-                value = _document_pattern(key) if _is_document(path) else key
+                value = _document_pattern(key, term) if _is_document(path) else key
                 specs.append((path, "contains", value))
     return specs
 
@@ -754,7 +756,10 @@ class DocumentQuery:
             quoted = connection.ops.quote_name(column)
             likes = joiner.join([f"{quoted} LIKE %s{_escape()}"] * len(patterns))
             condition, condition_params = f"({likes})", [_like(p) for p in patterns]
-            if self.sqlite and (self.raw_table, column) in fts_indexed(connection):
+            # FTS5 finds nothing for a phrase shorter than a trigram: such a part is
+            # answered by LIKE alone.
+            short = any(len(pattern) < FTS_MIN_LENGTH for pattern in patterns)
+            if self.sqlite and not short and (self.raw_table, column) in fts_indexed(connection):
                 fts = connection.ops.quote_name(fts_table(self.raw_table, column))
                 limit = f" LIMIT {int(cap)}" if cap is not None else ""
                 match = joiner.join(fts_phrase(p) for p in patterns)
@@ -800,7 +805,7 @@ class DocumentQuery:
         # its own for what a stored key, written in one order, rarely holds.
         typed = dict.fromkeys(key for key in (*name_forms(term, most=0), compact(term)) if key)
         parts = [
-            self._part([_document_pattern(key) for key in typed], every=False, cap=cap),
+            self._part([_document_pattern(key, term) for key in typed], every=False, cap=cap),
             self.whole(keys),
         ]
         words = _word_patterns(parse(term).keys)

@@ -70,7 +70,7 @@ def test_search_finds_what_plain_lookups_find(people, term):
     found = list(Designation.objects.filter(condition).values_list("pk", flat=True))
     plain = models.Q(reference__icontains=term.strip())
     for key in document_keys(term):
-        pattern = _document_pattern(key)
+        pattern = _document_pattern(key, term)
         plain |= models.Q(search_keys__contains=pattern)
         plain |= models.Q(search_keys_hidden__contains=pattern)
     expected = set(Designation.objects.filter(plain).values_list("pk", flat=True))

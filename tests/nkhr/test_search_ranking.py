@@ -83,6 +83,27 @@ def test_the_kinds_of_match_rank_in_order():
     assert alias.score > linked.score > similar.score
 
 
+def test_a_word_typed_whole_ranks_above_a_name_it_only_begins():
+    # "Ri" is a whole word of "Ri Yong Gil" and only the start of "ICCPR" (folded, both
+    # begin with `i`), though it covers more of the shorter name.
+    whole = best_match(parse("Ri"), entries(("Ri Yong Gil", Kind.NAME)))
+    begun = best_match(parse("Ri"), entries(("ICCPR", Kind.NAME)))
+    assert whole.how == begun.how == "all words"
+    assert whole.score > begun.score
+    # Typing on, a name begun is still found ("Kim Jo" for "Kim Jong Un").
+    assert best_match(parse("Kim Jo"), entries(("Kim Jong Un", Kind.NAME))).how == "all words"
+
+
+@pytest.mark.parametrize("surname", ["Ri", "Lee", "Yi"])
+def test_a_surname_typed_alone_finds_its_people(paper, surname):
+    # The folds make the three one letter (`i`): looked for as the start of a name, as two
+    # letters are, not as a whole name "I" that no one has.
+    assert search(surname)[0]["id"] == "ri-yong-gil"
+    listed = APIClient().get("/api/v1/actors/", {"search": surname})
+    assert listed.status_code == 200
+    assert "ri-yong-gil" in [actor["id"] for actor in listed.json()["results"]]
+
+
 def test_staff_only_names_count_only_for_staff():
     hidden = [["Pak Hidden", "target", Kind.LINK, "", "", True]]
     assert best_match(parse("Pak Hidden"), hidden) is None
