@@ -737,29 +737,33 @@ class DocumentQuery:
         self.columns = list(columns)
         self.sqlite = connection.vendor == "sqlite"
 
-    def _part(self, patterns: Sequence[str], every: bool, cap: int | None):
-        """Ids whose document holds any (or, with `every`, all) of `patterns`."""
-        indexed = [pattern for pattern in patterns if len(pattern) >= 3]
+    def _part(
+        self, patterns: Sequence[str], every: bool, cap: int | None, select: str | None = None
+    ):
+        """Ids (or the columns `select` names) of the records whose document holds any (or,
+        with `every`, all) of `patterns`."""
+        select = select or self.pk
+        indexed = [pattern for pattern in patterns if len(pattern) >= FTS_MIN_LENGTH]
         if every and cap is not None and 0 < len(indexed) < len(patterns):
             # Words too short for a trigram are rechecked on the rows the longer ones give,
             # at most RECHECKED of them. Asked of the index, they find nothing in FTS5 and
             # everything in a GIN index: a common word ("kum", in 54,000 names) then had
             # every row it is in read from the table to keep any `cap` of them.
-            given, given_params = self._part(indexed, every=True, cap=RECHECKED)
-            read = given.replace(f"SELECT {self.pk} ", f"SELECT {self.columns_sql} ", 1)
-            condition, params = self._condition(patterns, " AND ")
-            sql = f"SELECT {self.pk} FROM ({read}) AS given WHERE {condition} LIMIT {int(cap)}"
+            columns = ", ".join([self.pk, *map(connection.ops.quote_name, self.columns)])
+            given, given_params = self._part(indexed, True, RECHECKED, select=columns)
+            likes = [self._likes(column, patterns, " AND ") for column in self.columns]
+            condition = " OR ".join(like for like, _ in likes)
+            params = [param for _, column_params in likes for param in column_params]
+            sql = f"SELECT {select} FROM ({given}) AS given WHERE {condition} LIMIT {int(cap)}"
             return sql, [*given_params, *params]
         joiner = " AND " if every else " OR "
+        # FTS5 finds nothing for a phrase shorter than a trigram: such a part is answered by
+        # LIKE alone.
+        narrowed = self.sqlite and len(indexed) == len(patterns)
         sql_parts, params = [], []
         for column in self.columns:
-            quoted = connection.ops.quote_name(column)
-            likes = joiner.join([f"{quoted} LIKE %s{_escape()}"] * len(patterns))
-            condition, condition_params = f"({likes})", [_like(p) for p in patterns]
-            # FTS5 finds nothing for a phrase shorter than a trigram: such a part is
-            # answered by LIKE alone.
-            short = any(len(pattern) < FTS_MIN_LENGTH for pattern in patterns)
-            if self.sqlite and not short and (self.raw_table, column) in fts_indexed(connection):
+            condition, condition_params = self._likes(column, patterns, joiner)
+            if narrowed and (self.raw_table, column) in fts_indexed(connection):
                 fts = connection.ops.quote_name(fts_table(self.raw_table, column))
                 limit = f" LIMIT {int(cap)}" if cap is not None else ""
                 match = joiner.join(fts_phrase(p) for p in patterns)
@@ -772,25 +776,13 @@ class DocumentQuery:
             params += condition_params
         where = " OR ".join(sql_parts)
         limit = f" LIMIT {int(cap)}" if cap is not None else ""
-        return f"SELECT {self.pk} FROM {self.table} WHERE {where}{limit}", params
+        return f"SELECT {select} FROM {self.table} WHERE {where}{limit}", params
 
-    @property
-    def columns_sql(self) -> str:
-        """The id and the document columns, for a query that reads them again."""
-        return ", ".join([self.pk, *map(connection.ops.quote_name, self.columns)])
-
-    def _condition(self, patterns: Sequence[str], joiner: str) -> tuple[str, list]:
-        """The documents holding `patterns` (joined by `joiner`) in one of the columns,
-        without the FTS5 tables' narrowing: a condition on rows already read."""
-        likes = [
-            "("
-            + joiner.join(
-                [f"{connection.ops.quote_name(column)} LIKE %s{_escape()}"] * len(patterns)
-            )
-            + ")"
-            for column in self.columns
-        ]
-        return " OR ".join(likes), [_like(p) for _ in self.columns for p in patterns]
+    @staticmethod
+    def _likes(column: str, patterns: Sequence[str], joiner: str) -> tuple[str, list]:
+        """`column` holding `patterns`, joined by `joiner`, as LIKEs."""
+        like = f"{connection.ops.quote_name(column)} LIKE %s{_escape()}"
+        return f"({joiner.join([like] * len(patterns))})", [_like(p) for p in patterns]
 
     def ids(self, term: str, cap: int) -> tuple[str, list] | None:
         """Every record holding the term's key whole, at most `cap` holding one of its keys
