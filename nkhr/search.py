@@ -134,7 +134,7 @@ def _document_pattern(key: str, typed: str = "") -> str:
     or for a key too short for a trigram index ("ab") the start of a name (`|ab`), or for
     a single letter typed alone a whole one (`|k|`). A surname the folds shorten to one
     letter ("Ri", "Lee", "Yi": `i`) is the start of a name, as two letters typed are."""
-    if len(key) >= 3:
+    if len(key) >= FTS_MIN_LENGTH:
         return key
     if len(key) == 2 or len(compact(typed)) >= 2:
         return SEPARATOR + key
@@ -662,7 +662,7 @@ def _word_patterns(words: Sequence[str]) -> list[str]:
     trigram index is looked for as it is, beside a longer one that the index finds (the
     database rechecks the short one on the rows the index gave); only when every word is
     short, as the start of a name (`_document_pattern`)."""
-    if any(len(word) >= 3 for word in words):
+    if any(len(word) >= FTS_MIN_LENGTH for word in words):
         return list(words)
     return [_document_pattern(word) for word in words]
 

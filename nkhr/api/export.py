@@ -142,11 +142,10 @@ def export_blocks(request, selected, since=None, csv: bool = False) -> Iterator[
     (`nkhr.dumps_sql`, for a reader who sees what the public sees: the bulk dumps'
     lines, byte for byte the reader's), else the reader's rows as JSON lines or CSV.
     Inside a transaction."""
+    public = not can_view_unpublished(request.user)
+    root = site_root(request)
     for resource, viewset in selected:
-        lines = None
-        if not can_view_unpublished(request.user):
-            root = site_root(request)
-            lines = dumps_sql.lines_for(resource, viewset, connection, root, since)
+        lines = dumps_sql.lines_for(resource, viewset, connection, root, since) if public else None
         if lines is not None:
             for block, _records in lines.blocks(connection, csv=csv):
                 yield block
