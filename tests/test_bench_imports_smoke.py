@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.own_database
 def test_the_import_benchmark_runs_every_section_on_a_few_rows(tmp_path):
     env = {**os.environ, "SECRET_KEY": "bench-smoke-not-secret"}
     completed = subprocess.run(

@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.own_database
 def test_bench_runs_every_section_at_a_tiny_scale(tmp_path):
     output = tmp_path / "results.json"
     env = {**os.environ, "SECRET_KEY": "bench-smoke-not-secret"}

@@ -34,11 +34,6 @@ COVERAGE = Path(settings.BASE_DIR) / "docs" / "coverage.md"
 TABLE_ROW = re.compile(r"^\|\s*(?P<kind>[^|]+?)\s*\|\s*(?P<count>\d+)\s*\|\s*$")
 
 
-@pytest.fixture
-def paper():
-    call_command("loaddata", *paper_fixtures(), verbosity=0)
-
-
 def documented_counts() -> dict[str, int]:
     """The "| kind | count |" table of docs/coverage.md, kind being a model's plural name."""
     counts = {}

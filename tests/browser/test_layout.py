@@ -3,9 +3,12 @@ page scrolls sideways, and nothing on it scrolls sideways inside its box either 
 table, a fieldset); the changelists fit at 1280, the designations with the columns a
 curator needs first.
 
-Every change page of actors, legislation and designations is opened, and of every other
-kind the record with the most rows on its page. Screenshots of the fullest page of each
-kind: screenshots/<test>-<model>-<screen>.png.
+Every change page of actors, legislation and designations is opened at 1280x800, and of every
+other kind the record with the most rows on its page. At 1920x1080 (and in Korean) the
+fullest record of every kind: the sidebar, open there, leaves the content 1,600 pixels, wider
+than at 1280 with it closed, and the same rules of the admin's stylesheet hold at both (its
+narrow layouts start below 1,024), so what fits at 1280 fits at 1920. Screenshots of the
+fullest page of each kind: screenshots/<test>-<model>-<screen>.png.
 """
 
 import pytest
@@ -55,8 +58,8 @@ def sideways(page: Page, url: str) -> list[str]:
     return page.evaluate(SIDEWAYS)
 
 
-@pytest.mark.parametrize("screen", SCREENS)
-def test_every_actor_bill_and_designation_page_fits_the_screen(page, paper, curator, shot, screen):
+def test_every_actor_bill_and_designation_page_fits_1280(page, paper, curator, shot):
+    screen = "1280x800"
     log_in(page, curator)
     open_at(page, screen)
     too_wide = {}
@@ -84,16 +87,19 @@ def use_language(page: Page, live_server, language: str) -> None:
 @pytest.mark.parametrize(
     ("screen", "language"), [("1280x800", "en"), ("1920x1080", "en"), ("1280x800", "ko")]
 )
-def test_every_other_change_page_fits_the_screen(
+def test_the_fullest_change_page_of_every_kind_fits_the_screen(
     page, live_server, paper, curator, shot, screen, language
 ):
     use_language(page, live_server, language)
     log_in(page, curator)
     open_at(page, screen)
+    every_one_opened = (screen, language) == ("1280x800", "en")
     too_wide = {}
     for model, model_admin in record_model_admins():
+        if every_one_opened and model in EVERY_RECORD:
+            continue  # every one of them is opened above
         record = fullest_record(model_admin, curator)
-        if model in EVERY_RECORD or record is None:
+        if record is None:
             continue
         if found := sideways(page, change_url(model, record)):
             too_wide[change_url(model, record)] = found
