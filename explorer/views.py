@@ -31,6 +31,7 @@ from explorer.records import (
 from explorer.relations import relations_of
 from mechanisms.models import Mechanism, Report
 from nkhr.api.search import MAX_QUERY_LENGTH, search_hits
+from nkhr.matching import parse
 from nkhr.models import Actor, Instrument
 from nkhr.registry import record_types
 from nkhr.stats import (
@@ -50,11 +51,13 @@ LATEST = 10
 # How a name matched a search (nkhr.matching), in plain words.
 HOW = {
     "exact": _("the same name, however written"),
-    "all words": _("every word of it"),
+    "all words": _("every word searched for"),
     "part": _("part of a name"),
     "similar": _("a similar name"),
     "in text": _("in the text"),
 }
+# A query of one word matched "all words" by that word (nkhr.matching reads the words).
+ONE_WORD = {"all words": _("the word searched for")}
 MATCHED_KIND = {
     "name": _("name"),
     "alias": _("alias"),
@@ -169,6 +172,7 @@ def search(request):
             for match, resource, brief in search_hits(AsPublic(request), query)
         ]
         shown, dimensions = facets.narrow(found, known, chosen)
+        how = {**HOW, **ONE_WORD} if len(parse(query).keys) == 1 else HOW
         for dimension in dimensions:
             dimension.clear = _search_url(query, chosen, **{dimension.name: ""})
             for entry in dimension.values:
@@ -184,7 +188,7 @@ def search(request):
                     "type": model._meta.verbose_name,
                     "matched": explained["name"],
                     "matched_kind": MATCHED_KIND.get(explained["kind"], explained["kind"]),
-                    "how": HOW.get(explained["how"], explained["how"]),
+                    "how": how.get(explained["how"], explained["how"]),
                     "score": explained["score"],
                 }
             )

@@ -90,6 +90,21 @@ def test_search_finds_a_romanization_and_says_why(client, paper):
     assert "Narrow the results" in page
 
 
+@pytest.mark.parametrize(
+    ("query", "why"),
+    [
+        ("Ri", "Matched “Ri Yong Gil” (name): the word searched for."),
+        ("Yong Gil", "Matched “Ri Yong Gil” (name): every word searched for."),
+    ],
+)
+def test_search_says_whether_one_word_or_every_word_matched(client, paper, query, why):
+    page = text(client.get("/search/", {"q": query}))
+    assert why in page
+    with translation.override("ko"):
+        korean = text(client.get("/search/", {"q": query}, HTTP_ACCEPT_LANGUAGE="ko"))
+    assert ("검색한 단어" if " " not in query else "검색한 모든 단어") in korean
+
+
 def test_search_facets_narrow_by_type(client, paper):
     response = client.get("/search/", {"q": "Jong Kyong Thaek", "type": "designations"})
     html = response.content.decode()
