@@ -52,12 +52,16 @@ LATEST = 10
 HOW = {
     "exact": _("the same name, however written"),
     "all words": _("every word searched for"),
+    "last word begun": _("every word searched for, the last as the start of a word"),
     "part": _("part of a name"),
     "similar": _("a similar name"),
     "in text": _("in the text"),
 }
-# A query of one word matched "all words" by that word (nkhr.matching reads the words).
-ONE_WORD = {"all words": _("the word searched for")}
+# The same, said of a query of one word (as nkhr.matching reads its words).
+ONE_WORD = {
+    "all words": _("the word searched for"),
+    "last word begun": _("the start of a word"),
+}
 MATCHED_KIND = {
     "name": _("name"),
     "alias": _("alias"),

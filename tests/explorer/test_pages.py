@@ -1,8 +1,10 @@
 """The explorer's pages on the paper's records, read as the public reads them."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from nkhr.stats import stats_for
@@ -95,14 +97,32 @@ def test_search_finds_a_romanization_and_says_why(client, paper):
     [
         ("Ri", "Matched “Ri Yong Gil” (name): the word searched for."),
         ("Yong Gil", "Matched “Ri Yong Gil” (name): every word searched for."),
+        ("Hiro", "Matched “Mazie Hirono” (name): the start of a word."),
+        (
+            "Kim Jo",
+            "Matched “Kim Jong Un” (name): every word searched for, the last as the start"
+            " of a word.",
+        ),
     ],
 )
-def test_search_says_whether_one_word_or_every_word_matched(client, paper, query, why):
+def test_search_says_how_the_words_searched_for_matched(client, paper, query, why):
     page = text(client.get("/search/", {"q": query}))
     assert why in page
     with translation.override("ko"):
         korean = text(client.get("/search/", {"q": query}, HTTP_ACCEPT_LANGUAGE="ko"))
-    assert ("검색한 단어" if " " not in query else "검색한 모든 단어") in korean
+    said = why.split(": ")[-1].rstrip(".")
+    with translation.override("ko"):
+        in_korean = translation.gettext(said)
+    assert in_korean != said and in_korean in korean
+
+
+def test_the_readme_names_every_way_a_name_matches():
+    from explorer.views import HOW
+
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"how it\s+matched \(([^)]*)\)", readme)
+    assert listed, "README: `?explain=1` … how it matched (…)"
+    assert set(re.findall(r"`([^`]+)`", listed[1])) == set(HOW)
 
 
 def test_search_facets_narrow_by_type(client, paper):
