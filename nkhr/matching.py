@@ -194,7 +194,9 @@ def _word_match(query: Query, keys: tuple[str, ...]) -> str | None:
         if word in remaining:
             remaining.remove(word)
             continue
-        last = position == len(query.keys) - 1
+        # A key of one letter begins no word: the folds make "Ri", "Lee" and "Yi" `i`, and
+        # `i` begins "ICCPR" and "Inaugural", which none of them does.
+        last = position == len(query.keys) - 1 and len(word) > 1
         starting = [key for key in remaining if last and key.startswith(word)]
         if not starting:
             return None

@@ -185,8 +185,10 @@ class SearchView(APIView):
         for resource, viewset in searched:
             filterset_class = viewset.filterset_class
             matches = viewset.queryset.visible_to(self.request.user)
+            # Keys like the query's come closest first (SQLite's FTS5 ranks them) and are
+            # all scored: more than SCORED would be cut in the list's order, not theirs.
             condition = filterset_class.ranked_candidates(
-                query, CANDIDATES, similar=similar, enough=SCORED
+                query, SCORED if similar else CANDIDATES, similar=similar, enough=SCORED
             )
             if condition is None:
                 continue

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from nkhr.api.search import SCORED
+from nkhr.documents import deferred
 from nkhr.matching import Kind, best_match, parse
+from tests import factories
 
 CASES = json.loads((Path(__file__).parents[2] / "bench" / "search_cases.json").read_text())
 
@@ -84,12 +87,21 @@ def test_the_kinds_of_match_rank_in_order():
 
 
 def test_a_word_typed_whole_ranks_above_a_name_it_only_begins():
-    # "Ri" is a whole word of "Ri Yong Gil" and only the start of "ICCPR" (folded, both
-    # begin with `i`), though it covers more of the shorter name.
     whole = best_match(parse("Ri"), entries(("Ri Yong Gil", Kind.NAME)))
-    begun = best_match(parse("Ri"), entries(("ICCPR", Kind.NAME)))
+    begun = best_match(parse("Kim Yo"), entries(("Kim Yong Chol", Kind.NAME)))
     assert (whole.how, begun.how) == ("all words", "last word begun")
-    assert whole.score > begun.score
+    assert best_match(parse("Kim Yong"), entries(("Kim Yong Chol", Kind.NAME))).score > (
+        begun.score
+    )
+
+
+def test_a_surname_folded_to_one_letter_begins_no_word():
+    # The folds make "Ri", "Lee" and "Yi" the key `i`, which begins "ICCPR", "Inaugural"
+    # and "Il": none of them is what was typed.
+    for typed in ("Ri", "Lee", "Yi"):
+        assert best_match(parse(typed), entries(("Ri Yong Gil", Kind.NAME))).how == "all words"
+        for name in ("ICCPR", "Inaugural address of President Yoon Seok-youl", "Kim Il Sung"):
+            assert best_match(parse(typed), entries((name, Kind.NAME))) is None, (typed, name)
     # Typing on, a name begun is still found ("Kim Jo" for "Kim Jong Un").
     begun = best_match(parse("Kim Jo"), entries(("Kim Jong Un", Kind.NAME)))
     assert begun.how == "last word begun"
@@ -167,3 +179,15 @@ def test_the_north_korean_spelling_of_a_hangul_name_matches_it_letter_for_letter
     other = best_match(parse("Ri Yong Gil"), [["Ri Ryong Il", "name", Kind.NAME, "", "", False]])
     assert exact.how == other.how == "exact"
     assert 0.9 < other.score < exact.score == 1.0
+
+
+@pytest.mark.django_db
+def test_a_typo_finds_its_name_among_more_candidates_than_are_scored():
+    # More names share the typo's trigrams than a search scores (SCORED), and all sort
+    # before the one meant: the closest keys must be the ones scored, not the first by name.
+    with deferred():
+        for n in range(SCORED + 50):
+            factories.OrganisationFactory(name=f"Ministry of Agriculture and Fisheries {n:03}")
+        meant = factories.OrganisationFactory(name="Ministry of Unification")
+    hits = search("Ministry of Unfication", explain="1")
+    assert (hits[0]["id"], hits[0]["matched"]["how"]) == (meant.pk, "similar")
