@@ -262,7 +262,7 @@ def _match_name(text: str, name: str, kind: str) -> tuple[float, str] | None:
         # A word typed in part counts for half: "Ri" is the surname of "Ri Yong Gil" more
         # surely than the start of "ICCPR".
         if words == STARTED:
-            return 0.65 + 0.125 * coverage, "last word begun"
+            return 0.65 + 0.25 * coverage / 2, "last word begun"
         return 0.65 + 0.25 * coverage, "all words"
     if any(len(form) >= 3 and form in joined for form in query.forms):
         return 0.5 + 0.3 * coverage, "part"
